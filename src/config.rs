@@ -1,0 +1,309 @@
+//! Resolved settings: the flags after defaults, environment, files and terminal detection are applied.
+//! Everything that can be wrong with the user's input is found here, before any connection is tried.
+
+use std::fmt;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::cli::{Cli, ColorArg, FormatArg, MqttVersionArg};
+use crate::exit::Failure;
+use crate::output::Format;
+use crate::push::Filter;
+use crate::service;
+
+/// A credential that must never be printed: its `Debug` and `Display` show a placeholder.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<hidden>")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MqttVersion {
+    /// 3.1.1, falling back to 3.1 (paho's default negotiation)
+    Auto,
+    V31,
+    V311,
+}
+
+impl fmt::Display for MqttVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MqttVersion::Auto => "auto",
+            MqttVersion::V31 => "3.1",
+            MqttVersion::V311 => "3.1.1",
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+#[derive(Debug)]
+pub struct ConnectionConfig {
+    pub host: String,
+    pub port: u16,
+    pub app_id: String,
+    pub app_secret: Secret,
+    pub client_id: String,
+    /// false with `--session`: the broker keeps our subscription and queues QoS 1 pushes while we are away.
+    pub clean_session: bool,
+    pub qos: i32,
+    pub mqtt_version: MqttVersion,
+    pub topic: String,
+    pub keepalive: Duration,
+    pub give_up_after: Option<Duration>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutputConfig {
+    pub format: Format,
+    pub envelope: bool,
+    /// ANSI colors on stdout (pretty and json formats).
+    pub color: bool,
+}
+
+/// When to stop, besides Ctrl-C.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StopRules {
+    pub count: Option<u64>,
+    pub timeout: Option<Duration>,
+    pub duration: Option<Duration>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusConfig {
+    pub verbosity: Verbosity,
+    pub color: bool,
+}
+
+#[derive(Debug)]
+pub struct Config {
+    pub connection: ConnectionConfig,
+    pub output: OutputConfig,
+    pub filter: Filter,
+    pub stop: StopRules,
+    pub status: StatusConfig,
+}
+
+/// Facts about the process's surroundings that decide defaults; passed in so tests can vary them.
+#[derive(Clone, Copy, Debug)]
+pub struct Terminal {
+    pub stdout_is_tty: bool,
+    pub stderr_is_tty: bool,
+    /// NO_COLOR set to a non-empty value, or TERM=dumb.
+    pub colors_unwanted: bool,
+}
+
+impl Terminal {
+    pub fn detect() -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        Self {
+            stdout_is_tty: std::io::stdout().is_terminal(),
+            stderr_is_tty: std::io::stderr().is_terminal(),
+            colors_unwanted: no_color || dumb,
+        }
+    }
+
+    fn color(&self, choice: ColorArg, is_tty: bool) -> bool {
+        match choice {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => is_tty && !self.colors_unwanted,
+        }
+    }
+}
+
+impl Config {
+    pub fn resolve(cli: Cli, terminal: Terminal) -> Result<Config, Failure> {
+        let app_id = cli.app_id.map(|s| s.trim().to_owned()).unwrap_or_default();
+        if app_id.is_empty() {
+            return Err(Failure::usage(
+                "no AppID given: pass --app-id ID or set SENSORO_APP_ID (the SENSORO console's developer page shows it)",
+            ));
+        }
+        service::check_app_id(&app_id).map_err(Failure::usage)?;
+
+        let app_secret = match (cli.app_secret, cli.app_secret_file) {
+            (_, Some(path)) => read_secret_file(&path)?,
+            (Some(secret), None) if !secret.is_empty() => Secret(secret),
+            _ => {
+                return Err(Failure::usage(
+                    "no AppSecret given: set SENSORO_APP_SECRET or pass --app-secret-file PATH (or --app-secret)",
+                ));
+            }
+        };
+
+        let (client_id, clean_session) = match (&cli.session, cli.client_id) {
+            (Some(name), _) => (format!("{app_id}/{name}"), false),
+            (None, Some(id)) => (id, true),
+            (None, None) => (service::random_client_id(&app_id), true),
+        };
+        service::check_client_id(&app_id, &client_id).map_err(|reason| match &cli.session {
+            Some(_) => Failure::usage(format!(
+                "--session: {reason}; a session NAME may use up to {} characters of [-_0-9a-zA-Z]",
+                service::MAX_CLIENT_SUFFIX
+            )),
+            None => Failure::usage(format!("--client-id: {reason}")),
+        })?;
+
+        let topic = cli.topic.unwrap_or_else(|| service::default_topic(&app_id));
+        if topic.is_empty() {
+            return Err(Failure::usage("--topic is empty: leave it out to use users/APPID/devices"));
+        }
+        if cli.host.trim().is_empty() {
+            return Err(Failure::usage("--host is empty: leave it out to use iot.sensoro.com"));
+        }
+        if cli.port == 0 {
+            return Err(Failure::usage("--port 0 is not a broker port: leave it out to use 1883"));
+        }
+
+        let format = match (cli.format, cli.envelope) {
+            (Some(FormatArg::Pretty | FormatArg::Raw), true) => {
+                return Err(Failure::usage("--envelope works with --format ndjson or json, not pretty or raw"));
+            }
+            (Some(chosen), _) => Format::from(chosen),
+            (None, true) => Format::Ndjson,
+            (None, false) if terminal.stdout_is_tty => Format::Pretty,
+            (None, false) => Format::Ndjson,
+        };
+
+        let verbosity = match (cli.quiet, cli.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (false, 0) => Verbosity::Normal,
+            (false, _) => Verbosity::Verbose,
+        };
+
+        Ok(Config {
+            connection: ConnectionConfig {
+                host: cli.host.trim().to_owned(),
+                port: cli.port,
+                app_id,
+                app_secret,
+                client_id,
+                clean_session,
+                qos: cli.qos,
+                mqtt_version: match cli.mqtt_version {
+                    MqttVersionArg::Auto => MqttVersion::Auto,
+                    MqttVersionArg::V31 => MqttVersion::V31,
+                    MqttVersionArg::V311 => MqttVersion::V311,
+                },
+                topic,
+                keepalive: cli.keepalive,
+                give_up_after: cli.give_up_after,
+            },
+            output: OutputConfig { format, envelope: cli.envelope, color: terminal.color(cli.color, terminal.stdout_is_tty) },
+            filter: Filter::new(cli.sn, cli.device_type),
+            stop: StopRules { count: cli.count, timeout: cli.timeout, duration: cli.duration },
+            status: StatusConfig { verbosity, color: terminal.color(cli.color, terminal.stderr_is_tty) },
+        })
+    }
+}
+
+fn read_secret_file(path: &Path) -> Result<Secret, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::usage(format!("cannot read --app-secret-file {}: {e}; check the path and its permissions", path.display()))
+    })?;
+    let secret = text.strip_suffix('\n').map(|s| s.strip_suffix('\r').unwrap_or(s)).unwrap_or(&text);
+    if secret.is_empty() {
+        return Err(Failure::usage(format!(
+            "--app-secret-file {} is empty: put the AppSecret from the SENSORO console in it",
+            path.display()
+        )));
+    }
+    Ok(Secret(secret.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    const PLAIN: Terminal = Terminal { stdout_is_tty: false, stderr_is_tty: false, colors_unwanted: false };
+    const TTY: Terminal = Terminal { stdout_is_tty: true, stderr_is_tty: true, colors_unwanted: false };
+
+    fn resolve(args: &[&str], terminal: Terminal) -> Result<Config, Failure> {
+        let mut argv = vec!["sensoro-sub", "--app-id", "foobar", "--app-secret", "s3cret"];
+        argv.extend_from_slice(args);
+        Config::resolve(Cli::try_parse_from(argv).expect("flags parse"), terminal)
+    }
+
+    #[test]
+    fn defaults_follow_the_vendor_sample() {
+        let config = resolve(&[], PLAIN).unwrap();
+        let c = &config.connection;
+        assert_eq!((c.host.as_str(), c.port), ("iot.sensoro.com", 1883));
+        assert_eq!(c.topic, "users/foobar/devices");
+        assert_eq!(c.qos, 1);
+        assert!(c.clean_session);
+        assert!(c.client_id.starts_with("foobar/") && c.client_id.len() == "foobar/".len() + 36);
+        assert_eq!(config.output.format, Format::Ndjson);
+        assert!(!config.output.color);
+    }
+
+    #[test]
+    fn terminal_gets_pretty_colored_output_unless_no_color() {
+        let config = resolve(&[], TTY).unwrap();
+        assert_eq!(config.output.format, Format::Pretty);
+        assert!(config.output.color);
+        let no_color = Terminal { colors_unwanted: true, ..TTY };
+        assert!(!resolve(&[], no_color).unwrap().output.color);
+        assert!(resolve(&["--color", "always"], no_color).unwrap().output.color);
+        assert!(!resolve(&["--color", "never"], TTY).unwrap().output.color);
+    }
+
+    #[test]
+    fn session_makes_a_durable_client_id() {
+        let config = resolve(&["--session", "collector-1"], PLAIN).unwrap();
+        assert_eq!(config.connection.client_id, "foobar/collector-1");
+        assert!(!config.connection.clean_session);
+    }
+
+    #[test]
+    fn invalid_client_ids_and_sessions_are_usage_errors() {
+        let err = resolve(&["--client-id", "other/x"], PLAIN).unwrap_err();
+        assert!(err.message.starts_with("--client-id: invalid clientId"), "{}", err.message);
+        let err = resolve(&["--session", "has space"], PLAIN).unwrap_err();
+        assert!(err.message.starts_with("--session:"), "{}", err.message);
+    }
+
+    #[test]
+    fn envelope_needs_a_json_format() {
+        assert!(resolve(&["--envelope", "--format", "pretty"], PLAIN).is_err());
+        assert_eq!(resolve(&["--envelope"], TTY).unwrap().output.format, Format::Ndjson);
+    }
+
+    #[test]
+    fn secret_file_drops_one_trailing_newline_and_debug_hides_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret");
+        std::fs::write(&path, "top-secret\r\n").unwrap();
+        let cli = Cli::try_parse_from(["sensoro-sub", "--app-id", "foobar", "--app-secret-file", path.to_str().unwrap()])
+            .unwrap();
+        let config = Config::resolve(cli, PLAIN).unwrap();
+        assert_eq!(config.connection.app_secret.expose(), "top-secret");
+        assert!(!format!("{config:?}").contains("top-secret"));
+    }
+
+    #[test]
+    fn missing_credentials_say_how_to_give_them() {
+        let cli = Cli::try_parse_from(["sensoro-sub", "--app-secret", "x"]).unwrap();
+        let err = Config::resolve(cli, PLAIN).unwrap_err();
+        assert!(err.message.contains("SENSORO_APP_ID"), "{}", err.message);
+    }
+}

@@ -1,0 +1,233 @@
+//! The engine: decode, filter, format and write one delivered push. Independent of MQTT, so the same
+//! pipeline can serve any source of pushes.
+//!
+//! Each push is written and flushed before `handle` returns. Called from paho's message callback, this
+//! means a QoS 1 push is acknowledged only once its line has left the process (SPEC.md, last section).
+
+use std::io::{self, Write};
+use std::time::Instant;
+
+use crate::config::Verbosity;
+use crate::output::{Delivery, Format, Printer, write_raw};
+use crate::push::{Filter, Push};
+use crate::status::Status;
+
+/// Payload bytes shown in an undecodable-push report without `-v`.
+const REPORT_PAYLOAD_LIMIT: usize = 1024;
+/// The output buffer is reused between pushes; after a huge push it is shrunk back to this.
+const BUFFER_KEEP: usize = 64 * 1024;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub received: u64,
+    pub printed: u64,
+    pub filtered: u64,
+    pub undecodable: u64,
+}
+
+/// What became of one delivery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handled {
+    Printed,
+    Filtered,
+    /// Reported on stderr and counted (in `raw`, also printed).
+    Undecodable,
+    /// The engine is closed (count reached or stopping); nothing was written.
+    Refused,
+}
+
+pub struct Engine {
+    printer: Printer,
+    filter: Filter,
+    out: Box<dyn Write + Send>,
+    buffer: Vec<u8>,
+    status: Status,
+    count_limit: Option<u64>,
+    stats: Stats,
+    last_printed: Instant,
+    closed: bool,
+}
+
+impl Engine {
+    pub fn new(printer: Printer, filter: Filter, count_limit: Option<u64>, status: Status, out: Box<dyn Write + Send>) -> Self {
+        Self {
+            printer,
+            filter,
+            out,
+            buffer: Vec::with_capacity(4096),
+            status,
+            count_limit,
+            stats: Stats::default(),
+            last_printed: Instant::now(),
+            closed: false,
+        }
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// When the last push was printed (or the engine was made): the clock of `--timeout`.
+    pub fn last_printed(&self) -> Instant {
+        self.last_printed
+    }
+
+    /// After this nothing more is printed; the caller must not acknowledge later pushes.
+    pub fn close(&mut self) {
+        self.closed = true;
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Decodes, filters, formats, writes and flushes one push. An `Err` is a failed write to stdout:
+    /// the push was not (fully) written and must not be acknowledged.
+    pub fn handle(&mut self, delivery: &Delivery) -> io::Result<Handled> {
+        if self.closed {
+            return Ok(Handled::Refused);
+        }
+        self.stats.received += 1;
+        self.buffer.clear();
+        let raw = self.printer.format() == Format::Raw;
+        let handled = if raw && self.filter.is_empty() {
+            write_raw(&mut self.buffer, delivery);
+            Handled::Printed
+        } else {
+            match Push::parse(delivery.payload) {
+                Ok(push) if !self.filter.matches(&push) => Handled::Filtered,
+                Ok(push) => {
+                    self.printer.write_push(&mut self.buffer, delivery, &push);
+                    Handled::Printed
+                }
+                Err(undecodable) => {
+                    self.report_undecodable(delivery, &undecodable.reason);
+                    if raw {
+                        // raw passes everything through; a payload that cannot be filtered is not dropped.
+                        write_raw(&mut self.buffer, delivery);
+                    }
+                    Handled::Undecodable
+                }
+            }
+        };
+        match handled {
+            Handled::Filtered => self.stats.filtered += 1,
+            Handled::Undecodable => self.stats.undecodable += 1,
+            _ => {}
+        }
+        if !self.buffer.is_empty() {
+            self.out.write_all(&self.buffer)?;
+            self.out.flush()?;
+            self.stats.printed += 1;
+            self.last_printed = Instant::now();
+            if self.count_limit.is_some_and(|limit| self.stats.printed >= limit) {
+                self.closed = true;
+            }
+        }
+        if self.buffer.capacity() > BUFFER_KEEP {
+            self.buffer = Vec::with_capacity(4096);
+        }
+        Ok(handled)
+    }
+
+    fn report_undecodable(&self, delivery: &Delivery, reason: &str) {
+        let payload = delivery.payload;
+        let shown = if self.status.verbosity() >= Verbosity::Verbose { payload.len() } else { payload.len().min(REPORT_PAYLOAD_LIMIT) };
+        let more = match payload.len() - shown {
+            0 => String::new(),
+            cut => format!(" … ({cut} more bytes; -v shows all)"),
+        };
+        self.status.warn(format_args!(
+            "undecodable push #{} on {} ({reason}), {} bytes: \"{}\"{more}",
+            self.stats.received,
+            delivery.topic,
+            payload.len(),
+            payload[..shown].escape_ascii(),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::config::{OutputConfig, StatusConfig};
+    use crate::output::test_support::{SAMPLE, delivery};
+
+    /// A Write that tests can read back, shared with the engine.
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn engine(format: Format, filter: Filter, count: Option<u64>) -> (Engine, Shared) {
+        let out = Shared::default();
+        let printer = Printer::new(OutputConfig { format, envelope: false, color: false });
+        let status = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
+        (Engine::new(printer, filter, count, status, Box::new(out.clone())), out)
+    }
+
+    fn text(out: &Shared) -> String {
+        String::from_utf8(out.0.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn counts_every_kind_of_delivery_and_keeps_going() {
+        let (mut engine, out) = engine(Format::Ndjson, Filter::new(vec!["0117C9A1B2C3D4E5".into()], vec![]), None);
+        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Printed);
+        assert_eq!(engine.handle(&delivery(b"not json")).unwrap(), Handled::Undecodable);
+        assert_eq!(engine.handle(&delivery(br#"{"sn":"other"}"#)).unwrap(), Handled::Filtered);
+        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Printed);
+        assert_eq!(engine.stats(), Stats { received: 4, printed: 2, filtered: 1, undecodable: 1 });
+        assert_eq!(text(&out), format!("{SAMPLE}\n{SAMPLE}\n"));
+    }
+
+    #[test]
+    fn raw_passes_undecodable_payloads_through() {
+        let (mut engine, out) = engine(Format::Raw, Filter::new(vec![], vec!["temp_humi".into()]), None);
+        assert_eq!(engine.handle(&delivery(b"\xff\xfe")).unwrap(), Handled::Undecodable);
+        assert_eq!(engine.handle(&delivery(br#"{"deviceType":"smoke"}"#)).unwrap(), Handled::Filtered);
+        assert_eq!(out.0.lock().unwrap().as_slice(), b"\xff\xfe\n");
+        assert_eq!(engine.stats().printed, 1);
+    }
+
+    #[test]
+    fn closes_after_the_count_and_refuses_more() {
+        let (mut engine, out) = engine(Format::Ndjson, Filter::default(), Some(1));
+        assert_eq!(engine.handle(&delivery(b"oops")).unwrap(), Handled::Undecodable);
+        assert!(!engine.is_closed());
+        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Printed);
+        assert!(engine.is_closed());
+        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Refused);
+        assert_eq!(text(&out).lines().count(), 1);
+        assert_eq!(engine.stats().received, 2);
+    }
+
+    #[test]
+    fn a_failed_write_is_an_error_and_not_counted_as_printed() {
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let printer = Printer::new(OutputConfig { format: Format::Ndjson, envelope: false, color: false });
+        let status = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
+        let mut engine = Engine::new(printer, Filter::default(), None, status, Box::new(Closed));
+        let err = engine.handle(&delivery(SAMPLE.as_bytes())).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
+        assert_eq!(engine.stats().printed, 0);
+    }
+}

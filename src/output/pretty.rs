@@ -1,0 +1,181 @@
+//! `pretty`: one readable line per push, for a person watching a fleet scroll by.
+//!
+//! ```text
+//! 2026-11-25 18:12:09  0117C9A1B2C3D4E5  temp_humi     temperature=23.50°C  humidity=41%  battery=87%
+//! ```
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chrono::{DateTime, Local};
+use colored::Color;
+use serde_json::{Map, Value};
+
+use super::style::Style;
+use crate::push::Push;
+
+/// Columns wide enough for SENSORO's 16-hex-digit serial numbers and common device types.
+const SN_WIDTH: usize = 16;
+const TYPE_WIDTH: usize = 12;
+const GAP: &str = "  ";
+
+const TIME_STYLE: Style = Style::dim();
+const SN_STYLE: Style = Style::fg(Color::Cyan);
+const TYPE_STYLE: Style = Style::fg(Color::Yellow);
+const KIND_STYLE: Style = Style::fg(Color::Magenta);
+const KEY_STYLE: Style = Style::dim();
+const VALUE_STYLE: Style = Style::plain_bold();
+const NOTE_STYLE: Style = Style::fg(Color::Yellow);
+
+/// Units of the readings SPEC.md documents; other fields print bare.
+fn unit_of(key: &str) -> &'static str {
+    match key {
+        "temperature" => "°C",
+        "humidity" | "battery" => "%",
+        "light" => " lux",
+        "interval" => "s",
+        _ => "",
+    }
+}
+
+pub fn write_line(out: &mut Vec<u8>, push: &Push, received_at: SystemTime, color: bool) {
+    let time = push
+        .created_ms()
+        .and_then(|ms| u64::try_from(ms).ok())
+        .map_or(received_at, |ms| UNIX_EPOCH + Duration::from_millis(ms));
+    let local: DateTime<Local> = time.into();
+    TIME_STYLE.write(out, color, local.format("%Y-%m-%d %H:%M:%S"));
+    out.extend_from_slice(GAP.as_bytes());
+    SN_STYLE.write(out, color, format_args!("{:<SN_WIDTH$}", push.sn().unwrap_or("-")));
+    out.extend_from_slice(GAP.as_bytes());
+    TYPE_STYLE.write(out, color, format_args!("{:<TYPE_WIDTH$}", push.device_type().unwrap_or("-")));
+    if let Some(kind) = push.kind().filter(|k| *k != "text") {
+        out.extend_from_slice(GAP.as_bytes());
+        KIND_STYLE.write(out, color, format_args!("[{kind}]"));
+    }
+    match push.data() {
+        Some(data) if !data.is_empty() => write_readings(out, data, color),
+        Some(_) => {
+            out.extend_from_slice(GAP.as_bytes());
+            NOTE_STYLE.write(out, color, "(no readings)");
+        }
+        None if push.is_encrypted() => {
+            out.extend_from_slice(GAP.as_bytes());
+            NOTE_STYLE.write(out, color, "(encrypted: safe-mode push)");
+        }
+        None => {
+            out.extend_from_slice(GAP.as_bytes());
+            NOTE_STYLE.write(out, color, "(no data)");
+        }
+    }
+    out.push(b'\n');
+}
+
+fn write_readings(out: &mut Vec<u8>, data: &Map<String, Value>, color: bool) {
+    let mut path = String::new();
+    for (key, value) in data {
+        path.clear();
+        path.push_str(key);
+        write_reading(out, &mut path, value, color);
+    }
+}
+
+/// Writes `path=value`, flattening nested objects into `parent.child` paths.
+fn write_reading(out: &mut Vec<u8>, path: &mut String, value: &Value, color: bool) {
+    if let Value::Object(fields) = value {
+        let parent_len = path.len();
+        for (key, child) in fields {
+            path.truncate(parent_len);
+            path.push('.');
+            path.push_str(key);
+            write_reading(out, path, child, color);
+        }
+        path.truncate(parent_len);
+        return;
+    }
+    out.extend_from_slice(GAP.as_bytes());
+    KEY_STYLE.write(out, color, format_args!("{path}="));
+    let leaf = path.rsplit('.').next().unwrap_or(path);
+    if color {
+        let _ = VALUE_STYLE.open(out);
+    }
+    write_value(out, value);
+    out.extend_from_slice(unit_of(leaf).as_bytes());
+    if color {
+        let _ = Style::close(out);
+    }
+}
+
+fn write_value(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::String(text) if is_bare(text) => out.extend_from_slice(text.as_bytes()),
+        Value::Array(items) if items.iter().all(|v| !v.is_object() && !v.is_array()) => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(out, item);
+            }
+        }
+        // Quoted strings, nested arrays, numbers, booleans and null: their JSON text.
+        other => {
+            let _ = serde_json::to_writer(&mut *out, other);
+        }
+    }
+}
+
+/// Strings that read unambiguously without quotes.
+fn is_bare(text: &str) -> bool {
+    !text.is_empty() && !text.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '=' | ','))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Format;
+    use super::super::test_support::*;
+
+    fn line(payload: &str) -> String {
+        render(Format::Pretty, false, false, payload)
+    }
+
+    #[test]
+    fn shows_sn_type_and_readings_with_units() {
+        let text = line(SAMPLE);
+        let (time, rest) = text.split_at(19);
+        assert!(time.starts_with("2025-11-2"), "{text}");
+        assert_eq!(rest, "  0117C9A1B2C3D4E5  temp_humi     temperature=23.50°C  humidity=41%  battery=87%\n");
+    }
+
+    #[test]
+    fn flattens_objects_and_joins_simple_arrays() {
+        let text = line(
+            r#"{"sn":"A","deviceType":"magnetic","data":{"magnetic":{"x":1,"y":-2,"z":{"raw":3}},"lonlat":[116.39,39.91],"light":120.5}}"#,
+        );
+        assert!(
+            text.ends_with("magnetic.x=1  magnetic.y=-2  magnetic.z.raw=3  lonlat=116.39,39.91  light=120.5 lux\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn quotes_strings_that_need_it_and_marks_odd_pushes() {
+        let text = line(r#"{"sn":"A","type":"alarm","data":{"customer":"0aff","note":"two words","leak":true,"x":null}}"#);
+        assert!(text.contains("[alarm]  customer=0aff  note=\"two words\"  leak=true  x=null\n"), "{text}");
+        assert!(line(r#"{"sn":"A","encryptData":"abc"}"#).ends_with("(encrypted: safe-mode push)\n"));
+        assert!(line(r#"{"sn":"A"}"#).ends_with("(no data)\n"));
+    }
+
+    #[test]
+    fn colors_fields_when_asked() {
+        let text = render(Format::Pretty, false, true, SAMPLE);
+        assert!(text.contains("\x1b[36m0117C9A1B2C3D4E5\x1b[0m"), "{text:?}");
+        assert!(text.contains("\x1b[2mtemperature=\x1b[0m\x1b[1m23.50°C\x1b[0m"), "{text:?}");
+    }
+
+    #[test]
+    fn time_comes_from_created_time_in_local_time() {
+        let text = line(r#"{"sn":"A","createdTime":0,"data":{}}"#);
+        let expected = chrono::DateTime::<chrono::Local>::from(std::time::UNIX_EPOCH).format("%Y-%m-%d %H:%M:%S").to_string();
+        assert!(text.starts_with(&expected), "{text}");
+        assert!(text.ends_with("(no readings)\n"));
+    }
+}

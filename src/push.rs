@@ -1,0 +1,150 @@
+//! The SENSORO push: one JSON object per MQTT message, in the webhook's format (SPEC.md).
+//! Unknown fields are kept as they are: the vendor adds device types over time.
+
+use serde_json::{Map, Value};
+
+/// A push that parsed as a JSON object. Field order is kept (serde_json's `preserve_order`), and so are
+/// numbers exactly as written (`arbitrary_precision`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Push {
+    pub fields: Map<String, Value>,
+}
+
+/// Why a payload is not a push; reported on stderr with the payload, never dropped silently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecodable {
+    pub reason: String,
+}
+
+impl Push {
+    pub fn parse(payload: &[u8]) -> Result<Push, Undecodable> {
+        if payload.is_empty() {
+            return Err(Undecodable { reason: "empty payload".into() });
+        }
+        match serde_json::from_slice::<Value>(payload) {
+            Ok(Value::Object(fields)) => Ok(Push { fields }),
+            Ok(other) => Err(Undecodable { reason: format!("JSON {}, not an object", kind_of(&other)) }),
+            Err(e) => Err(Undecodable { reason: format!("not JSON: {e}") }),
+        }
+    }
+
+    fn str_field(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).and_then(Value::as_str)
+    }
+
+    pub fn sn(&self) -> Option<&str> {
+        self.str_field("sn")
+    }
+
+    pub fn device_type(&self) -> Option<&str> {
+        self.str_field("deviceType")
+    }
+
+    /// The message type; "text" is an ordinary sensor message.
+    pub fn kind(&self) -> Option<&str> {
+        self.str_field("type")
+    }
+
+    /// `createdTime` as Unix epoch milliseconds (a number, or a string of digits).
+    pub fn created_ms(&self) -> Option<i64> {
+        match self.fields.get("createdTime")? {
+            Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The sensor readings of a plain-mode push.
+    pub fn data(&self) -> Option<&Map<String, Value>> {
+        self.fields.get("data").and_then(Value::as_object)
+    }
+
+    /// True for a safe-mode push: `encryptData` in place of `data`.
+    pub fn is_encrypted(&self) -> bool {
+        self.fields.contains_key("encryptData")
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Client-side filters: a push passes when it matches one of the serial numbers (if any are given)
+/// and one of the device types (if any are given).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Lower-cased: serial numbers are hex and users type them in either case.
+    sns: Vec<String>,
+    device_types: Vec<String>,
+}
+
+impl Filter {
+    pub fn new(sns: Vec<String>, device_types: Vec<String>) -> Self {
+        Self { sns: sns.iter().map(|s| s.trim().to_lowercase()).collect(), device_types }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sns.is_empty() && self.device_types.is_empty()
+    }
+
+    pub fn matches(&self, push: &Push) -> bool {
+        let sn_ok = self.sns.is_empty() || push.sn().is_some_and(|sn| self.sns.iter().any(|want| sn.eq_ignore_ascii_case(want)));
+        let type_ok = self.device_types.is_empty()
+            || push.device_type().is_some_and(|t| self.device_types.iter().any(|want| want == t));
+        sn_ok && type_ok
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"{"appId":"123456","sn":"0117C9A1B2C3D4E5","type":"text","deviceType":"temp_humi","createdTime":1764094329123,"msgId":"m-1","data":{"temperature":23.50,"humidity":41,"battery":87}}"#;
+
+    #[test]
+    fn parses_the_service_shape_keeping_order_and_number_text() {
+        let push = Push::parse(SAMPLE.as_bytes()).unwrap();
+        assert_eq!(push.sn(), Some("0117C9A1B2C3D4E5"));
+        assert_eq!(push.device_type(), Some("temp_humi"));
+        assert_eq!(push.created_ms(), Some(1_764_094_329_123));
+        let keys: Vec<&str> = push.fields.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["appId", "sn", "type", "deviceType", "createdTime", "msgId", "data"]);
+        assert_eq!(serde_json::to_string(&push.data().unwrap()["temperature"]).unwrap(), "23.50");
+    }
+
+    #[test]
+    fn reports_why_a_payload_is_not_a_push() {
+        assert_eq!(Push::parse(b"").unwrap_err().reason, "empty payload");
+        assert_eq!(Push::parse(b"[1,2]").unwrap_err().reason, "JSON array, not an object");
+        assert!(Push::parse(b"hello").unwrap_err().reason.starts_with("not JSON: "));
+        assert!(Push::parse(b"{\"sn\":\"\xff\"}").is_err());
+        let deep = "[".repeat(10_000);
+        assert!(Push::parse(deep.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn created_time_accepts_strings_of_digits() {
+        let push = Push::parse(br#"{"createdTime":"1700000000000"}"#).unwrap();
+        assert_eq!(push.created_ms(), Some(1_700_000_000_000));
+        assert_eq!(Push::parse(br#"{"createdTime":"soon"}"#).unwrap().created_ms(), None);
+    }
+
+    #[test]
+    fn filters_combine_sn_or_sn_and_type() {
+        let push = Push::parse(SAMPLE.as_bytes()).unwrap();
+        assert!(Filter::default().matches(&push));
+        assert!(Filter::new(vec!["0117c9a1b2c3d4e5".into()], vec![]).matches(&push));
+        assert!(Filter::new(vec!["other".into(), "0117C9A1B2C3D4E5".into()], vec!["temp_humi".into()]).matches(&push));
+        assert!(!Filter::new(vec!["0117C9A1B2C3D4E5".into()], vec!["smoke".into()]).matches(&push));
+        assert!(!Filter::new(vec![], vec!["smoke".into()]).matches(&push));
+        let no_sn = Push::parse(br#"{"deviceType":"smoke"}"#).unwrap();
+        assert!(!Filter::new(vec!["x".into()], vec![]).matches(&no_sn));
+    }
+}

@@ -1,0 +1,467 @@
+//! The MQTT session: connect, subscribe, hand each message to the engine *inside* paho's callback,
+//! reconnect with backoff after a lost connection, and decide when and how the run ends.
+//!
+//! Threads: paho's receive thread runs the message callback (engine: decode, write, flush; the PUBACK
+//! goes out after the callback returns). The main thread supervises: it waits for events (connection
+//! lost, count reached, Ctrl-C/SIGTERM) and for the `--timeout`/`--duration` clocks.
+
+use std::fmt::Write as _;
+use std::io;
+use std::net::ToSocketAddrs;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::Context;
+use paho_mqtt::{self as mqtt, ConnectReturnCode};
+
+use crate::config::{Config, ConnectionConfig, MqttVersion};
+use crate::duration::display;
+use crate::engine::{Engine, Handled, Stats};
+use crate::exit::{Exit, Failure};
+use crate::output::{Delivery, Printer};
+use crate::status::Status;
+
+/// How long one TCP+CONNACK attempt may take before it counts as failed.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often a pending connect/subscribe is checked; bounds the added latency.
+const POLL: Duration = Duration::from_millis(2);
+/// The supervisor re-checks the connection at least this often, whatever the events say.
+const TICK: Duration = Duration::from_secs(1);
+/// Reconnect backoff: doubles from the first to the cap, with jitter.
+const BACKOFF_FIRST: Duration = Duration::from_secs(1);
+const BACKOFF_CAP: Duration = Duration::from_secs(60);
+/// Upper bound on a clean disconnect at the end of the run.
+const DISCONNECT_WAIT: Duration = Duration::from_secs(2);
+
+/// Wake-ups for the supervisor. Few and small: a bounded channel, dropped when full (a full channel
+/// already holds a wake-up).
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    ConnectionLost,
+    CountReached,
+    Stop,
+}
+
+/// Why the supervisor stops: a normal end (with a word for the summary) or a failure.
+enum Interrupt {
+    Finished(&'static str),
+    Failed(Failure),
+}
+
+type Flow<T> = Result<T, Interrupt>;
+
+/// Subscribes and prints until the run ends; returns the exit code of a normal end.
+pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
+    let printer = Printer::new(config.output);
+    let stdout: Box<dyn io::Write + Send> = Box::new(io::stdout());
+    let engine = Arc::new(Mutex::new(Engine::new(printer, config.filter.clone(), config.stop.count, status, stdout)));
+    let (events, wakeups) = sync_channel(16);
+    {
+        let events = events.clone();
+        ctrlc::set_handler(move || {
+            let _ = events.try_send(Event::Stop);
+        })
+        .context("cannot install the Ctrl-C/SIGTERM handler")?;
+    }
+
+    let connection = &config.connection;
+    let client = mqtt::CreateOptionsBuilder::new()
+        .server_uri(server_uri(connection))
+        .client_id(&connection.client_id)
+        .persistence(mqtt::PersistenceType::None)
+        .create_client()
+        .context("cannot create the MQTT client")?;
+    client.set_message_callback(message_callback(Arc::clone(&engine), events.clone(), status, config.output.envelope));
+    client.set_connection_lost_callback(move |_| {
+        let _ = events.try_send(Event::ConnectionLost);
+    });
+
+    let mut supervisor = Supervisor {
+        connection,
+        client,
+        wakeups,
+        engine,
+        status,
+        started: Instant::now(),
+        stop_at: config.stop.duration.map(|d| Instant::now() + d),
+        timeout: config.stop.timeout,
+        reconnects: 0,
+    };
+    let outcome = supervisor.run();
+    supervisor.shutdown();
+    let stats = lock(&supervisor.engine).stats();
+    let elapsed = supervisor.started.elapsed();
+    match outcome {
+        Interrupt::Finished(why) => {
+            status.info(summary(why, elapsed, stats, supervisor.reconnects));
+            Ok(Exit::Success)
+        }
+        Interrupt::Failed(failure) => {
+            if stats.received > 0 || supervisor.reconnects > 0 {
+                status.info(summary("stopped", elapsed, stats, supervisor.reconnects));
+            }
+            Err(failure.into())
+        }
+    }
+}
+
+fn server_uri(connection: &ConnectionConfig) -> String {
+    format!("tcp://{}:{}", connection.host, connection.port)
+}
+
+fn summary(why: &str, elapsed: Duration, stats: Stats, reconnects: u64) -> String {
+    let mut line = format!("{why} after {}: ", display(elapsed));
+    let _ = write!(
+        line,
+        "received {}, printed {}, filtered {}, undecodable {}, reconnects {reconnects}",
+        stats.received, stats.printed, stats.filtered, stats.undecodable
+    );
+    line
+}
+
+fn lock(engine: &Mutex<Engine>) -> MutexGuard<'_, Engine> {
+    engine.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The message callback. It writes the push before returning, because paho sends the PUBACK when it
+/// returns. When the push cannot be written it never returns normally: the process ends first, so
+/// the broker keeps the push for the next durable session.
+fn message_callback(
+    engine: Arc<Mutex<Engine>>,
+    events: SyncSender<Event>,
+    status: Status,
+    want_dup: bool,
+) -> impl FnMut(&mqtt::AsyncClient, Option<mqtt::Message>) + Send + 'static {
+    move |_client, message| {
+        // paho also calls this with None when the connection drops; the lost-connection callback handles that.
+        let Some(message) = message else { return };
+        let delivery = Delivery {
+            topic: message.topic(),
+            qos: message.qos() as i32,
+            retained: message.retained(),
+            dup: want_dup && dup_flag(&message),
+            payload: message.payload(),
+            received_at: SystemTime::now(),
+        };
+        let mut engine = lock(&engine);
+        match engine.handle(&delivery) {
+            Ok(Handled::Refused) => {
+                // The run is ending: acknowledging this push would lose it. Hold it until the process exits.
+                drop(engine);
+                loop {
+                    std::thread::park();
+                }
+            }
+            Ok(_) => {
+                if engine.is_closed() {
+                    let _ = events.try_send(Event::CountReached);
+                }
+            }
+            // The reader went away (`| head -n 1`): a normal, quiet end. This push stays unacknowledged.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(Exit::Success as i32),
+            Err(e) => {
+                status.error(format_args!(
+                    "cannot write to stdout: {e}; this push was not acknowledged, so a durable session (--session) gets it again"
+                ));
+                std::process::exit(Exit::Internal as i32);
+            }
+        }
+    }
+}
+
+/// The MQTT DUP flag. paho-mqtt 0.14 keeps it in the copied C message struct but has no accessor;
+/// its `Debug` output carries it as `dup: N` near the start, so we scan that and stop early.
+fn dup_flag(message: &mqtt::Message) -> bool {
+    struct Scan {
+        tail: String,
+        found: Option<bool>,
+    }
+    impl std::fmt::Write for Scan {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.tail.push_str(s);
+            if let Some(at) = self.tail.find("dup: ")
+                && let Some(digit) = self.tail[at + 5..].chars().next()
+            {
+                self.found = Some(digit != '0');
+                return Err(std::fmt::Error);
+            }
+            // Keep just enough to match across write_str boundaries.
+            if self.tail.len() > 16 {
+                let cut = self.tail.len() - 8;
+                let cut = (0..=cut).rev().find(|&i| self.tail.is_char_boundary(i)).unwrap_or(0);
+                self.tail.drain(..cut);
+            }
+            Ok(())
+        }
+    }
+    let mut scan = Scan { tail: String::new(), found: None };
+    let _ = write!(scan, "{message:?}");
+    scan.found.unwrap_or(false)
+}
+
+/// Full jitter over the upper half: attempt 0 waits 0.5–1 s, then 1–2 s, … up to 30–60 s.
+fn backoff_delay(attempt: u32) -> Duration {
+    let ceiling = BACKOFF_FIRST.saturating_mul(1u32 << attempt.min(16)).min(BACKOFF_CAP);
+    let half = ceiling / 2;
+    half + half.mul_f64(fastrand::f64())
+}
+
+struct Supervisor<'a> {
+    connection: &'a ConnectionConfig,
+    client: mqtt::AsyncClient,
+    wakeups: Receiver<Event>,
+    engine: Arc<Mutex<Engine>>,
+    status: Status,
+    started: Instant,
+    stop_at: Option<Instant>,
+    timeout: Option<Duration>,
+    reconnects: u64,
+}
+
+impl Supervisor<'_> {
+    fn run(&mut self) -> Interrupt {
+        match self.run_inner() {
+            Ok(never) => match never {},
+            Err(interrupt) => interrupt,
+        }
+    }
+
+    fn run_inner(&mut self) -> Flow<std::convert::Infallible> {
+        self.check_resolvable()?;
+        if let Err(reason) = self.attempt()? {
+            return Err(Interrupt::Failed(Failure::new(
+                Exit::Unreachable,
+                format!("{reason}; check --host/--port (now {}:{}) and your network", self.connection.host, self.connection.port),
+            )));
+        }
+        loop {
+            self.wait(TICK)?;
+            if !self.client.is_connected() {
+                self.reconnect()?;
+            }
+        }
+    }
+
+    /// A name that does not resolve will not start to; say so plainly instead of "connect failure".
+    fn check_resolvable(&self) -> Flow<()> {
+        let (host, port) = (self.connection.host.as_str(), self.connection.port);
+        match (host, port).to_socket_addrs().map(|mut addrs| addrs.next()) {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(Interrupt::Failed(Failure::new(Exit::Unreachable, format!("{host} has no address; check --host")))),
+            Err(e) => Err(Interrupt::Failed(Failure::new(
+                Exit::Unreachable,
+                format!("cannot resolve {host}: {e}; check --host and your DNS"),
+            ))),
+        }
+    }
+
+    /// Waits up to `max` for a wake-up, ending the run on Ctrl-C, count, `--duration` or `--timeout`.
+    fn wait(&self, max: Duration) -> Flow<()> {
+        let now = Instant::now();
+        let mut until = now + max;
+        if let Some(stop_at) = self.stop_at {
+            if now >= stop_at {
+                return Err(Interrupt::Finished("duration reached"));
+            }
+            until = until.min(stop_at);
+        }
+        if let Some(timeout) = self.timeout {
+            let expires = lock(&self.engine).last_printed() + timeout;
+            if now >= expires {
+                return Err(Interrupt::Failed(Failure::new(
+                    Exit::Timeout,
+                    format!("no push for {} (--timeout): check that devices are reporting and the filters", display(timeout)),
+                )));
+            }
+            until = until.min(expires);
+        }
+        match self.wakeups.recv_timeout(until.saturating_duration_since(now)) {
+            Ok(Event::Stop) => Err(Interrupt::Finished("interrupted")),
+            Ok(Event::CountReached) => Err(Interrupt::Finished("count reached")),
+            Ok(Event::ConnectionLost) | Err(RecvTimeoutError::Timeout) => Ok(()),
+            Err(RecvTimeoutError::Disconnected) => Err(Interrupt::Failed(Failure::new(
+                Exit::Internal,
+                "internal error: the event channel closed",
+            ))),
+        }
+    }
+
+    /// Sleeps for `delay` while still honouring Ctrl-C and the clocks.
+    fn sleep(&self, delay: Duration) -> Flow<()> {
+        let until = Instant::now() + delay;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(());
+            }
+            self.wait(left)?;
+        }
+    }
+
+    /// Waits for a paho token, still honouring Ctrl-C and the clocks.
+    fn await_token(&self, mut token: mqtt::Token) -> Flow<mqtt::Result<mqtt::ServerResponse>> {
+        loop {
+            if let Some(result) = token.try_wait() {
+                return Ok(result);
+            }
+            self.wait(POLL)?;
+        }
+    }
+
+    /// One connect + subscribe. `Ok(Err(reason))` is worth retrying; a refusal ends the run.
+    fn attempt(&mut self) -> Flow<Result<(), String>> {
+        let c = self.connection;
+        let version = match c.mqtt_version {
+            MqttVersion::Auto => mqtt::MqttVersion::Default,
+            MqttVersion::V31 => mqtt::MqttVersion::V3_1,
+            MqttVersion::V311 => mqtt::MqttVersion::V3_1_1,
+        };
+        let options = mqtt::ConnectOptionsBuilder::with_mqtt_version(version)
+            .user_name(&c.app_id)
+            .password(c.app_secret.expose())
+            .keep_alive_interval(c.keepalive)
+            .clean_session(c.clean_session)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .finalize();
+        self.status.detail(format_args!("connecting to {} as {} (MQTT {})", server_uri(c), c.client_id, c.mqtt_version));
+        let token = self.client.connect(options);
+        let response = match self.await_token(token)? {
+            Ok(response) => response,
+            Err(mqtt::Error::ConnectReturn(code)) => return self.connack_failure(code),
+            Err(e) => return Ok(Err(format!("cannot connect to {}:{}: {e}", c.host, c.port))),
+        };
+        let (version, session_present) = response
+            .connect_response()
+            .map(|r| (if r.mqtt_version == mqtt::MQTT_VERSION_3_1 { "3.1" } else { "3.1.1" }, r.session_present))
+            .unwrap_or(("3.1.1", false));
+        let session = match (c.clean_session, session_present) {
+            (true, _) => String::new(),
+            (false, true) => ", durable session resumed".into(),
+            (false, false) => ", new durable session".into(),
+        };
+        self.status.info(format_args!("connected to {}:{} as {} (MQTT {version}{session})", c.host, c.port, c.client_id));
+
+        let token = self.client.subscribe(&c.topic, c.qos);
+        let granted = match self.await_token(token)? {
+            Ok(response) => response.subscribe_response().unwrap_or(c.qos),
+            Err(_) if !self.client.is_connected() => return Ok(Err("the connection dropped while subscribing".into())),
+            Err(e) => return Err(self.subscription_refused(&e.to_string())),
+        };
+        if granted >= 0x80 {
+            return Err(self.subscription_refused("SUBACK 0x80"));
+        }
+        if granted < c.qos {
+            self.status.warn(format_args!(
+                "the broker granted QoS {granted} instead of {}: pushes sent while disconnected may be lost",
+                c.qos
+            ));
+        }
+        self.status.info(format_args!("subscribed to {} (QoS {granted}); waiting for pushes", c.topic));
+        Ok(Ok(()))
+    }
+
+    fn connack_failure(&self, code: ConnectReturnCode) -> Flow<Result<(), String>> {
+        let c = self.connection;
+        let rc = code as u8;
+        match code {
+            ConnectReturnCode::ServerUnavailable => Ok(Err(format!("the broker is unavailable (CONNACK {rc})"))),
+            ConnectReturnCode::UnacceptableProtocolVersion => Err(Interrupt::Failed(Failure::new(
+                Exit::Refused,
+                format!("the broker refused MQTT {} (CONNACK {rc}): try --mqtt-version auto, 3.1 or 3.1.1", c.mqtt_version),
+            ))),
+            _ => Err(Interrupt::Failed(Failure::new(
+                Exit::Refused,
+                format!(
+                    "the broker refused the connection: {code} (CONNACK {rc}). Check the AppID ({}) and AppSecret, \
+                     that clientId {} matches ^APPID(/[-_0-9a-zA-Z]{{0,36}})?$, and that no other client uses it",
+                    c.app_id, c.client_id
+                ),
+            ))),
+        }
+    }
+
+    fn subscription_refused(&self, why: &str) -> Interrupt {
+        Interrupt::Failed(Failure::new(
+            Exit::Refused,
+            format!(
+                "the broker refused the subscription to {} ({why}): the service allows only users/{}/devices; check --topic",
+                self.connection.topic, self.connection.app_id
+            ),
+        ))
+    }
+
+    /// Reconnects with exponential backoff and jitter until connected, refused, or `--give-up-after`.
+    fn reconnect(&mut self) -> Flow<()> {
+        let lost_at = Instant::now();
+        self.status.info(format_args!("connection to {}:{} lost", self.connection.host, self.connection.port));
+        for attempt in 0u32.. {
+            let delay = backoff_delay(attempt);
+            self.status.info(format_args!("reconnecting in {} (attempt {})", display(delay), attempt + 1));
+            self.sleep(delay)?;
+            match self.attempt()? {
+                Ok(()) => {
+                    self.reconnects += 1;
+                    return Ok(());
+                }
+                Err(reason) => {
+                    if let Some(limit) = self.connection.give_up_after
+                        && lost_at.elapsed() >= limit
+                    {
+                        return Err(Interrupt::Failed(Failure::new(
+                            Exit::Unreachable,
+                            format!("{reason}; gave up after {} without a connection (--give-up-after)", display(limit)),
+                        )));
+                    }
+                    self.status.info(reason);
+                }
+            }
+        }
+        unreachable!("the reconnect loop only ends by returning")
+    }
+
+    /// Ends the run: no more output, then a clean DISCONNECT. Pushes that arrive now stay unacknowledged
+    /// (their callback is parked), so a durable session gets them next time.
+    fn shutdown(&mut self) {
+        lock(&self.engine).close();
+        if self.client.is_connected() {
+            let options = mqtt::DisconnectOptionsBuilder::new().timeout(Duration::ZERO).finalize();
+            let _ = self.client.disconnect(options).wait_for(DISCONNECT_WAIT);
+        }
+        // Dropping the client would join paho's threads, one of which may be parked in our callback
+        // holding an unacknowledged push; the process is about to exit, so leave them be.
+        std::mem::forget(self.client.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_caps_at_a_minute() {
+        for _ in 0..200 {
+            let first = backoff_delay(0);
+            assert!(first >= Duration::from_millis(500) && first <= Duration::from_secs(1), "{first:?}");
+            let third = backoff_delay(2);
+            assert!(third >= Duration::from_secs(2) && third <= Duration::from_secs(4), "{third:?}");
+            let late = backoff_delay(30);
+            assert!(late >= Duration::from_secs(30) && late <= BACKOFF_CAP, "{late:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_is_jittered() {
+        let delays: std::collections::HashSet<Duration> = (0..20).map(|_| backoff_delay(3)).collect();
+        assert!(delays.len() > 1);
+    }
+
+    #[test]
+    fn summary_names_every_counter() {
+        let stats = Stats { received: 5, printed: 3, filtered: 1, undecodable: 1 };
+        assert_eq!(
+            summary("interrupted", Duration::from_secs(12), stats, 2),
+            "interrupted after 12s: received 5, printed 3, filtered 1, undecodable 1, reconnects 2"
+        );
+    }
+}
