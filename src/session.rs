@@ -232,7 +232,7 @@ impl Supervisor<'_> {
         if let Err(reason) = self.attempt()? {
             return Err(Interrupt::Failed(Failure::new(
                 Exit::Unreachable,
-                format!("{reason}; check --host/--port (now {}:{}) and your network", self.connection.host, self.connection.port),
+                format!("{reason}: check --host/--port and your network"),
             )));
         }
         loop {
@@ -329,7 +329,7 @@ impl Supervisor<'_> {
         let response = match self.await_token(token)? {
             Ok(response) => response,
             Err(mqtt::Error::ConnectReturn(code)) => return self.connack_failure(code),
-            Err(e) => return Ok(Err(format!("cannot connect to {}:{}: {e}", c.host, c.port))),
+            Err(e) => return Ok(Err(format!("cannot reach the broker at {}:{} ({e})", c.host, c.port))),
         };
         let (version, session_present) = response
             .connect_response()

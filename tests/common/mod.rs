@@ -1,0 +1,359 @@
+//! Test harness: a real mosquitto on a free loopback port with its own password file, ACL and
+//! persistence; the real `sensoro-sub` binary as a subprocess; mosquitto's own clients to publish.
+//! Every process is killed by PID when its handle drops; every wait is bounded.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+pub const APP_ID: &str = "foobar";
+pub const APP_SECRET: &str = "s3cret-Zq9";
+pub const OTHER_ID: &str = "other";
+pub const OTHER_SECRET: &str = "other-secret";
+const PUBLISHER: &str = "publisher";
+const PUBLISHER_SECRET: &str = "publisher-secret";
+
+/// How long any single wait in these tests may take before the test fails.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+pub fn topic() -> String {
+    format!("users/{APP_ID}/devices")
+}
+
+/// A push in the service's shape, with a distinct msgId per `n`.
+pub fn push(n: usize, sn: &str, device_type: &str) -> String {
+    format!(
+        r#"{{"appId":"{APP_ID}","sn":"{sn}","type":"text","deviceType":"{device_type}","createdTime":{},"msgId":"msg-{n}","data":{{"temperature":{}.5,"humidity":{},"battery":87}}}}"#,
+        1_764_094_329_000u64 + n as u64,
+        20 + n % 10,
+        40 + n % 20
+    )
+}
+
+pub struct Broker {
+    pub port: u16,
+    dir: tempfile::TempDir,
+    child: Option<Child>,
+}
+
+impl Broker {
+    pub fn start() -> Broker {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let password_file = dir.path().join("passwd");
+        for (i, (user, secret)) in
+            [(APP_ID, APP_SECRET), (OTHER_ID, OTHER_SECRET), (PUBLISHER, PUBLISHER_SECRET)].iter().enumerate()
+        {
+            let mut cmd = Command::new("mosquitto_passwd");
+            cmd.arg("-b");
+            if i == 0 {
+                cmd.arg("-c");
+            }
+            let status = cmd.arg(&password_file).arg(user).arg(secret).status().expect("mosquitto_passwd runs");
+            assert!(status.success(), "mosquitto_passwd failed");
+        }
+        let acl = format!("pattern read users/%u/devices\n\nuser {PUBLISHER}\ntopic readwrite #\n");
+        std::fs::write(dir.path().join("acl"), acl).expect("write acl");
+        let port = free_port();
+        let d = dir.path().display();
+        let config = format!(
+            "user root\nlistener {port} 127.0.0.1\nallow_anonymous false\npassword_file {d}/passwd\nacl_file {d}/acl\n\
+             persistence true\npersistence_location {d}/\nautosave_interval 1\nmax_queued_messages 0\n\
+             log_dest file {d}/mosquitto.log\nlog_type all\n"
+        );
+        std::fs::write(dir.path().join("mosquitto.conf"), config).expect("write config");
+        let mut broker = Broker { port, dir, child: None };
+        broker.launch();
+        broker
+    }
+
+    fn launch(&mut self) {
+        let child = Command::new("mosquitto")
+            .arg("-c")
+            .arg(self.dir.path().join("mosquitto.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("mosquitto starts (is it installed? scripts/test installs it)");
+        self.child = Some(child);
+        let deadline = Instant::now() + PATIENCE;
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "mosquitto did not listen on port {}", self.port);
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Stops the broker with SIGTERM (it saves its persistence database) and waits for it.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            signal(child.id(), "TERM");
+            wait_bounded(&mut child, PATIENCE).expect("mosquitto stops on SIGTERM");
+        }
+    }
+
+    pub fn restart(&mut self) {
+        self.stop();
+        self.launch();
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("mosquitto.log")).unwrap_or_default()
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Publishes one message (any bytes) to the AppID's topic with mosquitto_pub, as the service would.
+    pub fn publish(&self, payload: &[u8], qos: u8) {
+        self.publish_to(&topic(), payload, qos);
+    }
+
+    pub fn publish_to(&self, topic: &str, payload: &[u8], qos: u8) {
+        let mut cmd = self.mosquitto_pub(topic, qos);
+        if payload.is_empty() {
+            cmd.arg("-n");
+        } else {
+            cmd.arg("-s");
+        }
+        run_with_stdin(cmd, payload);
+    }
+
+    /// Publishes each line as one message.
+    pub fn publish_lines(&self, lines: &[String], qos: u8) {
+        let mut cmd = self.mosquitto_pub(&topic(), qos);
+        cmd.arg("-l");
+        let mut text = lines.join("\n");
+        text.push('\n');
+        run_with_stdin(cmd, text.as_bytes());
+    }
+
+    fn mosquitto_pub(&self, topic: &str, qos: u8) -> Command {
+        let mut cmd = Command::new("mosquitto_pub");
+        cmd.args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-u", PUBLISHER, "-P", PUBLISHER_SECRET]);
+        cmd.args(["-t", topic, "-q", &qos.to_string()]);
+        cmd
+    }
+
+    /// Arguments that point `sensoro-sub` at this broker with valid credentials.
+    pub fn sub_args(&self) -> Vec<String> {
+        ["--host", "127.0.0.1", "--port", &self.port.to_string(), "--app-id", APP_ID, "--app-secret", APP_SECRET]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn run_with_stdin(mut cmd: Command, input: &[u8]) {
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("spawn");
+    child.stdin.take().expect("stdin").write_all(input).expect("write to publisher");
+    let status = wait_bounded(&mut child, PATIENCE).expect("publisher finishes");
+    let mut err = String::new();
+    let _ = child.stderr.take().expect("stderr").read_to_string(&mut err);
+    assert!(status.success(), "mosquitto_pub failed: {err}");
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("bind port 0").local_addr().expect("local addr").port()
+}
+
+pub fn signal(pid: u32, name: &str) {
+    let status = Command::new("kill").args(["-s", name, &pid.to_string()]).status().expect("kill runs");
+    assert!(status.success(), "kill -s {name} {pid} failed");
+}
+
+/// Waits for a child; on timeout kills it and returns None.
+pub fn wait_bounded(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_sensoro-sub"))
+}
+
+/// A `sensoro-sub` command with no SENSORO_* or color variables inherited from the developer's shell.
+pub fn sub_command(args: &[String]) -> Command {
+    let mut cmd = Command::new(bin());
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("SENSORO_") {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd.env_remove("NO_COLOR").args(args);
+    cmd
+}
+
+/// A running `sensoro-sub` with its stderr collected line by line (and stdout too, unless taken).
+pub struct Sub {
+    pub child: Child,
+    stderr: Lines,
+    stdout: Option<Lines>,
+}
+
+#[derive(Clone)]
+struct Lines {
+    lines: Arc<Mutex<Vec<String>>>,
+    done: Arc<Mutex<bool>>,
+}
+
+impl Lines {
+    fn collect<R: Read + Send + 'static>(reader: R) -> (Lines, Receiver<()>) {
+        let lines = Lines { lines: Arc::default(), done: Arc::default() };
+        let (tx, rx) = channel();
+        let sink = lines.clone();
+        thread::spawn(move || {
+            let mut reader = BufReader::new(reader);
+            let mut buf = Vec::new();
+            while reader.read_until(b'\n', &mut buf).map(|n| n > 0).unwrap_or(false) {
+                let line = String::from_utf8_lossy(&buf).trim_end_matches('\n').to_string();
+                sink.lines.lock().unwrap().push(line);
+                buf.clear();
+                let _ = tx.send(());
+            }
+            *sink.done.lock().unwrap() = true;
+            let _ = tx.send(());
+        });
+        (lines, rx)
+    }
+
+    fn snapshot(&self) -> Vec<String> {
+        self.lines.lock().unwrap().clone()
+    }
+
+    fn wait_for(&self, what: &str, mut ok: impl FnMut(&[String]) -> bool) -> Vec<String> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let lines = self.snapshot();
+            if ok(&lines) {
+                return lines;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}; got {lines:#?}");
+            if *self.done.lock().unwrap() && !ok(&self.snapshot()) {
+                panic!("stream closed while waiting for {what}; got {:#?}", self.snapshot());
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Sub {
+    pub fn spawn(args: &[String]) -> Sub {
+        Self::spawn_command(sub_command(args))
+    }
+
+    pub fn spawn_command(mut cmd: Command) -> Sub {
+        let mut child =
+            cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn sensoro-sub");
+        let (stderr, _) = Lines::collect(child.stderr.take().expect("stderr"));
+        let (stdout, _) = Lines::collect(child.stdout.take().expect("stdout"));
+        Sub { child, stderr, stdout: Some(stdout) }
+    }
+
+    /// Spawns with stdout as a pipe the test owns (to feed `head`, say), collecting only stderr.
+    pub fn spawn_with_stdout(args: &[String]) -> (Sub, ChildStdout) {
+        let mut child = sub_command(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn sensoro-sub");
+        let (stderr, _) = Lines::collect(child.stderr.take().expect("stderr"));
+        let stdout = child.stdout.take().expect("stdout");
+        (Sub { child, stderr, stdout: None }, stdout)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits until the subscriber says it is subscribed: the point from which pushes reach it.
+    pub fn wait_subscribed(&self) {
+        self.wait_stderr("the subscription", |lines| lines.iter().any(|l| l.contains("subscribed to ")));
+    }
+
+    pub fn wait_stderr(&self, what: &str, ok: impl FnMut(&[String]) -> bool) -> Vec<String> {
+        self.stderr.wait_for(what, ok)
+    }
+
+    pub fn wait_stdout_lines(&self, n: usize) -> Vec<String> {
+        self.stdout.as_ref().expect("stdout collected").wait_for(&format!("{n} stdout lines"), |l| l.len() >= n)
+    }
+
+    pub fn stdout(&self) -> Vec<String> {
+        self.stdout.as_ref().expect("stdout collected").snapshot()
+    }
+
+    pub fn stderr(&self) -> Vec<String> {
+        self.stderr.snapshot()
+    }
+
+    /// Waits for the process to exit by itself and for its output to be read to the end.
+    pub fn finish(mut self) -> Finished {
+        let status = wait_bounded(&mut self.child, PATIENCE).expect("sensoro-sub exits in time");
+        let stderr = self.stderr.wait_for("stderr to close", |_| *self.stderr.done.lock().unwrap());
+        let stdout = match &self.stdout {
+            Some(out) => out.wait_for("stdout to close", |_| *out.done.lock().unwrap()),
+            None => Vec::new(),
+        };
+        Finished { code: status.code(), stdout, stderr }
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Sub {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[derive(Debug)]
+pub struct Finished {
+    pub code: Option<i32>,
+    pub stdout: Vec<String>,
+    pub stderr: Vec<String>,
+}
+
+impl Finished {
+    pub fn stderr_text(&self) -> String {
+        self.stderr.join("\n")
+    }
+}
+
+/// Runs `sensoro-sub` to completion with no broker interaction expected (usage errors and the like).
+pub fn run_to_end(args: &[String]) -> Finished {
+    Sub::spawn(args).finish()
+}
+
+pub fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|s| s.to_string()).collect()
+}

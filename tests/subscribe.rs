@@ -1,0 +1,465 @@
+//! The subscriber end to end: real mosquitto, real binary, real pipes.
+
+mod common;
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use common::*;
+use serde_json::Value;
+
+fn args(broker: &Broker, extra: &[&str]) -> Vec<String> {
+    let mut args = broker.sub_args();
+    args.extend(strings(extra));
+    args
+}
+
+/// Starts a subscriber, waits until it is subscribed, publishes `payloads` at QoS 1, and waits for it to end.
+fn run_with_pushes(broker: &Broker, extra: &[&str], payloads: &[&[u8]]) -> Finished {
+    let sub = Sub::spawn(&args(broker, extra));
+    sub.wait_subscribed();
+    for payload in payloads {
+        broker.publish(payload, 1);
+    }
+    sub.finish()
+}
+
+#[test]
+fn ndjson_is_the_default_off_a_terminal_and_prints_pushes_verbatim() {
+    let broker = Broker::start();
+    let (a, b) = (push(1, "0117C9A1B2C3D4E5", "temp_humi"), push(2, "0117C9A1B2C3D4E6", "smoke"));
+    let done = run_with_pushes(&broker, &["--count", "2"], &[a.as_bytes(), b.as_bytes()]);
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert_eq!(done.stdout, vec![a, b]);
+    assert!(done.stderr_text().contains("count reached"), "{done:#?}");
+    assert!(done.stderr_text().contains("received 2, printed 2, filtered 0, undecodable 0, reconnects 0"));
+}
+
+#[test]
+fn pretty_prints_one_readable_line_per_push() {
+    let broker = Broker::start();
+    let a = push(3, "0117C9A1B2C3D4E5", "temp_humi");
+    let nested = r#"{"sn":"0117C9A1B2C3D4E7","deviceType":"magnetic","createdTime":1764094329000,"data":{"magnetic":{"x":1,"y":2,"z":3},"lonlat":[116.39,39.91]}}"#;
+    let done =
+        run_with_pushes(&broker, &["--format", "pretty", "--color", "never", "-n", "2"], &[a.as_bytes(), nested.as_bytes()]);
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert_eq!(done.stdout.len(), 2, "{done:#?}");
+    assert!(
+        done.stdout[0].ends_with("  0117C9A1B2C3D4E5  temp_humi     temperature=23.5°C  humidity=43%  battery=87%"),
+        "{:?}",
+        done.stdout[0]
+    );
+    assert!(done.stdout[1].ends_with("magnetic.x=1  magnetic.y=2  magnetic.z=3  lonlat=116.39,39.91"), "{:?}", done.stdout[1]);
+    assert!(!done.stdout.concat().contains('\x1b'), "--color never must not color");
+}
+
+#[test]
+fn pretty_and_json_are_colored_only_when_asked() {
+    let broker = Broker::start();
+    let a = push(4, "0117C9A1B2C3D4E5", "temp_humi");
+    let done = run_with_pushes(&broker, &["--format", "json", "--color", "always", "-n", "1"], &[a.as_bytes()]);
+    assert!(done.stdout.concat().contains("\x1b["), "{done:#?}");
+    let mut cmd = sub_command(&args(&broker, &["--format", "pretty", "-n", "1"]));
+    cmd.env("NO_COLOR", "1");
+    let sub = Sub::spawn_command(cmd);
+    sub.wait_subscribed();
+    broker.publish(a.as_bytes(), 1);
+    let done = sub.finish();
+    assert_eq!(done.stdout.len(), 1, "{done:#?}");
+    assert!(!done.stdout[0].contains('\x1b'), "NO_COLOR must win over auto");
+}
+
+#[test]
+fn json_is_indented_and_equal_to_the_push() {
+    let broker = Broker::start();
+    let a = push(5, "0117C9A1B2C3D4E5", "temp_humi");
+    let done = run_with_pushes(&broker, &["--format", "json", "-n", "1"], &[a.as_bytes()]);
+    assert_eq!(done.code, Some(0));
+    assert!(done.stdout.len() > 5, "indented over many lines: {done:#?}");
+    assert_eq!(done.stdout[1], r#"  "appId": "foobar","#);
+    let parsed: Value = serde_json::from_str(&done.stdout.join("\n")).unwrap();
+    assert_eq!(parsed, serde_json::from_str::<Value>(&a).unwrap());
+}
+
+#[test]
+fn raw_passes_any_bytes_through() {
+    let broker = Broker::start();
+    let binary: &[u8] = b"\x00\xffnot json\x01";
+    let sub = Sub::spawn_with_stdout(&args(&broker, &["--format", "raw", "-n", "2"]));
+    let (sub, mut stdout) = sub;
+    sub.wait_subscribed();
+    broker.publish(binary, 1);
+    broker.publish(b"{\"sn\":\"A\"}", 1);
+    let mut bytes = Vec::new();
+    stdout.read_to_end(&mut bytes).unwrap();
+    let done = sub.finish();
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert_eq!(bytes, b"\x00\xffnot json\x01\n{\"sn\":\"A\"}\n");
+}
+
+#[test]
+fn envelope_carries_topic_qos_flags_and_time() {
+    let broker = Broker::start();
+    let a = push(6, "0117C9A1B2C3D4E5", "temp_humi");
+    let done = run_with_pushes(&broker, &["--envelope", "-n", "1"], &[a.as_bytes()]);
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    let envelope: Value = serde_json::from_str(&done.stdout[0]).unwrap();
+    let keys: Vec<&String> = envelope.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["topic", "qos", "retained", "dup", "received_at", "push"]);
+    assert_eq!(envelope["topic"], "users/foobar/devices");
+    assert_eq!(envelope["qos"], 1);
+    assert_eq!(envelope["retained"], false);
+    assert_eq!(envelope["dup"], false);
+    assert!(envelope["received_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(envelope["push"], serde_json::from_str::<Value>(&a).unwrap());
+}
+
+#[test]
+fn filters_select_by_serial_number_and_device_type() {
+    let broker = Broker::start();
+    let pushes = [
+        push(1, "AAAA000000000001", "temp_humi"),
+        push(2, "AAAA000000000002", "smoke"),
+        push(3, "AAAA000000000001", "smoke"),
+        push(4, "AAAA000000000003", "temp_humi"),
+        push(5, "aaaa000000000001", "temp_humi"),
+    ];
+    let payloads: Vec<&[u8]> = pushes.iter().map(|p| p.as_bytes()).collect();
+    let extra = ["--sn", "AAAA000000000001", "--sn", "AAAA000000000003", "--device-type", "temp_humi", "-n", "3"];
+    let done = run_with_pushes(&broker, &extra, &payloads);
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert_eq!(done.stdout, vec![pushes[0].clone(), pushes[3].clone(), pushes[4].clone()]);
+    assert!(done.stderr_text().contains("received 5, printed 3, filtered 2"), "{done:#?}");
+}
+
+#[test]
+fn timeout_without_a_push_exits_5() {
+    let broker = Broker::start();
+    let done = run_to_end(&args(&broker, &["--timeout", "1s"]));
+    assert_eq!(done.code, Some(5), "{done:#?}");
+    assert!(done.stderr_text().contains("no push for 1s (--timeout)"), "{done:#?}");
+}
+
+#[test]
+fn timeout_counts_from_the_last_push() {
+    let broker = Broker::start();
+    let sub = Sub::spawn(&args(&broker, &["--timeout", "2s"]));
+    sub.wait_subscribed();
+    for n in 0..3 {
+        std::thread::sleep(std::time::Duration::from_millis(900));
+        broker.publish(push(n, "A", "t").as_bytes(), 1);
+    }
+    let done = sub.finish();
+    assert_eq!(done.code, Some(5), "{done:#?}");
+    assert_eq!(done.stdout.len(), 3, "pushes kept the timeout from firing: {done:#?}");
+}
+
+#[test]
+fn duration_ends_normally() {
+    let broker = Broker::start();
+    let sub = Sub::spawn(&args(&broker, &["--duration", "3s"]));
+    sub.wait_subscribed();
+    broker.publish(push(1, "A", "t").as_bytes(), 1);
+    let done = sub.finish();
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert_eq!(done.stdout.len(), 1);
+    assert!(done.stderr_text().contains("duration reached"), "{done:#?}");
+}
+
+#[test]
+fn wrong_secret_is_refused_with_exit_4_and_advice() {
+    let broker = Broker::start();
+    let mut a = args(&broker, &["-v"]);
+    let at = a.iter().position(|s| s == APP_SECRET).unwrap();
+    a[at] = "wrong-secret".into();
+    let done = run_to_end(&a);
+    assert_eq!(done.code, Some(4), "{done:#?}");
+    let err = done.stderr_text();
+    assert!(err.contains("Not Authorized (CONNACK 5)") && err.contains("AppSecret"), "{err}");
+    assert!(!err.contains("wrong-secret"), "the secret must never be printed: {err}");
+}
+
+#[test]
+fn the_broker_acl_keeps_each_appid_to_its_own_topic() {
+    let broker = Broker::start();
+    let port = broker.port.to_string();
+    let other = ["--host", "127.0.0.1", "--port", &port, "--app-id", OTHER_ID, "--app-secret", OTHER_SECRET];
+    let mut spy = strings(&other);
+    spy.extend(strings(&["--topic", "users/foobar/devices", "--timeout", "2s"]));
+    let spy = Sub::spawn(&spy);
+    spy.wait_subscribed();
+    let mut own = strings(&other);
+    own.extend(strings(&["-n", "1"]));
+    let own = Sub::spawn(&own);
+    own.wait_subscribed();
+    broker.publish(push(1, "A", "t").as_bytes(), 1);
+    broker.publish_to("users/other/devices", push(2, "B", "t").as_bytes(), 1);
+    let own = own.finish();
+    assert_eq!(own.code, Some(0), "{own:#?}");
+    assert!(own.stdout[0].contains("msg-2"));
+    let spy = spy.finish();
+    assert_eq!(spy.code, Some(5), "another AppID's pushes never arrive: {spy:#?}");
+    assert!(spy.stdout.is_empty());
+}
+
+#[test]
+fn closed_port_exits_3() {
+    let port = free_port().to_string();
+    let done = run_to_end(&strings(&["--host", "127.0.0.1", "--port", &port, "--app-id", APP_ID, "--app-secret", "x"]));
+    assert_eq!(done.code, Some(3), "{done:#?}");
+    assert!(done.stderr_text().contains("check --host/--port"), "{done:#?}");
+}
+
+#[test]
+fn unresolvable_host_exits_3() {
+    let done =
+        run_to_end(&strings(&["--host", "no-such-host.invalid", "--app-id", APP_ID, "--app-secret", "x", "--port", "1"]));
+    assert_eq!(done.code, Some(3), "{done:#?}");
+    assert!(done.stderr_text().contains("cannot resolve no-such-host.invalid"), "{done:#?}");
+}
+
+#[test]
+fn usage_errors_exit_2_with_one_line_that_says_what_to_do() {
+    let base = ["--host", "127.0.0.1", "--port", "1", "--app-secret", "x"];
+    let cases: &[(&[&str], &str)] = &[
+        (&["--app-id", APP_ID, "--client-id", "someone-else/1"], "--client-id: invalid clientId"),
+        (&["--app-id", APP_ID, "--client-id", "foobar/has.dot"], "'.' is not allowed"),
+        (&["--app-id", APP_ID, "--qos", "2"], "offers QoS 0 and 1 only"),
+        (&[], "no AppID given: pass --app-id ID or set SENSORO_APP_ID"),
+        (&["--app-id", APP_ID, "--timeout", "30"], "add a unit, e.g. 30s"),
+        (&["--app-id", APP_ID, "--envelope", "--format", "pretty"], "--envelope works with"),
+        (&["--app-id", APP_ID, "--session", "a/b"], "--session:"),
+    ];
+    for (extra, expected) in cases {
+        let mut a = strings(&base);
+        a.extend(strings(extra));
+        let done = run_to_end(&a);
+        assert_eq!(done.code, Some(2), "{extra:?}: {done:#?}");
+        assert!(done.stderr_text().contains(expected), "{extra:?}: {done:#?}");
+        assert!(done.stdout.is_empty());
+    }
+    let done = run_to_end(&strings(&["--app-id", APP_ID]));
+    assert_eq!(done.code, Some(2));
+    assert!(done.stderr_text().contains("SENSORO_APP_SECRET"), "{done:#?}");
+}
+
+#[test]
+fn environment_variables_configure_the_connection() {
+    let broker = Broker::start();
+    let mut cmd = sub_command(&strings(&["-n", "1"]));
+    cmd.env("SENSORO_APP_ID", APP_ID)
+        .env("SENSORO_APP_SECRET", APP_SECRET)
+        .env("SENSORO_HOST", "127.0.0.1")
+        .env("SENSORO_PORT", broker.port.to_string());
+    let sub = Sub::spawn_command(cmd);
+    sub.wait_subscribed();
+    let a = push(1, "A", "t");
+    broker.publish(a.as_bytes(), 1);
+    let done = sub.finish();
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert_eq!(done.stdout, vec![a]);
+}
+
+#[test]
+fn secret_file_works_and_secrets_never_reach_output() {
+    let broker = Broker::start();
+    let path = broker.dir().join("secret.txt");
+    std::fs::write(&path, format!("{APP_SECRET}\n")).unwrap();
+    let sub = Sub::spawn(&strings(&[
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &broker.port.to_string(),
+        "--app-id",
+        APP_ID,
+        "--app-secret-file",
+        path.to_str().unwrap(),
+        "-v",
+        "-n",
+        "1",
+    ]));
+    sub.wait_subscribed();
+    broker.publish(push(1, "A", "t").as_bytes(), 1);
+    let done = sub.finish();
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    let all = format!("{}{}", done.stdout.concat(), done.stderr_text());
+    assert!(!all.contains(APP_SECRET), "{all}");
+    let help = Command::new(bin()).arg("--help").env("SENSORO_APP_SECRET", APP_SECRET).output().unwrap();
+    assert!(!String::from_utf8_lossy(&help.stdout).contains(APP_SECRET));
+}
+
+#[test]
+fn mqtt_3_1_and_3_1_1_both_work() {
+    let broker = Broker::start();
+    for (flag, shown) in [("3.1", "MQTT 3.1)"), ("3.1.1", "MQTT 3.1.1)"), ("auto", "MQTT 3.1.1)")] {
+        let sub = Sub::spawn(&args(&broker, &["--mqtt-version", flag, "-n", "1"]));
+        sub.wait_subscribed();
+        broker.publish(push(1, "A", "t").as_bytes(), 1);
+        let done = sub.finish();
+        assert_eq!(done.code, Some(0), "{flag}: {done:#?}");
+        assert!(done.stderr_text().contains(shown), "{flag}: {done:#?}");
+    }
+}
+
+#[test]
+fn undecodable_payloads_are_reported_counted_and_the_stream_goes_on() {
+    let broker = Broker::start();
+    let good = push(1, "A", "t");
+    let payloads: [&[u8]; 5] = [b"not json at all", b"[1,2,3]", b"{\"sn\":\"\xff\xfe\"}", b"", good.as_bytes()];
+    let done = run_with_pushes(&broker, &["-n", "1"], &payloads);
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert_eq!(done.stdout, vec![good]);
+    let err = done.stderr_text();
+    assert!(err.contains("undecodable push #1 on users/foobar/devices (not JSON"), "{err}");
+    assert!(err.contains("\"not json at all\""), "payload shown: {err}");
+    assert!(err.contains("(JSON array, not an object)"), "{err}");
+    assert!(err.contains("\\xff\\xfe"), "invalid UTF-8 escaped: {err}");
+    assert!(err.contains("(empty payload)"), "{err}");
+    assert!(err.contains("received 5, printed 1, filtered 0, undecodable 4"), "{err}");
+}
+
+#[test]
+fn quiet_hides_status_but_not_undecodable_reports() {
+    let broker = Broker::start();
+    let sub = Sub::spawn(&args(&broker, &["-q", "-n", "1"]));
+    // No "subscribed" line with -q: wait for the broker to log the subscription instead.
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while !broker.log().contains("users/foobar/devices") {
+        assert!(std::time::Instant::now() < deadline, "no subscription in the broker log");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    broker.publish(b"bad", 1);
+    broker.publish(push(1, "A", "t").as_bytes(), 1);
+    let done = sub.finish();
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert_eq!(done.stderr.len(), 1, "only the undecodable report: {done:#?}");
+    assert!(done.stderr[0].contains("undecodable push"));
+}
+
+fn interrupt_prints_a_summary(signal_name: &str) {
+    let broker = Broker::start();
+    let sub = Sub::spawn(&args(&broker, &[]));
+    sub.wait_subscribed();
+    broker.publish(push(1, "A", "t").as_bytes(), 1);
+    broker.publish(b"oops", 1);
+    broker.publish(push(2, "A", "t").as_bytes(), 1);
+    sub.wait_stdout_lines(2);
+    signal(sub.pid(), signal_name);
+    let done = sub.finish();
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    let last = done.stderr.last().expect("a summary line");
+    assert!(last.contains("interrupted after"), "{last}");
+    assert!(last.ends_with("received 3, printed 2, filtered 0, undecodable 1, reconnects 0"), "{last}");
+}
+
+#[test]
+fn sigint_disconnects_and_prints_a_summary() {
+    interrupt_prints_a_summary("INT");
+}
+
+#[test]
+fn sigterm_disconnects_and_prints_a_summary() {
+    interrupt_prints_a_summary("TERM");
+}
+
+#[test]
+fn closed_stdout_exits_0_quietly_and_leaves_the_unwritten_push_unacknowledged() {
+    let broker = Broker::start();
+    let (sub, stdout) = Sub::spawn_with_stdout(&args(&broker, &["--session", "pipe", "--envelope"]));
+    let mut head = Command::new("head")
+        .args(["-n", "1"])
+        .stdin(Stdio::from(stdout))
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("head runs");
+    sub.wait_subscribed();
+    broker.publish(push(1, "A", "t").as_bytes(), 1);
+    wait_bounded(&mut head, PATIENCE).expect("head exits after one line");
+    let mut first = String::new();
+    head.stdout.take().unwrap().read_to_string(&mut first).unwrap();
+    assert!(first.contains("msg-1"), "{first}");
+    // head has gone: the next push cannot be written.
+    broker.publish(push(2, "A", "t").as_bytes(), 1);
+    let done = sub.finish();
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert!(!done.stderr_text().contains("error"), "quiet on a closed pipe: {done:#?}");
+    assert!(!done.stderr_text().contains("received"), "no summary on a closed pipe: {done:#?}");
+
+    // The same durable session gets push 2 again, flagged as a redelivery.
+    let again = Sub::spawn(&args(&broker, &["--session", "pipe", "--envelope", "-n", "1"]));
+    let done = again.finish();
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    let envelope: Value = serde_json::from_str(&done.stdout[0]).unwrap();
+    assert_eq!(envelope["push"]["msgId"], "msg-2");
+    assert_eq!(envelope["dup"], true, "a redelivered push carries DUP");
+}
+
+#[test]
+fn durable_session_gets_every_push_sent_while_away() {
+    let broker = Broker::start();
+    let first = Sub::spawn(&args(&broker, &["--session", "collector", "-n", "1"]));
+    first.wait_subscribed();
+    broker.publish(push(0, "A", "t").as_bytes(), 1);
+    assert_eq!(first.finish().code, Some(0));
+
+    let away: Vec<String> = (1..=100).map(|n| push(n, "A", "t")).collect();
+    broker.publish_lines(&away, 1);
+
+    let done = run_to_end(&args(&broker, &["--session", "collector", "-n", "100"]));
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert_eq!(done.stdout, away, "all 100, in order");
+    assert!(done.stderr_text().contains("durable session resumed"), "{done:#?}");
+}
+
+#[test]
+fn reconnects_after_the_broker_restarts_and_keeps_printing() {
+    let mut broker = Broker::start();
+    let sub = Sub::spawn(&args(&broker, &["--session", "restart", "-n", "2"]));
+    sub.wait_subscribed();
+    broker.publish(push(1, "A", "t").as_bytes(), 1);
+    sub.wait_stdout_lines(1);
+    broker.restart();
+    sub.wait_stderr("a reconnect", |lines| lines.iter().filter(|l| l.contains("subscribed to ")).count() >= 2);
+    broker.publish(push(2, "A", "t").as_bytes(), 1);
+    let done = sub.finish();
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert_eq!(done.stdout.len(), 2);
+    let err = done.stderr_text();
+    assert!(err.contains("lost") && err.contains("reconnecting in"), "{err}");
+    assert!(err.contains("reconnects 1"), "{err}");
+}
+
+#[test]
+fn give_up_after_ends_with_exit_3_when_the_broker_stays_down() {
+    let mut broker = Broker::start();
+    let sub = Sub::spawn(&args(&broker, &["--give-up-after", "2s"]));
+    sub.wait_subscribed();
+    broker.stop();
+    let done = sub.finish();
+    assert_eq!(done.code, Some(3), "{done:#?}");
+    assert!(done.stderr_text().contains("gave up after 2s"), "{done:#?}");
+}
+
+#[test]
+fn qos_0_subscription_works() {
+    let broker = Broker::start();
+    let a = push(1, "A", "t");
+    let sub = Sub::spawn(&args(&broker, &["--qos", "0", "--envelope", "-n", "1"]));
+    sub.wait_subscribed();
+    broker.publish(a.as_bytes(), 0);
+    let done = sub.finish();
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert!(done.stderr_text().contains("(QoS 0)"));
+    let envelope: Value = serde_json::from_str(&done.stdout[0]).unwrap();
+    assert_eq!(envelope["qos"], 0);
+}
+
+#[test]
+fn help_documents_exit_codes_and_the_topic_ambiguity() {
+    let out = Command::new(bin()).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for needle in ["Exit codes:", "5  --timeout elapsed", "leading slash", "--app-secret-file", "SENSORO_APP_ID"] {
+        assert!(help.contains(needle), "--help lacks {needle:?}");
+    }
+}
