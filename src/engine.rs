@@ -5,7 +5,9 @@
 //! means a QoS 1 push is acknowledged only once its line has left the process (SPEC.md, last section).
 
 use std::io::{self, Write};
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::config::Verbosity;
 use crate::output::{Delivery, Format, Printer, write_raw};
@@ -36,6 +38,73 @@ pub enum Handled {
     Refused,
 }
 
+/// What the engine has done so far, readable from another thread without waiting for the engine,
+/// which may be blocked writing to a stalled stdout.
+#[derive(Debug)]
+pub struct Progress {
+    received: AtomicU64,
+    printed: AtomicU64,
+    filtered: AtomicU64,
+    undecodable: AtomicU64,
+    /// Milliseconds from `started` to the last printed push.
+    last_printed_ms: AtomicU64,
+    closed: AtomicBool,
+    /// A delivery is being held unacknowledged because the engine was closed.
+    held: AtomicBool,
+    started: Instant,
+}
+
+impl Progress {
+    fn new() -> Self {
+        Self {
+            received: AtomicU64::new(0),
+            printed: AtomicU64::new(0),
+            filtered: AtomicU64::new(0),
+            undecodable: AtomicU64::new(0),
+            last_printed_ms: AtomicU64::new(0),
+            closed: AtomicBool::new(false),
+            held: AtomicBool::new(false),
+            started: Instant::now(),
+        }
+    }
+
+    pub fn stats(&self) -> Stats {
+        Stats {
+            received: self.received.load(Ordering::Relaxed),
+            printed: self.printed.load(Ordering::Relaxed),
+            filtered: self.filtered.load(Ordering::Relaxed),
+            undecodable: self.undecodable.load(Ordering::Relaxed),
+        }
+    }
+
+    /// When the last push was printed (or the engine was made): the clock of `--timeout`.
+    pub fn last_printed(&self) -> Instant {
+        self.started + Duration::from_millis(self.last_printed_ms.load(Ordering::Relaxed))
+    }
+
+    /// After this nothing more is printed; the caller must not acknowledge later pushes.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
+    }
+
+    /// Marks that a delivery arrived after closing and is being held back from acknowledgement.
+    pub fn hold(&self) {
+        self.held.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_holding(&self) -> bool {
+        self.held.load(Ordering::SeqCst)
+    }
+
+    fn count(counter: &AtomicU64) -> u64 {
+        counter.fetch_add(1, Ordering::Relaxed) + 1
+    }
+}
+
 pub struct Engine {
     printer: Printer,
     filter: Filter,
@@ -43,9 +112,7 @@ pub struct Engine {
     buffer: Vec<u8>,
     status: Status,
     count_limit: Option<u64>,
-    stats: Stats,
-    last_printed: Instant,
-    closed: bool,
+    progress: Arc<Progress>,
 }
 
 impl Engine {
@@ -57,37 +124,23 @@ impl Engine {
             buffer: Vec::with_capacity(4096),
             status,
             count_limit,
-            stats: Stats::default(),
-            last_printed: Instant::now(),
-            closed: false,
+            progress: Arc::new(Progress::new()),
         }
     }
 
-    pub fn stats(&self) -> Stats {
-        self.stats
-    }
-
-    /// When the last push was printed (or the engine was made): the clock of `--timeout`.
-    pub fn last_printed(&self) -> Instant {
-        self.last_printed
-    }
-
-    /// After this nothing more is printed; the caller must not acknowledge later pushes.
-    pub fn close(&mut self) {
-        self.closed = true;
-    }
-
-    pub fn is_closed(&self) -> bool {
-        self.closed
+    /// A handle on the engine's counters and state for other threads.
+    pub fn progress(&self) -> Arc<Progress> {
+        Arc::clone(&self.progress)
     }
 
     /// Decodes, filters, formats, writes and flushes one push. An `Err` is a failed write to stdout:
     /// the push was not (fully) written and must not be acknowledged.
     pub fn handle(&mut self, delivery: &Delivery) -> io::Result<Handled> {
-        if self.closed {
+        let progress = &*self.progress;
+        if progress.is_closed() {
             return Ok(Handled::Refused);
         }
-        self.stats.received += 1;
+        let number = Progress::count(&progress.received);
         self.buffer.clear();
         let raw = self.printer.format() == Format::Raw;
         let handled = if raw && self.filter.is_empty() {
@@ -101,7 +154,7 @@ impl Engine {
                     Handled::Printed
                 }
                 Err(undecodable) => {
-                    self.report_undecodable(delivery, &undecodable.reason);
+                    self.report_undecodable(number, delivery, &undecodable.reason);
                     if raw {
                         // raw passes everything through; a payload that cannot be filtered is not dropped.
                         write_raw(&mut self.buffer, delivery);
@@ -111,17 +164,18 @@ impl Engine {
             }
         };
         match handled {
-            Handled::Filtered => self.stats.filtered += 1,
-            Handled::Undecodable => self.stats.undecodable += 1,
+            Handled::Filtered => _ = Progress::count(&progress.filtered),
+            Handled::Undecodable => _ = Progress::count(&progress.undecodable),
             _ => {}
         }
         if !self.buffer.is_empty() {
             self.out.write_all(&self.buffer)?;
             self.out.flush()?;
-            self.stats.printed += 1;
-            self.last_printed = Instant::now();
-            if self.count_limit.is_some_and(|limit| self.stats.printed >= limit) {
-                self.closed = true;
+            let printed = Progress::count(&progress.printed);
+            let since_start = u64::try_from(progress.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            progress.last_printed_ms.store(since_start, Ordering::Relaxed);
+            if self.count_limit.is_some_and(|limit| printed >= limit) {
+                progress.close();
             }
         }
         if self.buffer.capacity() > BUFFER_KEEP {
@@ -130,7 +184,7 @@ impl Engine {
         Ok(handled)
     }
 
-    fn report_undecodable(&self, delivery: &Delivery, reason: &str) {
+    fn report_undecodable(&self, number: u64, delivery: &Delivery, reason: &str) {
         let payload = delivery.payload;
         let shown = if self.status.verbosity() >= Verbosity::Verbose { payload.len() } else { payload.len().min(REPORT_PAYLOAD_LIMIT) };
         let more = match payload.len() - shown {
@@ -138,8 +192,7 @@ impl Engine {
             cut => format!(" … ({cut} more bytes; -v shows all)"),
         };
         self.status.warn(format_args!(
-            "undecodable push #{} on {} ({reason}), {} bytes: \"{}\"{more}",
-            self.stats.received,
+            "undecodable push #{number} on {} ({reason}), {} bytes: \"{}\"{more}",
             delivery.topic,
             payload.len(),
             payload[..shown].escape_ascii(),
@@ -187,7 +240,7 @@ mod tests {
         assert_eq!(engine.handle(&delivery(b"not json")).unwrap(), Handled::Undecodable);
         assert_eq!(engine.handle(&delivery(br#"{"sn":"other"}"#)).unwrap(), Handled::Filtered);
         assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Printed);
-        assert_eq!(engine.stats(), Stats { received: 4, printed: 2, filtered: 1, undecodable: 1 });
+        assert_eq!(engine.progress().stats(), Stats { received: 4, printed: 2, filtered: 1, undecodable: 1 });
         assert_eq!(text(&out), format!("{SAMPLE}\n{SAMPLE}\n"));
     }
 
@@ -197,19 +250,19 @@ mod tests {
         assert_eq!(engine.handle(&delivery(b"\xff\xfe")).unwrap(), Handled::Undecodable);
         assert_eq!(engine.handle(&delivery(br#"{"deviceType":"smoke"}"#)).unwrap(), Handled::Filtered);
         assert_eq!(out.0.lock().unwrap().as_slice(), b"\xff\xfe\n");
-        assert_eq!(engine.stats().printed, 1);
+        assert_eq!(engine.progress().stats().printed, 1);
     }
 
     #[test]
     fn closes_after_the_count_and_refuses_more() {
         let (mut engine, out) = engine(Format::Ndjson, Filter::default(), Some(1));
         assert_eq!(engine.handle(&delivery(b"oops")).unwrap(), Handled::Undecodable);
-        assert!(!engine.is_closed());
+        assert!(!engine.progress().is_closed());
         assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Printed);
-        assert!(engine.is_closed());
+        assert!(engine.progress().is_closed());
         assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Refused);
         assert_eq!(text(&out).lines().count(), 1);
-        assert_eq!(engine.stats().received, 2);
+        assert_eq!(engine.progress().stats().received, 2);
     }
 
     #[test]
@@ -228,6 +281,6 @@ mod tests {
         let mut engine = Engine::new(printer, Filter::default(), None, status, Box::new(Closed));
         let err = engine.handle(&delivery(SAMPLE.as_bytes())).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
-        assert_eq!(engine.stats().printed, 0);
+        assert_eq!(engine.progress().stats().printed, 0);
     }
 }

@@ -8,8 +8,9 @@
 use std::fmt::Write as _;
 use std::io;
 use std::net::ToSocketAddrs;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
@@ -17,15 +18,13 @@ use paho_mqtt::{self as mqtt, ConnectReturnCode};
 
 use crate::config::{Config, ConnectionConfig, MqttVersion};
 use crate::duration::display;
-use crate::engine::{Engine, Handled, Stats};
+use crate::engine::{Engine, Handled, Progress, Stats};
 use crate::exit::{Exit, Failure};
 use crate::output::{Delivery, Printer};
 use crate::status::Status;
 
 /// How long one TCP+CONNACK attempt may take before it counts as failed.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How often a pending connect/subscribe is checked; bounds the added latency.
-const POLL: Duration = Duration::from_millis(2);
 /// The supervisor re-checks the connection at least this often, whatever the events say.
 const TICK: Duration = Duration::from_secs(1);
 /// Reconnect backoff: doubles from the first to the cap, with jitter.
@@ -34,13 +33,14 @@ const BACKOFF_CAP: Duration = Duration::from_secs(60);
 /// Upper bound on a clean disconnect at the end of the run.
 const DISCONNECT_WAIT: Duration = Duration::from_secs(2);
 
-/// Wake-ups for the supervisor. Few and small: a bounded channel, dropped when full (a full channel
-/// already holds a wake-up).
-#[derive(Debug, Clone, Copy)]
+/// What wakes the supervisor. A bounded channel: callbacks drop a wake-up when it is full (a full
+/// channel already holds one); request threads block until it is read.
 enum Event {
     ConnectionLost,
     CountReached,
     Stop,
+    /// The outcome of a connect or subscribe request (see [`Supervisor::request`]).
+    Response(mqtt::Result<mqtt::ServerResponse>),
 }
 
 /// Why the supervisor stops: a normal end (with a word for the summary) or a failure.
@@ -55,8 +55,10 @@ type Flow<T> = Result<T, Interrupt>;
 pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
     let printer = Printer::new(config.output);
     let stdout: Box<dyn io::Write + Send> = Box::new(io::stdout());
-    let engine = Arc::new(Mutex::new(Engine::new(printer, config.filter.clone(), config.stop.count, status, stdout)));
-    let (events, wakeups) = sync_channel(16);
+    let engine = Engine::new(printer, config.filter.clone(), config.stop.count, status, stdout);
+    let progress = engine.progress();
+    let lost = Arc::new(AtomicBool::new(false));
+    let (events, wakeups) = sync_channel::<Event>(16);
     {
         let events = events.clone();
         ctrlc::set_handler(move || {
@@ -72,16 +74,22 @@ pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
         .persistence(mqtt::PersistenceType::None)
         .create_client()
         .context("cannot create the MQTT client")?;
-    client.set_message_callback(message_callback(Arc::clone(&engine), events.clone(), status, config.output.envelope));
-    client.set_connection_lost_callback(move |_| {
-        let _ = events.try_send(Event::ConnectionLost);
-    });
+    client.set_message_callback(message_callback(engine, events.clone(), status, config.output.envelope));
+    {
+        let (lost, events) = (Arc::clone(&lost), events.clone());
+        client.set_connection_lost_callback(move |_| {
+            lost.store(true, Ordering::SeqCst);
+            let _ = events.try_send(Event::ConnectionLost);
+        });
+    }
 
     let mut supervisor = Supervisor {
         connection,
         client,
+        events,
         wakeups,
-        engine,
+        progress,
+        lost,
         status,
         started: Instant::now(),
         stop_at: config.stop.duration.map(|d| Instant::now() + d),
@@ -90,7 +98,7 @@ pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
     };
     let outcome = supervisor.run();
     supervisor.shutdown();
-    let stats = lock(&supervisor.engine).stats();
+    let stats = supervisor.progress.stats();
     let elapsed = supervisor.started.elapsed();
     match outcome {
         Interrupt::Finished(why) => {
@@ -120,19 +128,16 @@ fn summary(why: &str, elapsed: Duration, stats: Stats, reconnects: u64) -> Strin
     line
 }
 
-fn lock(engine: &Mutex<Engine>) -> MutexGuard<'_, Engine> {
-    engine.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 /// The message callback. It writes the push before returning, because paho sends the PUBACK when it
 /// returns. When the push cannot be written it never returns normally: the process ends first, so
 /// the broker keeps the push for the next durable session.
 fn message_callback(
-    engine: Arc<Mutex<Engine>>,
+    mut engine: Engine,
     events: SyncSender<Event>,
     status: Status,
     want_dup: bool,
 ) -> impl FnMut(&mqtt::AsyncClient, Option<mqtt::Message>) + Send + 'static {
+    let progress = engine.progress();
     move |_client, message| {
         // paho also calls this with None when the connection drops; the lost-connection callback handles that.
         let Some(message) = message else { return };
@@ -144,17 +149,17 @@ fn message_callback(
             payload: message.payload(),
             received_at: SystemTime::now(),
         };
-        let mut engine = lock(&engine);
         match engine.handle(&delivery) {
             Ok(Handled::Refused) => {
-                // The run is ending: acknowledging this push would lose it. Hold it until the process exits.
-                drop(engine);
+                // The run is ending: acknowledging this push would lose it. Hold it until the process
+                // exits. (paho holds its client mutex meanwhile, so the supervisor stops calling paho.)
+                progress.hold();
                 loop {
                     std::thread::park();
                 }
             }
             Ok(_) => {
-                if engine.is_closed() {
+                if progress.is_closed() {
                     let _ = events.try_send(Event::CountReached);
                 }
             }
@@ -210,8 +215,12 @@ fn backoff_delay(attempt: u32) -> Duration {
 struct Supervisor<'a> {
     connection: &'a ConnectionConfig,
     client: mqtt::AsyncClient,
+    events: SyncSender<Event>,
     wakeups: Receiver<Event>,
-    engine: Arc<Mutex<Engine>>,
+    progress: Arc<Progress>,
+    /// Set by paho's lost-connection callback; cleared before each connection attempt. Read instead of
+    /// `is_connected()`, which waits for paho's mutex and so for a push being written.
+    lost: Arc<AtomicBool>,
     status: Status,
     started: Instant,
     stop_at: Option<Instant>,
@@ -237,7 +246,7 @@ impl Supervisor<'_> {
         }
         loop {
             self.wait(TICK)?;
-            if !self.client.is_connected() {
+            if self.lost.load(Ordering::SeqCst) {
                 self.reconnect()?;
             }
         }
@@ -257,7 +266,8 @@ impl Supervisor<'_> {
     }
 
     /// Waits up to `max` for a wake-up, ending the run on Ctrl-C, count, `--duration` or `--timeout`.
-    fn wait(&self, max: Duration) -> Flow<()> {
+    /// Other events are the caller's: `Ok(None)` means `max` passed without one.
+    fn wait(&self, max: Duration) -> Flow<Option<Event>> {
         let now = Instant::now();
         let mut until = now + max;
         if let Some(stop_at) = self.stop_at {
@@ -267,7 +277,7 @@ impl Supervisor<'_> {
             until = until.min(stop_at);
         }
         if let Some(timeout) = self.timeout {
-            let expires = lock(&self.engine).last_printed() + timeout;
+            let expires = self.progress.last_printed() + timeout;
             if now >= expires {
                 return Err(Interrupt::Failed(Failure::new(
                     Exit::Timeout,
@@ -279,7 +289,8 @@ impl Supervisor<'_> {
         match self.wakeups.recv_timeout(until.saturating_duration_since(now)) {
             Ok(Event::Stop) => Err(Interrupt::Finished("interrupted")),
             Ok(Event::CountReached) => Err(Interrupt::Finished("count reached")),
-            Ok(Event::ConnectionLost) | Err(RecvTimeoutError::Timeout) => Ok(()),
+            Ok(event) => Ok(Some(event)),
+            Err(RecvTimeoutError::Timeout) => Ok(None),
             Err(RecvTimeoutError::Disconnected) => Err(Interrupt::Failed(Failure::new(
                 Exit::Internal,
                 "internal error: the event channel closed",
@@ -299,13 +310,23 @@ impl Supervisor<'_> {
         }
     }
 
-    /// Waits for a paho token, still honouring Ctrl-C and the clocks.
-    fn await_token(&self, mut token: mqtt::Token) -> Flow<mqtt::Result<mqtt::ServerResponse>> {
+    /// Runs a paho request on its own thread and waits for its outcome, still honouring Ctrl-C and
+    /// the clocks. Any paho call can wait for paho's mutex, which the message callback holds while it
+    /// writes a push (or holds one back at the end of the run); the supervisor must never wait on it.
+    fn request<F>(&self, call: F) -> Flow<mqtt::Result<mqtt::ServerResponse>>
+    where
+        F: FnOnce(&mqtt::AsyncClient) -> mqtt::Token + Send + 'static,
+    {
+        let (client, events) = (self.client.clone(), self.events.clone());
+        std::thread::spawn(move || {
+            let outcome = call(&client).wait();
+            // Fails only once the supervisor is gone, when the outcome no longer matters.
+            let _ = events.send(Event::Response(outcome));
+        });
         loop {
-            if let Some(result) = token.try_wait() {
-                return Ok(result);
+            if let Some(Event::Response(outcome)) = self.wait(TICK)? {
+                return Ok(outcome);
             }
-            self.wait(POLL)?;
         }
     }
 
@@ -324,9 +345,9 @@ impl Supervisor<'_> {
             .clean_session(c.clean_session)
             .connect_timeout(CONNECT_TIMEOUT)
             .finalize();
+        self.lost.store(false, Ordering::SeqCst);
         self.status.detail(format_args!("connecting to {} as {} (MQTT {})", server_uri(c), c.client_id, c.mqtt_version));
-        let token = self.client.connect(options);
-        let response = match self.await_token(token)? {
+        let response = match self.request(move |client| client.connect(options))? {
             Ok(response) => response,
             Err(mqtt::Error::ConnectReturn(code)) => return self.connack_failure(code),
             Err(e) => return Ok(Err(format!("cannot reach the broker at {}:{} ({e})", c.host, c.port))),
@@ -342,10 +363,12 @@ impl Supervisor<'_> {
         };
         self.status.info(format_args!("connected to {}:{} as {} (MQTT {version}{session})", c.host, c.port, c.client_id));
 
-        let token = self.client.subscribe(&c.topic, c.qos);
-        let granted = match self.await_token(token)? {
+        let (topic, qos) = (c.topic.clone(), c.qos);
+        let granted = match self.request(move |client| client.subscribe(topic, qos))? {
             Ok(response) => response.subscribe_response().unwrap_or(c.qos),
-            Err(_) if !self.client.is_connected() => return Ok(Err("the connection dropped while subscribing".into())),
+            Err(_) if self.lost.load(Ordering::SeqCst) => {
+                return Ok(Err("the connection dropped while subscribing".into()));
+            }
             Err(e) => return Err(self.subscription_refused(&e.to_string())),
         };
         if granted >= 0x80 {
@@ -420,16 +443,24 @@ impl Supervisor<'_> {
         unreachable!("the reconnect loop only ends by returning")
     }
 
-    /// Ends the run: no more output, then a clean DISCONNECT. Pushes that arrive now stay unacknowledged
-    /// (their callback is parked), so a durable session gets them next time.
+    /// Ends the run: no more output, then a clean DISCONNECT, bounded in time. Pushes that arrive now
+    /// stay unacknowledged (their callback holds them), so a durable session gets them next time.
     fn shutdown(&mut self) {
-        lock(&self.engine).close();
-        if self.client.is_connected() {
-            let options = mqtt::DisconnectOptionsBuilder::new().timeout(Duration::ZERO).finalize();
-            let _ = self.client.disconnect(options).wait_for(DISCONNECT_WAIT);
+        self.progress.close();
+        // A held push keeps paho's mutex: a DISCONNECT could not be sent, and the TCP close at exit
+        // leaves the session (and that push) on the broker all the same.
+        if !self.lost.load(Ordering::SeqCst) && !self.progress.is_holding() {
+            let client = self.client.clone();
+            let (done, disconnected) = sync_channel(1);
+            std::thread::spawn(move || {
+                let options = mqtt::DisconnectOptionsBuilder::new().timeout(Duration::ZERO).finalize();
+                let _ = client.disconnect(options).wait_for(DISCONNECT_WAIT);
+                let _ = done.send(());
+            });
+            let _ = disconnected.recv_timeout(DISCONNECT_WAIT);
         }
-        // Dropping the client would join paho's threads, one of which may be parked in our callback
-        // holding an unacknowledged push; the process is about to exit, so leave them be.
+        // Dropping the client would join paho's threads, one of which may be holding an
+        // unacknowledged push in our callback; the process is about to exit, so leave them be.
         std::mem::forget(self.client.clone());
     }
 }

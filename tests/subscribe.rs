@@ -463,3 +463,23 @@ fn help_documents_exit_codes_and_the_topic_ambiguity() {
         assert!(help.contains(needle), "--help lacks {needle:?}");
     }
 }
+
+#[test]
+fn count_with_a_durable_session_leaves_the_rest_for_the_next_run() {
+    let broker = Broker::start();
+    let first = Sub::spawn(&args(&broker, &["--session", "cron", "-n", "1"]));
+    first.wait_subscribed();
+    broker.publish(push(0, "A", "t").as_bytes(), 1);
+    assert_eq!(first.finish().code, Some(0));
+
+    let away: Vec<String> = (1..=50).map(|n| push(n, "A", "t")).collect();
+    broker.publish_lines(&away, 1);
+    let mut printed = Vec::new();
+    for _ in 0..5 {
+        let done = run_to_end(&args(&broker, &["--session", "cron", "-n", "10"]));
+        assert_eq!(done.code, Some(0), "{done:#?}");
+        assert_eq!(done.stdout.len(), 10);
+        printed.extend(done.stdout);
+    }
+    assert_eq!(printed, away, "five runs of --count 10 print all 50 once, in order");
+}
