@@ -207,7 +207,11 @@ impl Config {
                 keepalive: cli.keepalive,
                 give_up_after: cli.give_up_after,
             },
-            output: OutputConfig { format, envelope: cli.envelope, color: terminal.color(cli.color, terminal.stdout_is_tty) },
+            output: OutputConfig {
+                format,
+                envelope: cli.envelope,
+                color: terminal.color(cli.color, terminal.stdout_is_tty),
+            },
             filter: Filter::new(cli.sn, cli.device_type),
             stop: StopRules { count: cli.count, timeout: cli.timeout, duration: cli.duration },
             status: StatusConfig { verbosity, color: terminal.color(cli.color, terminal.stderr_is_tty) },
@@ -217,7 +221,10 @@ impl Config {
 
 fn read_secret_file(path: &Path) -> Result<Secret, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Failure::usage(format!("cannot read --app-secret-file {}: {e}; check the path and its permissions", path.display()))
+        Failure::usage(format!(
+            "cannot read --app-secret-file {}: {e}; check the path and its permissions",
+            path.display()
+        ))
     })?;
     let secret = text.strip_suffix('\n').map(|s| s.strip_suffix('\r').unwrap_or(s)).unwrap_or(&text);
     if secret.is_empty() {
@@ -293,8 +300,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("secret");
         std::fs::write(&path, "top-secret\r\n").unwrap();
-        let cli = Cli::try_parse_from(["sensoro-sub", "--app-id", "foobar", "--app-secret-file", path.to_str().unwrap()])
-            .unwrap();
+        let cli =
+            Cli::try_parse_from(["sensoro-sub", "--app-id", "foobar", "--app-secret-file", path.to_str().unwrap()])
+                .unwrap();
         let config = Config::resolve(cli, PLAIN).unwrap();
         assert_eq!(config.connection.app_secret.expose(), "top-secret");
         assert!(!format!("{config:?}").contains("top-secret"));

@@ -19,7 +19,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 pub fn display(duration: Duration) -> String {
     if duration < Duration::from_secs(60) {
         let ms = duration.as_millis();
-        return if ms % 1000 == 0 { format!("{}s", ms / 1000) } else { format!("{:.1}s", duration.as_secs_f64()) };
+        return if ms.is_multiple_of(1000) {
+            format!("{}s", ms / 1000)
+        } else {
+            format!("{:.1}s", duration.as_secs_f64())
+        };
     }
     humantime::format_duration(Duration::from_secs(duration.as_secs())).to_string()
 }

@@ -116,7 +116,13 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(printer: Printer, filter: Filter, count_limit: Option<u64>, status: Status, out: Box<dyn Write + Send>) -> Self {
+    pub fn new(
+        printer: Printer,
+        filter: Filter,
+        count_limit: Option<u64>,
+        status: Status,
+        out: Box<dyn Write + Send>,
+    ) -> Self {
         Self {
             printer,
             filter,
@@ -186,7 +192,11 @@ impl Engine {
 
     fn report_undecodable(&self, number: u64, delivery: &Delivery, reason: &str) {
         let payload = delivery.payload;
-        let shown = if self.status.verbosity() >= Verbosity::Verbose { payload.len() } else { payload.len().min(REPORT_PAYLOAD_LIMIT) };
+        let shown = if self.status.verbosity() >= Verbosity::Verbose {
+            payload.len()
+        } else {
+            payload.len().min(REPORT_PAYLOAD_LIMIT)
+        };
         let more = match payload.len() - shown {
             0 => String::new(),
             cut => format!(" … ({cut} more bytes; -v shows all)"),

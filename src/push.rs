@@ -95,7 +95,8 @@ impl Filter {
     }
 
     pub fn matches(&self, push: &Push) -> bool {
-        let sn_ok = self.sns.is_empty() || push.sn().is_some_and(|sn| self.sns.iter().any(|want| sn.eq_ignore_ascii_case(want)));
+        let sn_ok = self.sns.is_empty()
+            || push.sn().is_some_and(|sn| self.sns.iter().any(|want| sn.eq_ignore_ascii_case(want)));
         let type_ok = self.device_types.is_empty()
             || push.device_type().is_some_and(|t| self.device_types.iter().any(|want| want == t));
         sn_ok && type_ok

@@ -28,7 +28,9 @@ pub fn check_app_id(app_id: &str) -> Result<(), String> {
 /// The service's clientId rule: `^APPID(/[-_0-9a-zA-Z]{0,36})?$`, checked before connecting so the user
 /// gets a reason instead of the broker's bare "Not authorized".
 pub fn check_client_id(app_id: &str, client_id: &str) -> Result<(), String> {
-    let rule = format!("it must be \"{app_id}\" or \"{app_id}/\" followed by up to {MAX_CLIENT_SUFFIX} characters of [-_0-9a-zA-Z]");
+    let rule = format!(
+        "it must be \"{app_id}\" or \"{app_id}/\" followed by up to {MAX_CLIENT_SUFFIX} characters of [-_0-9a-zA-Z]"
+    );
     let Some(rest) = client_id.strip_prefix(app_id) else {
         return Err(format!("invalid clientId {client_id:?}: {rule}"));
     };

@@ -257,7 +257,9 @@ impl Supervisor<'_> {
         let (host, port) = (self.connection.host.as_str(), self.connection.port);
         match (host, port).to_socket_addrs().map(|mut addrs| addrs.next()) {
             Ok(Some(_)) => Ok(()),
-            Ok(None) => Err(Interrupt::Failed(Failure::new(Exit::Unreachable, format!("{host} has no address; check --host")))),
+            Ok(None) => {
+                Err(Interrupt::Failed(Failure::new(Exit::Unreachable, format!("{host} has no address; check --host"))))
+            }
             Err(e) => Err(Interrupt::Failed(Failure::new(
                 Exit::Unreachable,
                 format!("cannot resolve {host}: {e}; check --host and your DNS"),
@@ -281,7 +283,10 @@ impl Supervisor<'_> {
             if now >= expires {
                 return Err(Interrupt::Failed(Failure::new(
                     Exit::Timeout,
-                    format!("no push for {} (--timeout): check that devices are reporting and the filters", display(timeout)),
+                    format!(
+                        "no push for {} (--timeout): check that devices are reporting and the filters",
+                        display(timeout)
+                    ),
                 )));
             }
             until = until.min(expires);
@@ -291,10 +296,9 @@ impl Supervisor<'_> {
             Ok(Event::CountReached) => Err(Interrupt::Finished("count reached")),
             Ok(event) => Ok(Some(event)),
             Err(RecvTimeoutError::Timeout) => Ok(None),
-            Err(RecvTimeoutError::Disconnected) => Err(Interrupt::Failed(Failure::new(
-                Exit::Internal,
-                "internal error: the event channel closed",
-            ))),
+            Err(RecvTimeoutError::Disconnected) => {
+                Err(Interrupt::Failed(Failure::new(Exit::Internal, "internal error: the event channel closed")))
+            }
         }
     }
 
@@ -346,7 +350,12 @@ impl Supervisor<'_> {
             .connect_timeout(CONNECT_TIMEOUT)
             .finalize();
         self.lost.store(false, Ordering::SeqCst);
-        self.status.detail(format_args!("connecting to {} as {} (MQTT {})", server_uri(c), c.client_id, c.mqtt_version));
+        self.status.detail(format_args!(
+            "connecting to {} as {} (MQTT {})",
+            server_uri(c),
+            c.client_id,
+            c.mqtt_version
+        ));
         let response = match self.request(move |client| client.connect(options))? {
             Ok(response) => response,
             Err(mqtt::Error::ConnectReturn(code)) => return self.connack_failure(code),
@@ -361,7 +370,8 @@ impl Supervisor<'_> {
             (false, true) => ", durable session resumed".into(),
             (false, false) => ", new durable session".into(),
         };
-        self.status.info(format_args!("connected to {}:{} as {} (MQTT {version}{session})", c.host, c.port, c.client_id));
+        self.status
+            .info(format_args!("connected to {}:{} as {} (MQTT {version}{session})", c.host, c.port, c.client_id));
 
         let (topic, qos) = (c.topic.clone(), c.qos);
         let granted = match self.request(move |client| client.subscribe(topic, qos))? {
@@ -391,7 +401,10 @@ impl Supervisor<'_> {
             ConnectReturnCode::ServerUnavailable => Ok(Err(format!("the broker is unavailable (CONNACK {rc})"))),
             ConnectReturnCode::UnacceptableProtocolVersion => Err(Interrupt::Failed(Failure::new(
                 Exit::Refused,
-                format!("the broker refused MQTT {} (CONNACK {rc}): try --mqtt-version auto, 3.1 or 3.1.1", c.mqtt_version),
+                format!(
+                    "the broker refused MQTT {} (CONNACK {rc}): try --mqtt-version auto, 3.1 or 3.1.1",
+                    c.mqtt_version
+                ),
             ))),
             _ => Err(Interrupt::Failed(Failure::new(
                 Exit::Refused,
@@ -433,7 +446,10 @@ impl Supervisor<'_> {
                     {
                         return Err(Interrupt::Failed(Failure::new(
                             Exit::Unreachable,
-                            format!("{reason}; gave up after {} without a connection (--give-up-after)", display(limit)),
+                            format!(
+                                "{reason}; gave up after {} without a connection (--give-up-after)",
+                                display(limit)
+                            ),
                         )));
                     }
                     self.status.info(reason);

@@ -40,8 +40,11 @@ fn pretty_prints_one_readable_line_per_push() {
     let broker = Broker::start();
     let a = push(3, "0117C9A1B2C3D4E5", "temp_humi");
     let nested = r#"{"sn":"0117C9A1B2C3D4E7","deviceType":"magnetic","createdTime":1764094329000,"data":{"magnetic":{"x":1,"y":2,"z":3},"lonlat":[116.39,39.91]}}"#;
-    let done =
-        run_with_pushes(&broker, &["--format", "pretty", "--color", "never", "-n", "2"], &[a.as_bytes(), nested.as_bytes()]);
+    let done = run_with_pushes(
+        &broker,
+        &["--format", "pretty", "--color", "never", "-n", "2"],
+        &[a.as_bytes(), nested.as_bytes()],
+    );
     assert_eq!(done.code, Some(0), "{done:#?}");
     assert_eq!(done.stdout.len(), 2, "{done:#?}");
     assert!(
@@ -49,7 +52,11 @@ fn pretty_prints_one_readable_line_per_push() {
         "{:?}",
         done.stdout[0]
     );
-    assert!(done.stdout[1].ends_with("magnetic.x=1  magnetic.y=2  magnetic.z=3  lonlat=116.39,39.91"), "{:?}", done.stdout[1]);
+    assert!(
+        done.stdout[1].ends_with("magnetic.x=1  magnetic.y=2  magnetic.z=3  lonlat=116.39,39.91"),
+        "{:?}",
+        done.stdout[1]
+    );
     assert!(!done.stdout.concat().contains('\x1b'), "--color never must not color");
 }
 
@@ -212,8 +219,16 @@ fn closed_port_exits_3() {
 
 #[test]
 fn unresolvable_host_exits_3() {
-    let done =
-        run_to_end(&strings(&["--host", "no-such-host.invalid", "--app-id", APP_ID, "--app-secret", "x", "--port", "1"]));
+    let done = run_to_end(&strings(&[
+        "--host",
+        "no-such-host.invalid",
+        "--app-id",
+        APP_ID,
+        "--app-secret",
+        "x",
+        "--port",
+        "1",
+    ]));
     assert_eq!(done.code, Some(3), "{done:#?}");
     assert!(done.stderr_text().contains("cannot resolve no-such-host.invalid"), "{done:#?}");
 }

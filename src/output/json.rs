@@ -78,7 +78,6 @@ struct ColorFormatter {
     in_key: bool,
 }
 
-
 macro_rules! colored_scalar {
     ($name:ident, $ty:ty, $color:expr) => {
         fn $name<W: ?Sized + io::Write>(&mut self, w: &mut W, value: $ty) -> io::Result<()> {
@@ -169,7 +168,10 @@ mod tests {
     #[test]
     fn ndjson_compacts_a_multi_line_payload_keeping_order() {
         let multi = "{\n  \"sn\": \"A1\",\n  \"appId\": \"1\",\n  \"data\": {\"t\": 1.50}\n}";
-        assert_eq!(render(Format::Ndjson, false, false, multi), "{\"sn\":\"A1\",\"appId\":\"1\",\"data\":{\"t\":1.50}}\n");
+        assert_eq!(
+            render(Format::Ndjson, false, false, multi),
+            "{\"sn\":\"A1\",\"appId\":\"1\",\"data\":{\"t\":1.50}}\n"
+        );
     }
 
     #[test]

@@ -158,7 +158,8 @@ mod tests {
 
     #[test]
     fn quotes_strings_that_need_it_and_marks_odd_pushes() {
-        let text = line(r#"{"sn":"A","type":"alarm","data":{"customer":"0aff","note":"two words","leak":true,"x":null}}"#);
+        let text =
+            line(r#"{"sn":"A","type":"alarm","data":{"customer":"0aff","note":"two words","leak":true,"x":null}}"#);
         assert!(text.contains("[alarm]  customer=0aff  note=\"two words\"  leak=true  x=null\n"), "{text}");
         assert!(line(r#"{"sn":"A","encryptData":"abc"}"#).ends_with("(encrypted: safe-mode push)\n"));
         assert!(line(r#"{"sn":"A"}"#).ends_with("(no data)\n"));
@@ -174,7 +175,8 @@ mod tests {
     #[test]
     fn time_comes_from_created_time_in_local_time() {
         let text = line(r#"{"sn":"A","createdTime":0,"data":{}}"#);
-        let expected = chrono::DateTime::<chrono::Local>::from(std::time::UNIX_EPOCH).format("%Y-%m-%d %H:%M:%S").to_string();
+        let expected =
+            chrono::DateTime::<chrono::Local>::from(std::time::UNIX_EPOCH).format("%Y-%m-%d %H:%M:%S").to_string();
         assert!(text.starts_with(&expected), "{text}");
         assert!(text.ends_with("(no readings)\n"));
     }
