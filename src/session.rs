@@ -205,6 +205,17 @@ fn dup_flag(message: &mqtt::Message) -> bool {
     scan.found.unwrap_or(false)
 }
 
+/// True when stdout is a pipe or socket whose reading end has closed (poll reports POLLERR/POLLHUP).
+fn stdout_reader_gone() -> bool {
+    use rustix::event::{PollFd, PollFlags, poll};
+    use std::os::fd::AsFd;
+    let stdout = io::stdout();
+    let fd = stdout.as_fd();
+    let mut fds = [PollFd::from_borrowed_fd(fd, PollFlags::empty())];
+    let ready = poll(&mut fds, Some(&rustix::event::Timespec { tv_sec: 0, tv_nsec: 0 })).unwrap_or(0);
+    ready > 0 && fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP)
+}
+
 /// Full jitter over the upper half: attempt 0 waits 0.5–1 s, then 1–2 s, … up to 30–60 s.
 fn backoff_delay(attempt: u32) -> Duration {
     let ceiling = BACKOFF_FIRST.saturating_mul(1u32 << attempt.min(16)).min(BACKOFF_CAP);
@@ -246,6 +257,11 @@ impl Supervisor<'_> {
         }
         loop {
             self.wait(TICK)?;
+            if stdout_reader_gone() {
+                // `sensoro-sub | head -n 1`: end now rather than at the next push, so the pipeline
+                // finishes. Quietly, as when a write fails on the closed pipe.
+                std::process::exit(Exit::Success as i32);
+            }
             if self.lost.load(Ordering::SeqCst) {
                 self.reconnect()?;
             }

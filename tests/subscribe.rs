@@ -400,13 +400,31 @@ fn closed_stdout_exits_0_quietly_and_leaves_the_unwritten_push_unacknowledged() 
     assert!(!done.stderr_text().contains("error"), "quiet on a closed pipe: {done:#?}");
     assert!(!done.stderr_text().contains("received"), "no summary on a closed pipe: {done:#?}");
 
-    // The same durable session gets push 2 again, flagged as a redelivery.
+    // Push 2 was never written: the same durable session gets it.
     let again = Sub::spawn(&args(&broker, &["--session", "pipe", "--envelope", "-n", "1"]));
     let done = again.finish();
     assert_eq!(done.code, Some(0), "{done:#?}");
     let envelope: Value = serde_json::from_str(&done.stdout[0]).unwrap();
     assert_eq!(envelope["push"]["msgId"], "msg-2");
-    assert_eq!(envelope["dup"], true, "a redelivered push carries DUP");
+}
+
+#[test]
+fn a_push_that_cannot_be_written_is_not_acknowledged() {
+    let broker = Broker::start();
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    let sub = Sub::spawn_to(&args(&broker, &["--session", "full"]), full);
+    sub.wait_subscribed();
+    broker.publish(push(1, "A", "t").as_bytes(), 1);
+    let done = sub.finish();
+    assert_eq!(done.code, Some(1), "{done:#?}");
+    let err = done.stderr_text();
+    assert!(err.contains("cannot write to stdout") && err.contains("not acknowledged"), "{err}");
+
+    let done = run_to_end(&args(&broker, &["--session", "full", "--envelope", "-n", "1"]));
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    let envelope: Value = serde_json::from_str(&done.stdout[0]).unwrap();
+    assert_eq!(envelope["push"]["msgId"], "msg-1", "the unwritten push comes again");
+    assert_eq!(envelope["dup"], true, "flagged as a redelivery");
 }
 
 #[test]
@@ -497,4 +515,18 @@ fn count_with_a_durable_session_leaves_the_rest_for_the_next_run() {
         printed.extend(done.stdout);
     }
     assert_eq!(printed, away, "five runs of --count 10 print all 50 once, in order");
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_without_waiting_for_another_push() {
+    let broker = Broker::start();
+    let (sub, stdout) = Sub::spawn_with_stdout(&args(&broker, &[]));
+    let mut head =
+        Command::new("head").args(["-n", "1"]).stdin(Stdio::from(stdout)).stdout(Stdio::null()).spawn().expect("head");
+    sub.wait_subscribed();
+    broker.publish(push(1, "A", "t").as_bytes(), 1);
+    wait_bounded(&mut head, PATIENCE).expect("head exits after one line");
+    let done = sub.finish();
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert!(!done.stderr_text().contains("received"), "quiet: {done:#?}");
 }

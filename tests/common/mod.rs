@@ -277,15 +277,21 @@ impl Sub {
 
     /// Spawns with stdout as a pipe the test owns (to feed `head`, say), collecting only stderr.
     pub fn spawn_with_stdout(args: &[String]) -> (Sub, ChildStdout) {
+        let mut sub = Self::spawn_to(args, Stdio::piped());
+        let stdout = sub.child.stdout.take().expect("stdout");
+        (sub, stdout)
+    }
+
+    /// Spawns with stdout sent to `stdout` (a file, say), collecting only stderr.
+    pub fn spawn_to(args: &[String], stdout: impl Into<Stdio>) -> Sub {
         let mut child = sub_command(args)
             .stdin(Stdio::null())
-            .stdout(Stdio::piped())
+            .stdout(stdout)
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn sensoro-sub");
         let (stderr, _) = Lines::collect(child.stderr.take().expect("stderr"));
-        let stdout = child.stdout.take().expect("stdout");
-        (Sub { child, stderr, stdout: None }, stdout)
+        Sub { child, stderr, stdout: None }
     }
 
     pub fn pid(&self) -> u32 {
