@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{ArgAction, Parser, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::duration::parse_duration;
 use crate::exit::EXIT_CODES_HELP;
@@ -26,8 +26,32 @@ Examples:
         stdout carries the pushes only (pretty on a terminal, NDJSON otherwise); connection status, \
         warnings and the exit summary go to stderr.",
     after_help = format!("{EXAMPLES}\n\n{EXIT_CODES_HELP}"),
+    args_conflicts_with_subcommands = true,
 )]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// With no subcommand: subscribe and print pushes.
+    #[command(flatten)]
+    pub subscribe: SubscribeArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter
+    /// and print pipeline as the live subscriber
+    #[command(after_help = DECODE_EXAMPLES)]
+    Decode(DecodeArgs),
+}
+
+const DECODE_EXAMPLES: &str = "\
+Examples:
+  sensoro-sub decode webhook.ndjson             decrypt (with SENSORO_APP_KEY) and print a webhook log
+  sensoro-sub -f raw --session s > saved.ndjson; sensoro-sub decode saved.ndjson -f pretty";
+
+#[derive(Args, Debug)]
+pub struct SubscribeArgs {
     /// AppID from the SENSORO console (MQTT username; part of clientId and topic)
     #[arg(long, env = "SENSORO_APP_ID", value_name = "ID", help_heading = "Credentials")]
     pub app_id: Option<String>,
@@ -46,6 +70,9 @@ pub struct Cli {
     /// Read the AppSecret from this file (trailing newline ignored)
     #[arg(long, value_name = "PATH", help_heading = "Credentials")]
     pub app_secret_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub safe_mode: SafeModeArgs,
 
     /// Broker host
     #[arg(long, env = "SENSORO_HOST", default_value = DEFAULT_HOST, help_heading = "Connection")]
@@ -86,33 +113,15 @@ pub struct Cli {
     #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Connection")]
     pub give_up_after: Option<Duration>,
 
-    /// Output format [default: pretty on a terminal, ndjson otherwise]
-    #[arg(long, short = 'f', value_enum, help_heading = "Output")]
-    pub format: Option<FormatArg>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 
     /// ndjson/json: wrap each push as {"topic","qos","retained","dup","received_at","push"}
     #[arg(long, help_heading = "Output")]
     pub envelope: bool,
 
-    /// When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN", help_heading = "Output")]
-    pub color: ColorArg,
-
-    /// Less status on stderr (errors, undecodable pushes and hard warnings only)
-    #[arg(short, long, conflicts_with = "verbose", help_heading = "Output")]
-    pub quiet: bool,
-
-    /// More status on stderr (MQTT details; full payloads of undecodable pushes)
-    #[arg(short, long, action = ArgAction::Count, help_heading = "Output")]
-    pub verbose: u8,
-
-    /// Only pushes from this device serial number (repeatable; case-insensitive)
-    #[arg(long, value_name = "SN", help_heading = "Filters")]
-    pub sn: Vec<String>,
-
-    /// Only pushes of this deviceType (repeatable)
-    #[arg(long, value_name = "TYPE", help_heading = "Filters")]
-    pub device_type: Vec<String>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
 
     /// Exit 0 after printing N pushes
     #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Stopping")]
@@ -125,6 +134,67 @@ pub struct Cli {
     /// Exit 0 after DUR
     #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Stopping")]
     pub duration: Option<Duration>,
+}
+
+#[derive(Args, Debug)]
+pub struct DecodeArgs {
+    /// NDJSON file of pushes, one per line [default: stdin]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// AppID the safe-mode pushes must be encrypted for [default: each push's own appId]
+    #[arg(long, env = "SENSORO_APP_ID", value_name = "ID", help_heading = "Credentials")]
+    pub app_id: Option<String>,
+
+    #[command(flatten)]
+    pub safe_mode: SafeModeArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// Stop after printing N pushes
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Stopping")]
+    pub count: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+pub struct SafeModeArgs {
+    /// AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)
+    #[arg(long, env = "SENSORO_APP_KEY", hide_env_values = true, value_name = "KEY", help_heading = "Credentials")]
+    pub app_key: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct OutputArgs {
+    /// Output format [default: pretty on a terminal, ndjson otherwise]
+    #[arg(long, short = 'f', value_enum, help_heading = "Output")]
+    pub format: Option<FormatArg>,
+
+    /// When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub color: ColorArg,
+
+    /// Less status on stderr (errors, undecodable pushes and hard warnings only)
+    #[arg(short, long, conflicts_with = "verbose", help_heading = "Output")]
+    pub quiet: bool,
+
+    /// More status on stderr (MQTT details; full payloads of undecodable pushes)
+    #[arg(short, long, action = ArgAction::Count, help_heading = "Output")]
+    pub verbose: u8,
+}
+
+#[derive(Args, Debug)]
+pub struct FilterArgs {
+    /// Only pushes from this device serial number (repeatable; case-insensitive)
+    #[arg(long, value_name = "SN", help_heading = "Filters")]
+    pub sn: Vec<String>,
+
+    /// Only pushes of this deviceType (repeatable)
+    #[arg(long, value_name = "TYPE", help_heading = "Filters")]
+    pub device_type: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -6,10 +6,11 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::cli::{Cli, ColorArg, FormatArg, MqttVersionArg};
+use crate::cli::{ColorArg, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, SafeModeArgs, SubscribeArgs};
 use crate::exit::Failure;
 use crate::output::Format;
 use crate::push::Filter;
+use crate::safe_mode::{AppKey, SafeMode};
 use crate::service;
 
 /// A credential that must never be printed: its `Debug` and `Display` show a placeholder.
@@ -91,12 +92,26 @@ pub struct StatusConfig {
     pub color: bool,
 }
 
+/// Settings of a subscription (no subcommand).
 #[derive(Debug)]
 pub struct Config {
     pub connection: ConnectionConfig,
     pub output: OutputConfig,
     pub filter: Filter,
+    pub safe_mode: SafeMode,
     pub stop: StopRules,
+    pub status: StatusConfig,
+}
+
+/// Settings of `sensoro-sub decode`.
+#[derive(Debug)]
+pub struct DecodeConfig {
+    /// None: stdin.
+    pub input: Option<std::path::PathBuf>,
+    pub output: OutputConfig,
+    pub filter: Filter,
+    pub safe_mode: SafeMode,
+    pub count: Option<u64>,
     pub status: StatusConfig,
 }
 
@@ -130,7 +145,7 @@ impl Terminal {
 }
 
 impl Config {
-    pub fn resolve(cli: Cli, terminal: Terminal) -> Result<Config, Failure> {
+    pub fn resolve(cli: SubscribeArgs, terminal: Terminal) -> Result<Config, Failure> {
         let app_id = cli.app_id.map(|s| s.trim().to_owned()).unwrap_or_default();
         if app_id.is_empty() {
             return Err(Failure::usage(
@@ -173,21 +188,10 @@ impl Config {
             return Err(Failure::usage("--port 0 is not a broker port: leave it out to use 1883"));
         }
 
-        let format = match (cli.format, cli.envelope) {
-            (Some(FormatArg::Pretty | FormatArg::Raw), true) => {
-                return Err(Failure::usage("--envelope works with --format ndjson or json, not pretty or raw"));
-            }
-            (Some(chosen), _) => Format::from(chosen),
-            (None, true) => Format::Ndjson,
-            (None, false) if terminal.stdout_is_tty => Format::Pretty,
-            (None, false) => Format::Ndjson,
-        };
-
-        let verbosity = match (cli.quiet, cli.verbose) {
-            (true, _) => Verbosity::Quiet,
-            (false, 0) => Verbosity::Normal,
-            (false, _) => Verbosity::Verbose,
-        };
+        if matches!(cli.output.format, Some(FormatArg::Pretty | FormatArg::Raw)) && cli.envelope {
+            return Err(Failure::usage("--envelope works with --format ndjson or json, not pretty or raw"));
+        }
+        let safe_mode = resolve_safe_mode(&cli.safe_mode, Some(app_id.clone()))?;
 
         Ok(Config {
             connection: ConnectionConfig {
@@ -207,16 +211,59 @@ impl Config {
                 keepalive: cli.keepalive,
                 give_up_after: cli.give_up_after,
             },
-            output: OutputConfig {
-                format,
-                envelope: cli.envelope,
-                color: terminal.color(cli.color, terminal.stdout_is_tty),
-            },
-            filter: Filter::new(cli.sn, cli.device_type),
+            output: output_config(&cli.output, cli.envelope, terminal),
+            filter: Filter::new(cli.filter.sn, cli.filter.device_type),
+            safe_mode,
             stop: StopRules { count: cli.count, timeout: cli.timeout, duration: cli.duration },
-            status: StatusConfig { verbosity, color: terminal.color(cli.color, terminal.stderr_is_tty) },
+            status: status_config(&cli.output, terminal),
         })
     }
+}
+
+impl DecodeConfig {
+    pub fn resolve(args: DecodeArgs, terminal: Terminal) -> Result<DecodeConfig, Failure> {
+        let app_id = args.app_id.map(|id| id.trim().to_owned()).filter(|id| !id.is_empty());
+        Ok(DecodeConfig {
+            input: args.file.filter(|path| path.as_os_str() != "-"),
+            output: output_config(&args.output, false, terminal),
+            filter: Filter::new(args.filter.sn, args.filter.device_type),
+            safe_mode: resolve_safe_mode(&args.safe_mode, app_id)?,
+            count: args.count,
+            status: status_config(&args.output, terminal),
+        })
+    }
+}
+
+/// `--envelope` alone picks ndjson, even on a terminal; otherwise a terminal gets pretty.
+fn output_config(args: &OutputArgs, envelope: bool, terminal: Terminal) -> OutputConfig {
+    let format = match args.format {
+        Some(chosen) => Format::from(chosen),
+        None if envelope || !terminal.stdout_is_tty => Format::Ndjson,
+        None => Format::Pretty,
+    };
+    OutputConfig { format, envelope, color: terminal.color(args.color, terminal.stdout_is_tty) }
+}
+
+fn status_config(args: &OutputArgs, terminal: Terminal) -> StatusConfig {
+    let verbosity = match (args.quiet, args.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (false, 0) => Verbosity::Normal,
+        (false, _) => Verbosity::Verbose,
+    };
+    StatusConfig { verbosity, color: terminal.color(args.color, terminal.stderr_is_tty) }
+}
+
+/// The AppKey is checked at start-up: a key that cannot be right fails now, not on every push.
+fn resolve_safe_mode(args: &SafeModeArgs, app_id: Option<String>) -> Result<SafeMode, Failure> {
+    let key = match args.app_key.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(AppKey::parse(text).map_err(|why| {
+            Failure::usage(format!(
+                "--app-key is not a valid AppKey: {why}; copy the 43-character AppKey from the SENSORO console"
+            ))
+        })?),
+    };
+    Ok(SafeMode::new(app_id, key))
 }
 
 fn read_secret_file(path: &Path) -> Result<Secret, Failure> {
@@ -239,6 +286,7 @@ fn read_secret_file(path: &Path) -> Result<Secret, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::Cli;
     use clap::Parser;
 
     const PLAIN: Terminal = Terminal { stdout_is_tty: false, stderr_is_tty: false, colors_unwanted: false };
@@ -247,7 +295,7 @@ mod tests {
     fn resolve(args: &[&str], terminal: Terminal) -> Result<Config, Failure> {
         let mut argv = vec!["sensoro-sub", "--app-id", "foobar", "--app-secret", "s3cret"];
         argv.extend_from_slice(args);
-        Config::resolve(Cli::try_parse_from(argv).expect("flags parse"), terminal)
+        Config::resolve(Cli::try_parse_from(argv).expect("flags parse").subscribe, terminal)
     }
 
     #[test]
@@ -303,14 +351,21 @@ mod tests {
         let cli =
             Cli::try_parse_from(["sensoro-sub", "--app-id", "foobar", "--app-secret-file", path.to_str().unwrap()])
                 .unwrap();
-        let config = Config::resolve(cli, PLAIN).unwrap();
+        let config = Config::resolve(cli.subscribe, PLAIN).unwrap();
         assert_eq!(config.connection.app_secret.expose(), "top-secret");
         assert!(!format!("{config:?}").contains("top-secret"));
     }
 
     #[test]
+    fn app_key_is_checked_at_start_up() {
+        assert!(resolve(&["--app-key", &"A".repeat(43)], PLAIN).unwrap().safe_mode.has_key());
+        let err = resolve(&["--app-key", "too-short"], PLAIN).unwrap_err();
+        assert!(err.message.contains("not a valid AppKey") && !err.message.contains("too-short"), "{}", err.message);
+    }
+
+    #[test]
     fn missing_credentials_say_how_to_give_them() {
-        let cli = Cli::try_parse_from(["sensoro-sub", "--app-secret", "x"]).unwrap();
+        let cli = Cli::try_parse_from(["sensoro-sub", "--app-secret", "x"]).unwrap().subscribe;
         let err = Config::resolve(cli, PLAIN).unwrap_err();
         assert!(err.message.contains("SENSORO_APP_ID"), "{}", err.message);
     }

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use crate::config::Verbosity;
 use crate::output::{Delivery, Format, Printer, write_raw};
 use crate::push::{Filter, Push};
+use crate::safe_mode::{Opened, SafeMode};
 use crate::status::Status;
 
 /// Payload bytes shown in an undecodable-push report without `-v`.
@@ -25,6 +26,18 @@ pub struct Stats {
     pub printed: u64,
     pub filtered: u64,
     pub undecodable: u64,
+    /// Safe-mode pushes that could not be decrypted (printed as received).
+    pub undecryptable: u64,
+}
+
+impl std::fmt::Display for Stats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "received {}, printed {}, filtered {}, undecodable {}, undecryptable {}",
+            self.received, self.printed, self.filtered, self.undecodable, self.undecryptable
+        )
+    }
 }
 
 /// What became of one delivery.
@@ -46,6 +59,7 @@ pub struct Progress {
     printed: AtomicU64,
     filtered: AtomicU64,
     undecodable: AtomicU64,
+    undecryptable: AtomicU64,
     /// Milliseconds from `started` to the last printed push.
     last_printed_ms: AtomicU64,
     closed: AtomicBool,
@@ -61,6 +75,7 @@ impl Progress {
             printed: AtomicU64::new(0),
             filtered: AtomicU64::new(0),
             undecodable: AtomicU64::new(0),
+            undecryptable: AtomicU64::new(0),
             last_printed_ms: AtomicU64::new(0),
             closed: AtomicBool::new(false),
             held: AtomicBool::new(false),
@@ -74,6 +89,7 @@ impl Progress {
             printed: self.printed.load(Ordering::Relaxed),
             filtered: self.filtered.load(Ordering::Relaxed),
             undecodable: self.undecodable.load(Ordering::Relaxed),
+            undecryptable: self.undecryptable.load(Ordering::Relaxed),
         }
     }
 
@@ -108,6 +124,9 @@ impl Progress {
 pub struct Engine {
     printer: Printer,
     filter: Filter,
+    safe_mode: SafeMode,
+    /// The "set the AppKey" hint is given once per run, not per push.
+    key_hint_given: bool,
     out: Box<dyn Write + Send>,
     buffer: Vec<u8>,
     status: Status,
@@ -119,6 +138,7 @@ impl Engine {
     pub fn new(
         printer: Printer,
         filter: Filter,
+        safe_mode: SafeMode,
         count_limit: Option<u64>,
         status: Status,
         out: Box<dyn Write + Send>,
@@ -126,6 +146,8 @@ impl Engine {
         Self {
             printer,
             filter,
+            safe_mode,
+            key_hint_given: false,
             out,
             buffer: Vec::with_capacity(4096),
             status,
@@ -142,7 +164,7 @@ impl Engine {
     /// Decodes, filters, formats, writes and flushes one push. An `Err` is a failed write to stdout:
     /// the push was not (fully) written and must not be acknowledged.
     pub fn handle(&mut self, delivery: &Delivery) -> io::Result<Handled> {
-        let progress = &*self.progress;
+        let progress = Arc::clone(&self.progress);
         if progress.is_closed() {
             return Ok(Handled::Refused);
         }
@@ -154,10 +176,16 @@ impl Engine {
             Handled::Printed
         } else {
             match Push::parse(delivery.payload) {
-                Ok(push) if !self.filter.matches(&push) => Handled::Filtered,
-                Ok(push) => {
-                    self.printer.write_push(&mut self.buffer, delivery, &push);
-                    Handled::Printed
+                Ok(mut push) => {
+                    if !raw {
+                        self.open_safe_mode(number, delivery, &mut push);
+                    }
+                    if self.filter.matches(&push) {
+                        self.printer.write_push(&mut self.buffer, delivery, &push);
+                        Handled::Printed
+                    } else {
+                        Handled::Filtered
+                    }
                 }
                 Err(undecodable) => {
                     self.report_undecodable(number, delivery, &undecodable.reason);
@@ -190,6 +218,29 @@ impl Engine {
         Ok(handled)
     }
 
+    /// Decrypts a safe-mode push in place; one that cannot be decrypted is reported and printed as received.
+    fn open_safe_mode(&mut self, number: u64, delivery: &Delivery, push: &mut Push) {
+        match self.safe_mode.open(push) {
+            Opened::Plain | Opened::Decrypted => {}
+            Opened::NoKey => {
+                if !self.key_hint_given {
+                    self.key_hint_given = true;
+                    self.status.warn(
+                        "pushes are encrypted (safe mode): set SENSORO_APP_KEY or pass --app-key to decrypt them; \
+                         printing them as received",
+                    );
+                }
+            }
+            Opened::Failed(reason) => {
+                Progress::count(&self.progress.undecryptable);
+                self.status.warn(format_args!(
+                    "cannot decrypt push #{number} from {}: {reason}; printed as received",
+                    delivery.topic
+                ));
+            }
+        }
+    }
+
     fn report_undecodable(&self, number: u64, delivery: &Delivery, reason: &str) {
         let payload = delivery.payload;
         let shown = if self.status.verbosity() >= Verbosity::Verbose {
@@ -202,7 +253,7 @@ impl Engine {
             cut => format!(" … ({cut} more bytes; -v shows all)"),
         };
         self.status.warn(format_args!(
-            "undecodable push #{number} on {} ({reason}), {} bytes: \"{}\"{more}",
+            "undecodable push #{number} from {} ({reason}), {} bytes: \"{}\"{more}",
             delivery.topic,
             payload.len(),
             payload[..shown].escape_ascii(),
@@ -236,7 +287,7 @@ mod tests {
         let out = Shared::default();
         let printer = Printer::new(OutputConfig { format, envelope: false, color: false });
         let status = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
-        (Engine::new(printer, filter, count, status, Box::new(out.clone())), out)
+        (Engine::new(printer, filter, SafeMode::default(), count, status, Box::new(out.clone())), out)
     }
 
     fn text(out: &Shared) -> String {
@@ -250,7 +301,10 @@ mod tests {
         assert_eq!(engine.handle(&delivery(b"not json")).unwrap(), Handled::Undecodable);
         assert_eq!(engine.handle(&delivery(br#"{"sn":"other"}"#)).unwrap(), Handled::Filtered);
         assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Printed);
-        assert_eq!(engine.progress().stats(), Stats { received: 4, printed: 2, filtered: 1, undecodable: 1 });
+        assert_eq!(
+            engine.progress().stats(),
+            Stats { received: 4, printed: 2, filtered: 1, undecodable: 1, undecryptable: 0 }
+        );
         assert_eq!(text(&out), format!("{SAMPLE}\n{SAMPLE}\n"));
     }
 
@@ -288,7 +342,7 @@ mod tests {
         }
         let printer = Printer::new(OutputConfig { format: Format::Ndjson, envelope: false, color: false });
         let status = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
-        let mut engine = Engine::new(printer, Filter::default(), None, status, Box::new(Closed));
+        let mut engine = Engine::new(printer, Filter::default(), SafeMode::default(), None, status, Box::new(Closed));
         let err = engine.handle(&delivery(SAMPLE.as_bytes())).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
         assert_eq!(engine.progress().stats().printed, 0);

@@ -1,30 +1,28 @@
 //! sensoro-sub: subscribe to the SENSORO IoT cloud's MQTT push service and print every push.
 
-mod cli;
-mod config;
-mod duration;
-mod engine;
-mod exit;
-mod output;
-mod push;
-mod service;
-mod session;
-mod status;
-
 use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Parser;
 
-use crate::cli::Cli;
-use crate::config::{Config, Terminal};
-use crate::status::Status;
+use sensoro_sub::cli::{Cli, Command};
+use sensoro_sub::config::{Config, DecodeConfig, Terminal};
+use sensoro_sub::status::{self, Status};
+use sensoro_sub::{decode, exit, session};
 
 fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
-    let config = Config::resolve(cli, Terminal::detect())?;
-    let status = Status::new(config.status);
-    let exit = session::subscribe(&config, status)?;
+    let terminal = Terminal::detect();
+    let exit = match cli.command {
+        None => {
+            let config = Config::resolve(cli.subscribe, terminal)?;
+            session::subscribe(&config, Status::new(config.status))?
+        }
+        Some(Command::Decode(args)) => {
+            let config = DecodeConfig::resolve(args, terminal)?;
+            decode::run(&config, Status::new(config.status))?
+        }
+    };
     Ok(exit.into())
 }
 

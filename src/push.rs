@@ -8,6 +8,8 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Push {
     pub fields: Map<String, Value>,
+    /// True once the fields differ from the payload bytes (a decrypted safe-mode push).
+    rewritten: bool,
 }
 
 /// Why a payload is not a push; reported on stderr with the payload, never dropped silently.
@@ -22,7 +24,7 @@ impl Push {
             return Err(Undecodable { reason: "empty payload".into() });
         }
         match serde_json::from_slice::<Value>(payload) {
-            Ok(Value::Object(fields)) => Ok(Push { fields }),
+            Ok(Value::Object(fields)) => Ok(Push { fields, rewritten: false }),
             Ok(other) => Err(Undecodable { reason: format!("JSON {}, not an object", kind_of(&other)) }),
             Err(e) => Err(Undecodable { reason: format!("not JSON: {e}") }),
         }
@@ -62,6 +64,33 @@ impl Push {
     /// True for a safe-mode push: `encryptData` in place of `data`.
     pub fn is_encrypted(&self) -> bool {
         self.fields.contains_key("encryptData")
+    }
+
+    pub fn app_id(&self) -> Option<&str> {
+        self.str_field("appId")
+    }
+
+    /// Puts the decrypted readings where `encryptData` was, keeping every other field and the order.
+    pub fn replace_encrypted(&mut self, data: Map<String, Value>) {
+        let mut data = Some(data);
+        self.fields = std::mem::take(&mut self.fields)
+            .into_iter()
+            .map(|(key, value)| {
+                if key == "encryptData"
+                    && let Some(data) = data.take()
+                {
+                    ("data".to_owned(), Value::Object(data))
+                } else {
+                    (key, value)
+                }
+            })
+            .collect();
+        self.rewritten = true;
+    }
+
+    /// False once the fields no longer match the payload bytes, which then cannot be printed verbatim.
+    pub fn is_verbatim(&self) -> bool {
+        !self.rewritten
     }
 }
 
@@ -128,6 +157,19 @@ mod tests {
         assert!(Push::parse(b"{\"sn\":\"\xff\"}").is_err());
         let deep = "[".repeat(10_000);
         assert!(Push::parse(deep.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn decrypted_data_takes_the_place_of_encrypt_data() {
+        let mut push = Push::parse(br#"{"appId":"1","sn":"A","encryptData":"xyz","msgId":"m"}"#).unwrap();
+        assert!(push.is_encrypted() && push.is_verbatim());
+        let data: Map<String, Value> = serde_json::from_str(r#"{"t":1}"#).unwrap();
+        push.replace_encrypted(data);
+        assert_eq!(
+            serde_json::to_string(&push.fields).unwrap(),
+            r#"{"appId":"1","sn":"A","data":{"t":1},"msgId":"m"}"#
+        );
+        assert!(!push.is_encrypted() && !push.is_verbatim());
     }
 
     #[test]

@@ -5,7 +5,6 @@
 //! goes out after the callback returns). The main thread supervises: it waits for events (connection
 //! lost, count reached, Ctrl-C/SIGTERM) and for the `--timeout`/`--duration` clocks.
 
-use std::fmt::Write as _;
 use std::io;
 use std::net::ToSocketAddrs;
 use std::sync::Arc;
@@ -55,7 +54,8 @@ type Flow<T> = Result<T, Interrupt>;
 pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
     let printer = Printer::new(config.output);
     let stdout: Box<dyn io::Write + Send> = Box::new(io::stdout());
-    let engine = Engine::new(printer, config.filter.clone(), config.stop.count, status, stdout);
+    let engine =
+        Engine::new(printer, config.filter.clone(), config.safe_mode.clone(), config.stop.count, status, stdout);
     let progress = engine.progress();
     let lost = Arc::new(AtomicBool::new(false));
     let (events, wakeups) = sync_channel::<Event>(16);
@@ -119,13 +119,7 @@ fn server_uri(connection: &ConnectionConfig) -> String {
 }
 
 fn summary(why: &str, elapsed: Duration, stats: Stats, reconnects: u64) -> String {
-    let mut line = format!("{why} after {}: ", display(elapsed));
-    let _ = write!(
-        line,
-        "received {}, printed {}, filtered {}, undecodable {}, reconnects {reconnects}",
-        stats.received, stats.printed, stats.filtered, stats.undecodable
-    );
-    line
+    format!("{why} after {}: {stats}, reconnects {reconnects}", display(elapsed))
 }
 
 /// The message callback. It writes the push before returning, because paho sends the PUBACK when it
@@ -178,6 +172,7 @@ fn message_callback(
 /// The MQTT DUP flag. paho-mqtt 0.14 keeps it in the copied C message struct but has no accessor;
 /// its `Debug` output carries it as `dup: N` near the start, so we scan that and stop early.
 fn dup_flag(message: &mqtt::Message) -> bool {
+    use std::fmt::Write as _;
     struct Scan {
         tail: String,
         found: Option<bool>,
@@ -521,10 +516,10 @@ mod tests {
 
     #[test]
     fn summary_names_every_counter() {
-        let stats = Stats { received: 5, printed: 3, filtered: 1, undecodable: 1 };
+        let stats = Stats { received: 5, printed: 3, filtered: 1, undecodable: 1, undecryptable: 0 };
         assert_eq!(
             summary("interrupted", Duration::from_secs(12), stats, 2),
-            "interrupted after 12s: received 5, printed 3, filtered 1, undecodable 1, reconnects 2"
+            "interrupted after 12s: received 5, printed 3, filtered 1, undecodable 1, undecryptable 0, reconnects 2"
         );
     }
 }

@@ -32,7 +32,9 @@ fn ndjson_is_the_default_off_a_terminal_and_prints_pushes_verbatim() {
     assert_eq!(done.code, Some(0), "{done:#?}");
     assert_eq!(done.stdout, vec![a, b]);
     assert!(done.stderr_text().contains("count reached"), "{done:#?}");
-    assert!(done.stderr_text().contains("received 2, printed 2, filtered 0, undecodable 0, reconnects 0"));
+    assert!(
+        done.stderr_text().contains("received 2, printed 2, filtered 0, undecodable 0, undecryptable 0, reconnects 0")
+    );
 }
 
 #[test]
@@ -325,7 +327,7 @@ fn undecodable_payloads_are_reported_counted_and_the_stream_goes_on() {
     assert_eq!(done.code, Some(0), "{done:#?}");
     assert_eq!(done.stdout, vec![good]);
     let err = done.stderr_text();
-    assert!(err.contains("undecodable push #1 on users/foobar/devices (not JSON"), "{err}");
+    assert!(err.contains("undecodable push #1 from users/foobar/devices (not JSON"), "{err}");
     assert!(err.contains("\"not json at all\""), "payload shown: {err}");
     assert!(err.contains("(JSON array, not an object)"), "{err}");
     assert!(err.contains("\\xff\\xfe"), "invalid UTF-8 escaped: {err}");
@@ -364,7 +366,10 @@ fn interrupt_prints_a_summary(signal_name: &str) {
     assert_eq!(done.code, Some(0), "{done:#?}");
     let last = done.stderr.last().expect("a summary line");
     assert!(last.contains("interrupted after"), "{last}");
-    assert!(last.ends_with("received 3, printed 2, filtered 0, undecodable 1, reconnects 0"), "{last}");
+    assert!(
+        last.ends_with("received 3, printed 2, filtered 0, undecodable 1, undecryptable 0, reconnects 0"),
+        "{last}"
+    );
 }
 
 #[test]

@@ -36,7 +36,7 @@ pub fn write_push(out: &mut Vec<u8>, delivery: &Delivery, push: &Push, config: &
     });
     let result = match (config.format, &envelope) {
         // The bytes as sent, when they already are one line: nothing re-serialised, nothing added.
-        (Format::Ndjson, None) if is_one_line(delivery.payload) => {
+        (Format::Ndjson, None) if push.is_verbatim() && is_one_line(delivery.payload) => {
             out.extend_from_slice(trim_ascii(delivery.payload));
             Ok(())
         }

@@ -1,0 +1,72 @@
+//! `sensoro-sub decode [FILE]`: the live pipeline (decode, decrypt, filter, print) over pushes stored
+//! as NDJSON, one per line — a webhook log, or a stream saved with `--format raw`.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::time::{Instant, SystemTime};
+
+use crate::config::DecodeConfig;
+use crate::duration::display;
+use crate::engine::{Engine, Handled};
+use crate::exit::{Exit, Failure};
+use crate::output::{Delivery, Printer};
+use crate::status::Status;
+
+pub fn run(config: &DecodeConfig, status: Status) -> anyhow::Result<Exit> {
+    let (name, input): (String, Box<dyn BufRead>) = match &config.input {
+        Some(path) => {
+            let file = File::open(path).map_err(|e| {
+                Failure::usage(format!(
+                    "cannot read {}: {e}; check the path (or pipe the pushes to stdin)",
+                    path.display()
+                ))
+            })?;
+            (path.display().to_string(), Box::new(BufReader::new(file)))
+        }
+        None => ("stdin".to_owned(), Box::new(io::stdin().lock())),
+    };
+    let printer = Printer::new(config.output);
+    let mut engine = Engine::new(
+        printer,
+        config.filter.clone(),
+        config.safe_mode.clone(),
+        config.count,
+        status,
+        Box::new(io::stdout()),
+    );
+    let progress = engine.progress();
+    let started = Instant::now();
+    let mut why = "end of input";
+    let mut line = Vec::new();
+    let mut reader = input;
+    for line_number in 1.. {
+        line.clear();
+        let read = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| Failure::new(Exit::Internal, format!("cannot read {name} at line {line_number}: {e}")))?;
+        if read == 0 {
+            break;
+        }
+        let payload = line.strip_suffix(b"\n").unwrap_or(&line);
+        let payload = payload.strip_suffix(b"\r").unwrap_or(payload);
+        if payload.trim_ascii().is_empty() {
+            continue;
+        }
+        let source = format!("{name}:{line_number}");
+        let delivery =
+            Delivery { topic: &source, qos: 0, retained: false, dup: false, payload, received_at: SystemTime::now() };
+        match engine.handle(&delivery) {
+            Ok(Handled::Refused) => break,
+            Ok(_) => {}
+            // The reader went away (`| head`): a normal, quiet end.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(Exit::Success),
+            Err(e) => return Err(Failure::new(Exit::Internal, format!("cannot write to stdout: {e}")).into()),
+        }
+        if progress.is_closed() {
+            why = "count reached";
+            break;
+        }
+    }
+    status.info(format_args!("{why} after {}: {}", display(started.elapsed()), progress.stats()));
+    Ok(Exit::Success)
+}

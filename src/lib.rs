@@ -1,0 +1,15 @@
+//! sensoro-sub as a library: the pieces the binary is made of, public so that integration tests,
+//! benchmarks and the simulator can use the same push model, crypto and printers.
+
+pub mod cli;
+pub mod config;
+pub mod decode;
+pub mod duration;
+pub mod engine;
+pub mod exit;
+pub mod output;
+pub mod push;
+pub mod safe_mode;
+pub mod service;
+pub mod session;
+pub mod status;
