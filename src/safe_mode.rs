@@ -149,7 +149,7 @@ impl SafeMode {
 /// Decrypts an `encryptData` string into the `data` object, checking that it was made for `app_id`.
 pub fn decrypt(key: &AppKey, app_id: &str, encrypt_data: &str) -> Result<Map<String, Value>, DecryptError> {
     let mut buffer = STANDARD.decode(encrypt_data.trim()).map_err(|e| DecryptError::NotBase64(e.to_string()))?;
-    if buffer.is_empty() || buffer.len() % 16 != 0 {
+    if buffer.is_empty() || !buffer.len().is_multiple_of(16) {
         return Err(DecryptError::BadLength(buffer.len()));
     }
     let plain = cbc::Decryptor::<Aes256>::new(&key.0.into(), &key.iv().into())
@@ -202,7 +202,7 @@ pub fn frame(random: [u8; 16], message: &[u8], app_id: &str) -> Vec<u8> {
 /// Encrypts any plaintext whose length is a multiple of 16 and base64-encodes it. With [`frame`]
 /// this is the service's `encryptData`; on its own it lets tests build malformed frames.
 pub fn encrypt_blocks(key: &AppKey, plain: &[u8]) -> String {
-    assert!(plain.len() % 16 == 0, "AES-CBC without padding needs whole blocks");
+    assert!(plain.len().is_multiple_of(16), "AES-CBC without padding needs whole blocks");
     let mut buffer = plain.to_vec();
     let length = buffer.len();
     let cipher = cbc::Encryptor::<Aes256>::new(&key.0.into(), &key.iv().into())
