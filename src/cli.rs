@@ -7,7 +7,6 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::duration::parse_duration;
 use crate::exit::EXIT_CODES_HELP;
-use crate::service::{DEFAULT_HOST, DEFAULT_PORT};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -43,7 +42,41 @@ pub enum Command {
     /// and print pipeline as the live subscriber
     #[command(after_help = DECODE_EXAMPLES)]
     Decode(DecodeArgs),
+
+    /// Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally
+    /// one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session
+    #[command(after_help = CHECK_HELP)]
+    Check(CheckArgs),
+
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Show the settings a command line resolves to (flags, environment, profile), secrets masked
+    #[command(subcommand)]
+    Config(ConfigCommand),
 }
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Print the resolved settings and where each comes from
+    Show(ShowArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub account: AccountArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+const CHECK_HELP: &str = "\
+Exit codes: 0 all steps passed, 2 bad flags, 3 name lookup or TCP failed,
+4 login or subscription refused, 5 no push within --timeout.";
 
 const DECODE_EXAMPLES: &str = "\
 Examples:
@@ -52,11 +85,69 @@ Examples:
 
 #[derive(Args, Debug)]
 pub struct SubscribeArgs {
+    #[command(flatten)]
+    pub account: AccountArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// ndjson/json: wrap each push as {"topic","qos","retained","dup","received_at","push"}
+    #[arg(long, help_heading = "Output")]
+    pub envelope: bool,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// Exit 0 after printing N pushes
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Stopping")]
+    pub count: Option<u64>,
+
+    /// Exit 5 if no push is printed for DUR (e.g. 30s, 5m)
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Stopping")]
+    pub timeout: Option<Duration>,
+
+    /// Exit 0 after DUR
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Stopping")]
+    pub duration: Option<Duration>,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub account: AccountArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Also wait up to DUR for one push (exit 5 if none arrives)
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// When to color the report
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+}
+
+/// Who we are: AppID, AppSecret, AppKey, from flags, the environment or a profile.
+#[derive(Args, Debug)]
+pub struct AccountArgs {
+    /// Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file;
+    /// flags and environment variables override it [default: the profile "default", if any]
+    #[arg(long, env = "SENSORO_PROFILE", value_name = "NAME", help_heading = "Credentials")]
+    pub profile: Option<String>,
+
+    /// Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]
+    #[arg(long, value_name = "PATH", help_heading = "Credentials")]
+    pub config: Option<PathBuf>,
+
     /// AppID from the SENSORO console (MQTT username; part of clientId and topic)
     #[arg(long, env = "SENSORO_APP_ID", value_name = "ID", help_heading = "Credentials")]
     pub app_id: Option<String>,
 
-    /// AppSecret (MQTT password). Prefer the env var or --app-secret-file: flags are visible in `ps`
+    /// AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`
     #[arg(
         long,
         env = "SENSORO_APP_SECRET",
@@ -73,14 +164,18 @@ pub struct SubscribeArgs {
 
     #[command(flatten)]
     pub safe_mode: SafeModeArgs,
+}
 
-    /// Broker host
-    #[arg(long, env = "SENSORO_HOST", default_value = DEFAULT_HOST, help_heading = "Connection")]
-    pub host: String,
+/// Where and how to connect.
+#[derive(Args, Debug)]
+pub struct ConnectionArgs {
+    /// Broker host [default: iot.sensoro.com]
+    #[arg(long, env = "SENSORO_HOST", help_heading = "Connection")]
+    pub host: Option<String>,
 
-    /// Broker port
-    #[arg(long, env = "SENSORO_PORT", default_value_t = DEFAULT_PORT, help_heading = "Connection")]
-    pub port: u16,
+    /// Broker port [default: 1883]
+    #[arg(long, env = "SENSORO_PORT", help_heading = "Connection")]
+    pub port: Option<u16>,
 
     /// MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]
     #[arg(long, value_name = "ID", conflicts_with = "session", help_heading = "Connection")]
@@ -112,28 +207,6 @@ pub struct SubscribeArgs {
     /// After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]
     #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Connection")]
     pub give_up_after: Option<Duration>,
-
-    #[command(flatten)]
-    pub output: OutputArgs,
-
-    /// ndjson/json: wrap each push as {"topic","qos","retained","dup","received_at","push"}
-    #[arg(long, help_heading = "Output")]
-    pub envelope: bool,
-
-    #[command(flatten)]
-    pub filter: FilterArgs,
-
-    /// Exit 0 after printing N pushes
-    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Stopping")]
-    pub count: Option<u64>,
-
-    /// Exit 5 if no push is printed for DUR (e.g. 30s, 5m)
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Stopping")]
-    pub timeout: Option<Duration>,
-
-    /// Exit 0 after DUR
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Stopping")]
-    pub duration: Option<Duration>,
 }
 
 #[derive(Args, Debug)]
@@ -232,6 +305,22 @@ fn parse_qos(text: &str) -> Result<i32, String> {
         "2" => Err("the SENSORO service offers QoS 0 and 1 only; use --qos 1 for at-least-once delivery".into()),
         _ => Err("QoS must be 0 or 1".into()),
     }
+}
+
+/// The man page, generated from the same definition as `--help` (kept in docs/sensoro-sub.1).
+pub fn man_page() -> Vec<u8> {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut page).expect("rendering into memory cannot fail");
+    page
+}
+
+/// A completion script for `shell`, as `sensoro-sub completions SHELL` prints it.
+pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "sensoro-sub", &mut script);
+    script
 }
 
 #[cfg(test)]

@@ -6,15 +6,19 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::cli::{ColorArg, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, SafeModeArgs, SubscribeArgs};
+use crate::cli::{
+    AccountArgs, ColorArg, ConnectionArgs, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, SubscribeArgs,
+};
 use crate::exit::Failure;
 use crate::output::Format;
+use crate::profile::{self, LoadedProfile};
 use crate::push::Filter;
 use crate::safe_mode::{AppKey, SafeMode};
 use crate::service;
 
-/// A credential that must never be printed: its `Debug` and `Display` show a placeholder.
-#[derive(Clone)]
+/// A credential that must never be printed: its `Debug` shows a placeholder.
+#[derive(Clone, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {
@@ -54,13 +58,15 @@ pub enum Verbosity {
     Verbose,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ConnectionConfig {
     pub host: String,
     pub port: u16,
     pub app_id: String,
     pub app_secret: Secret,
     pub client_id: String,
+    /// The durable session's name, when there is one.
+    pub session: Option<String>,
     /// false with `--session`: the broker keeps our subscription and queues QoS 1 pushes while we are away.
     pub clean_session: bool,
     pub qos: i32,
@@ -135,6 +141,11 @@ impl Terminal {
         }
     }
 
+    /// Whether to color stdout for this `--color` choice.
+    pub fn stdout_color(&self, choice: ColorArg) -> bool {
+        self.color(choice, self.stdout_is_tty)
+    }
+
     fn color(&self, choice: ColorArg, is_tty: bool) -> bool {
         match choice {
             ColorArg::Always => true,
@@ -144,32 +155,97 @@ impl Terminal {
     }
 }
 
-impl Config {
-    pub fn resolve(cli: SubscribeArgs, terminal: Terminal) -> Result<Config, Failure> {
-        let app_id = cli.app_id.map(|s| s.trim().to_owned()).unwrap_or_default();
-        if app_id.is_empty() {
+/// Where a setting came from, for `config show`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A flag or an environment variable.
+    CommandLine,
+    Profile,
+    Default,
+    Unset,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Source::CommandLine => "flag or environment",
+            Source::Profile => "profile",
+            Source::Default => "default",
+            Source::Unset => "not set",
+        })
+    }
+}
+
+/// The flag or environment value if given, else the profile's.
+fn pick<T>(given: Option<T>, from_profile: Option<T>) -> (Option<T>, Source) {
+    match (given, from_profile) {
+        (Some(value), _) => (Some(value), Source::CommandLine),
+        (None, Some(value)) => (Some(value), Source::Profile),
+        (None, None) => (None, Source::Unset),
+    }
+}
+
+/// Account and connection settings with their sources; what `check` and `config show` need too.
+#[derive(Debug)]
+pub struct Resolved {
+    pub connection: ConnectionConfig,
+    pub safe_mode: SafeMode,
+    pub profile: Option<LoadedProfile>,
+    pub sources: Sources,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Sources {
+    pub app_id: Source,
+    pub app_secret: Source,
+    pub app_key: Source,
+    pub host: Source,
+    pub port: Source,
+    pub session: Source,
+    pub client_id: Source,
+}
+
+impl Resolved {
+    pub fn resolve(account: AccountArgs, connection: ConnectionArgs) -> Result<Resolved, Failure> {
+        let loaded = profile::load(&account)?;
+        let from = loaded.as_ref().map(|l| &l.profile);
+
+        let (app_id, app_id_source) = pick(
+            account.app_id.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+            from.and_then(|p| p.app_id.clone()),
+        );
+        let Some(app_id) = app_id else {
             return Err(Failure::usage(
                 "no AppID given: pass --app-id ID or set SENSORO_APP_ID (the SENSORO console's developer page shows it)",
             ));
-        }
+        };
         service::check_app_id(&app_id).map_err(Failure::usage)?;
 
-        let app_secret = match (cli.app_secret, cli.app_secret_file) {
-            (_, Some(path)) => read_secret_file(&path)?,
-            (Some(secret), None) if !secret.is_empty() => Secret(secret),
-            _ => {
-                return Err(Failure::usage(
-                    "no AppSecret given: set SENSORO_APP_SECRET or pass --app-secret-file PATH (or --app-secret)",
-                ));
-            }
+        let given_secret = match (account.app_secret, &account.app_secret_file) {
+            (_, Some(path)) => Some(read_secret_file(path)?),
+            (Some(secret), None) if !secret.is_empty() => Some(Secret(secret)),
+            _ => None,
+        };
+        let (app_secret, app_secret_source) = pick(given_secret, from.and_then(|p| p.app_secret.clone()));
+        let Some(app_secret) = app_secret else {
+            return Err(Failure::usage(
+                "no AppSecret given: set SENSORO_APP_SECRET, pass --app-secret-file PATH, or use a --profile",
+            ));
         };
 
-        let (client_id, clean_session) = match (&cli.session, cli.client_id) {
-            (Some(name), _) => (format!("{app_id}/{name}"), false),
-            (None, Some(id)) => (id, true),
-            (None, None) => (service::random_client_id(&app_id), true),
+        let (key_text, app_key_source) = pick(
+            account.safe_mode.app_key.filter(|k| !k.trim().is_empty()),
+            from.and_then(|p| p.app_key.clone().map(|k| k.0)),
+        );
+        let safe_mode = SafeMode::new(Some(app_id.clone()), key_text.as_deref().map(parse_app_key).transpose()?);
+
+        let (session, session_source) = pick(connection.session, from.and_then(|p| p.session.clone()));
+        let (client_id, clean_session, client_id_source) = match (&session, connection.client_id) {
+            (Some(name), _) => (format!("{app_id}/{name}"), false, session_source),
+            (None, Some(id)) => (id, true, Source::CommandLine),
+            (None, None) => (service::random_client_id(&app_id), true, Source::Default),
         };
-        service::check_client_id(&app_id, &client_id).map_err(|reason| match &cli.session {
+        service::check_client_id(&app_id, &client_id).map_err(|reason| match &session {
             Some(_) => Failure::usage(format!(
                 "--session: {reason}; a session NAME may use up to {} characters of [-_0-9a-zA-Z]",
                 service::MAX_CLIENT_SUFFIX
@@ -177,43 +253,108 @@ impl Config {
             None => Failure::usage(format!("--client-id: {reason}")),
         })?;
 
-        let topic = cli.topic.unwrap_or_else(|| service::default_topic(&app_id));
+        let topic = connection.topic.unwrap_or_else(|| service::default_topic(&app_id));
         if topic.is_empty() {
             return Err(Failure::usage("--topic is empty: leave it out to use users/APPID/devices"));
         }
-        if cli.host.trim().is_empty() {
+        let (host, host_source) =
+            match pick(connection.host.map(|h| h.trim().to_owned()), from.and_then(|p| p.host.clone())) {
+                (Some(host), source) => (host, source),
+                (None, _) => (service::DEFAULT_HOST.to_owned(), Source::Default),
+            };
+        if host.is_empty() {
             return Err(Failure::usage("--host is empty: leave it out to use iot.sensoro.com"));
         }
-        if cli.port == 0 {
+        let (port, port_source) = match pick(connection.port, from.and_then(|p| p.port)) {
+            (Some(port), source) => (port, source),
+            (None, _) => (service::DEFAULT_PORT, Source::Default),
+        };
+        if port == 0 {
             return Err(Failure::usage("--port 0 is not a broker port: leave it out to use 1883"));
         }
 
-        if matches!(cli.output.format, Some(FormatArg::Pretty | FormatArg::Raw)) && cli.envelope {
-            return Err(Failure::usage("--envelope works with --format ndjson or json, not pretty or raw"));
-        }
-        let safe_mode = resolve_safe_mode(&cli.safe_mode, Some(app_id.clone()))?;
-
-        Ok(Config {
+        Ok(Resolved {
             connection: ConnectionConfig {
-                host: cli.host.trim().to_owned(),
-                port: cli.port,
+                host,
+                port,
                 app_id,
                 app_secret,
                 client_id,
+                session,
                 clean_session,
-                qos: cli.qos,
-                mqtt_version: match cli.mqtt_version {
+                qos: connection.qos,
+                mqtt_version: match connection.mqtt_version {
                     MqttVersionArg::Auto => MqttVersion::Auto,
                     MqttVersionArg::V31 => MqttVersion::V31,
                     MqttVersionArg::V311 => MqttVersion::V311,
                 },
                 topic,
-                keepalive: cli.keepalive,
-                give_up_after: cli.give_up_after,
+                keepalive: connection.keepalive,
+                give_up_after: connection.give_up_after,
             },
+            safe_mode,
+            profile: loaded,
+            sources: Sources {
+                app_id: app_id_source,
+                app_secret: app_secret_source,
+                app_key: app_key_source,
+                host: host_source,
+                port: port_source,
+                session: session_source,
+                client_id: client_id_source,
+            },
+        })
+    }
+}
+
+impl Resolved {
+    /// `sensoro-sub config show`: every setting, where it came from, secrets masked.
+    pub fn show(&self) -> String {
+        let c = &self.connection;
+        let s = &self.sources;
+        let secret = |set: bool| if set { "set (hidden)" } else { "-" };
+        let client_id = match s.client_id {
+            Source::Default => format!("{}/<random uuid, new each run>", c.app_id),
+            _ => c.client_id.clone(),
+        };
+        let profile = match &self.profile {
+            Some(p) => format!("{} ({})", p.name, p.path.display()),
+            None => "-".to_owned(),
+        };
+        let rows: [(&str, String, Option<Source>); 11] = [
+            ("profile", profile, None),
+            ("app_id", c.app_id.clone(), Some(s.app_id)),
+            ("app_secret", secret(true).to_owned(), Some(s.app_secret)),
+            ("app_key", secret(self.safe_mode.has_key()).to_owned(), Some(s.app_key)),
+            ("host", c.host.clone(), Some(s.host)),
+            ("port", c.port.to_string(), Some(s.port)),
+            ("session", c.session.clone().unwrap_or_else(|| "-".into()), Some(s.session)),
+            ("client_id", client_id, Some(s.client_id)),
+            ("topic", c.topic.clone(), None),
+            ("qos", c.qos.to_string(), None),
+            ("mqtt_version", c.mqtt_version.to_string(), None),
+        ];
+        let mut out = String::new();
+        for (name, value, source) in rows {
+            let source = source.map(|s| format!("  ({s})")).unwrap_or_default();
+            out.push_str(&format!("{name:<13} {value:<40}{source}").trim_end().to_owned());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl Config {
+    pub fn resolve(cli: SubscribeArgs, terminal: Terminal) -> Result<Config, Failure> {
+        let resolved = Resolved::resolve(cli.account, cli.connection)?;
+        if matches!(cli.output.format, Some(FormatArg::Pretty | FormatArg::Raw)) && cli.envelope {
+            return Err(Failure::usage("--envelope works with --format ndjson or json, not pretty or raw"));
+        }
+        Ok(Config {
+            connection: resolved.connection,
             output: output_config(&cli.output, cli.envelope, terminal),
             filter: Filter::new(cli.filter.sn, cli.filter.device_type),
-            safe_mode,
+            safe_mode: resolved.safe_mode,
             stop: StopRules { count: cli.count, timeout: cli.timeout, duration: cli.duration },
             status: status_config(&cli.output, terminal),
         })
@@ -227,7 +368,10 @@ impl DecodeConfig {
             input: args.file.filter(|path| path.as_os_str() != "-"),
             output: output_config(&args.output, false, terminal),
             filter: Filter::new(args.filter.sn, args.filter.device_type),
-            safe_mode: resolve_safe_mode(&args.safe_mode, app_id)?,
+            safe_mode: SafeMode::new(
+                app_id,
+                args.safe_mode.app_key.as_deref().filter(|k| !k.trim().is_empty()).map(parse_app_key).transpose()?,
+            ),
             count: args.count,
             status: status_config(&args.output, terminal),
         })
@@ -254,16 +398,12 @@ fn status_config(args: &OutputArgs, terminal: Terminal) -> StatusConfig {
 }
 
 /// The AppKey is checked at start-up: a key that cannot be right fails now, not on every push.
-fn resolve_safe_mode(args: &SafeModeArgs, app_id: Option<String>) -> Result<SafeMode, Failure> {
-    let key = match args.app_key.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) => Some(AppKey::parse(text).map_err(|why| {
-            Failure::usage(format!(
-                "--app-key is not a valid AppKey: {why}; copy the 43-character AppKey from the SENSORO console"
-            ))
-        })?),
-    };
-    Ok(SafeMode::new(app_id, key))
+fn parse_app_key(text: &str) -> Result<AppKey, Failure> {
+    AppKey::parse(text).map_err(|why| {
+        Failure::usage(format!(
+            "--app-key is not a valid AppKey: {why}; copy the 43-character AppKey from the SENSORO console"
+        ))
+    })
 }
 
 fn read_secret_file(path: &Path) -> Result<Secret, Failure> {

@@ -1,6 +1,7 @@
 //! sensoro-sub as a library: the pieces the binary is made of, public so that integration tests,
 //! benchmarks and the simulator can use the same push model, crypto and printers.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod decode;
@@ -8,6 +9,7 @@ pub mod duration;
 pub mod engine;
 pub mod exit;
 pub mod output;
+pub mod profile;
 pub mod push;
 pub mod safe_mode;
 pub mod service;

@@ -5,10 +5,13 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 
-use sensoro_sub::cli::{Cli, Command};
-use sensoro_sub::config::{Config, DecodeConfig, Terminal};
+use std::io::Write;
+
+use sensoro_sub::cli::{Cli, Command, ConfigCommand, completion_script};
+use sensoro_sub::config::{Config, DecodeConfig, Resolved, Terminal};
+use sensoro_sub::exit::Exit;
 use sensoro_sub::status::{self, Status};
-use sensoro_sub::{decode, exit, session};
+use sensoro_sub::{check, decode, exit, session};
 
 fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
@@ -21,6 +24,19 @@ fn run() -> Result<ExitCode> {
         Some(Command::Decode(args)) => {
             let config = DecodeConfig::resolve(args, terminal)?;
             decode::run(&config, Status::new(config.status))?
+        }
+        Some(Command::Check(args)) => {
+            let resolved = Resolved::resolve(args.account, args.connection)?;
+            check::run(&resolved.connection, args.timeout, terminal.stdout_color(args.color))?
+        }
+        Some(Command::Completions { shell }) => {
+            std::io::stdout().write_all(&completion_script(shell))?;
+            Exit::Success
+        }
+        Some(Command::Config(ConfigCommand::Show(args))) => {
+            let resolved = Resolved::resolve(args.account, args.connection)?;
+            print!("{}", resolved.show());
+            Exit::Success
         }
     };
     Ok(exit.into())

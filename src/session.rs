@@ -68,12 +68,7 @@ pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
     }
 
     let connection = &config.connection;
-    let client = mqtt::CreateOptionsBuilder::new()
-        .server_uri(server_uri(connection))
-        .client_id(&connection.client_id)
-        .persistence(mqtt::PersistenceType::None)
-        .create_client()
-        .context("cannot create the MQTT client")?;
+    let client = create_client(connection)?;
     client.set_message_callback(message_callback(engine, events.clone(), status, config.output.envelope));
     {
         let (lost, events) = (Arc::clone(&lost), events.clone());
@@ -116,6 +111,70 @@ pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
 
 fn server_uri(connection: &ConnectionConfig) -> String {
     format!("tcp://{}:{}", connection.host, connection.port)
+}
+
+/// A paho client for this connection. No client-side persistence: the broker keeps durable sessions.
+pub fn create_client(connection: &ConnectionConfig) -> anyhow::Result<mqtt::AsyncClient> {
+    mqtt::CreateOptionsBuilder::new()
+        .server_uri(server_uri(connection))
+        .client_id(&connection.client_id)
+        .persistence(mqtt::PersistenceType::None)
+        .create_client()
+        .context("cannot create the MQTT client")
+}
+
+pub fn connect_options(c: &ConnectionConfig) -> mqtt::ConnectOptions {
+    let version = match c.mqtt_version {
+        MqttVersion::Auto => mqtt::MqttVersion::Default,
+        MqttVersion::V31 => mqtt::MqttVersion::V3_1,
+        MqttVersion::V311 => mqtt::MqttVersion::V3_1_1,
+    };
+    mqtt::ConnectOptionsBuilder::with_mqtt_version(version)
+        .user_name(&c.app_id)
+        .password(c.app_secret.expose())
+        .keep_alive_interval(c.keepalive)
+        .clean_session(c.clean_session)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .finalize()
+}
+
+/// The MQTT version a CONNACK granted, as users write it.
+pub fn granted_version(response: &mqtt::ServerResponse) -> (&'static str, bool) {
+    response
+        .connect_response()
+        .map(|r| (if r.mqtt_version == mqtt::MQTT_VERSION_3_1 { "3.1" } else { "3.1.1" }, r.session_present))
+        .unwrap_or(("3.1.1", false))
+}
+
+/// What a refused CONNACK means and what to check. `None`: worth retrying (server unavailable).
+pub fn refusal(code: ConnectReturnCode, c: &ConnectionConfig) -> Option<Failure> {
+    let rc = code as u8;
+    match code {
+        ConnectReturnCode::ServerUnavailable | ConnectReturnCode::Accepted => None,
+        ConnectReturnCode::UnacceptableProtocolVersion => Some(Failure::new(
+            Exit::Refused,
+            format!("the broker refused MQTT {} (CONNACK {rc}): try --mqtt-version auto, 3.1 or 3.1.1", c.mqtt_version),
+        )),
+        _ => Some(Failure::new(
+            Exit::Refused,
+            format!(
+                "the broker refused the connection: {code} (CONNACK {rc}). Check the AppID ({}) and AppSecret, \
+                 that clientId {} matches ^APPID(/[-_0-9a-zA-Z]{{0,36}})?$, and that no other client uses it",
+                c.app_id, c.client_id
+            ),
+        )),
+    }
+}
+
+/// Why a subscription was refused, and what to check.
+pub fn subscription_refused(c: &ConnectionConfig, why: &str) -> Failure {
+    Failure::new(
+        Exit::Refused,
+        format!(
+            "the broker refused the subscription to {} ({why}): the service allows only users/{}/devices; check --topic",
+            c.topic, c.app_id
+        ),
+    )
 }
 
 fn summary(why: &str, elapsed: Duration, stats: Stats, reconnects: u64) -> String {
@@ -348,18 +407,7 @@ impl Supervisor<'_> {
     /// One connect + subscribe. `Ok(Err(reason))` is worth retrying; a refusal ends the run.
     fn attempt(&mut self) -> Flow<Result<(), String>> {
         let c = self.connection;
-        let version = match c.mqtt_version {
-            MqttVersion::Auto => mqtt::MqttVersion::Default,
-            MqttVersion::V31 => mqtt::MqttVersion::V3_1,
-            MqttVersion::V311 => mqtt::MqttVersion::V3_1_1,
-        };
-        let options = mqtt::ConnectOptionsBuilder::with_mqtt_version(version)
-            .user_name(&c.app_id)
-            .password(c.app_secret.expose())
-            .keep_alive_interval(c.keepalive)
-            .clean_session(c.clean_session)
-            .connect_timeout(CONNECT_TIMEOUT)
-            .finalize();
+        let options = connect_options(c);
         self.lost.store(false, Ordering::SeqCst);
         self.status.detail(format_args!(
             "connecting to {} as {} (MQTT {})",
@@ -369,13 +417,15 @@ impl Supervisor<'_> {
         ));
         let response = match self.request(move |client| client.connect(options))? {
             Ok(response) => response,
-            Err(mqtt::Error::ConnectReturn(code)) => return self.connack_failure(code),
+            Err(mqtt::Error::ConnectReturn(code)) => {
+                return match refusal(code, c) {
+                    Some(failure) => Err(Interrupt::Failed(failure)),
+                    None => Ok(Err(format!("the broker is unavailable (CONNACK {})", code as u8))),
+                };
+            }
             Err(e) => return Ok(Err(format!("cannot reach the broker at {}:{} ({e})", c.host, c.port))),
         };
-        let (version, session_present) = response
-            .connect_response()
-            .map(|r| (if r.mqtt_version == mqtt::MQTT_VERSION_3_1 { "3.1" } else { "3.1.1" }, r.session_present))
-            .unwrap_or(("3.1.1", false));
+        let (version, session_present) = granted_version(&response);
         let session = match (c.clean_session, session_present) {
             (true, _) => String::new(),
             (false, true) => ", durable session resumed".into(),
@@ -405,37 +455,8 @@ impl Supervisor<'_> {
         Ok(Ok(()))
     }
 
-    fn connack_failure(&self, code: ConnectReturnCode) -> Flow<Result<(), String>> {
-        let c = self.connection;
-        let rc = code as u8;
-        match code {
-            ConnectReturnCode::ServerUnavailable => Ok(Err(format!("the broker is unavailable (CONNACK {rc})"))),
-            ConnectReturnCode::UnacceptableProtocolVersion => Err(Interrupt::Failed(Failure::new(
-                Exit::Refused,
-                format!(
-                    "the broker refused MQTT {} (CONNACK {rc}): try --mqtt-version auto, 3.1 or 3.1.1",
-                    c.mqtt_version
-                ),
-            ))),
-            _ => Err(Interrupt::Failed(Failure::new(
-                Exit::Refused,
-                format!(
-                    "the broker refused the connection: {code} (CONNACK {rc}). Check the AppID ({}) and AppSecret, \
-                     that clientId {} matches ^APPID(/[-_0-9a-zA-Z]{{0,36}})?$, and that no other client uses it",
-                    c.app_id, c.client_id
-                ),
-            ))),
-        }
-    }
-
     fn subscription_refused(&self, why: &str) -> Interrupt {
-        Interrupt::Failed(Failure::new(
-            Exit::Refused,
-            format!(
-                "the broker refused the subscription to {} ({why}): the service allows only users/{}/devices; check --topic",
-                self.connection.topic, self.connection.app_id
-            ),
-        ))
+        Interrupt::Failed(subscription_refused(self.connection, why))
     }
 
     /// Reconnects with exponential backoff and jitter until connected, refused, or `--give-up-after`.
