@@ -337,7 +337,7 @@ impl Resolved {
         let mut out = String::new();
         for (name, value, source) in rows {
             let source = source.map(|s| format!("  ({s})")).unwrap_or_default();
-            out.push_str(&format!("{name:<13} {value:<40}{source}").trim_end().to_owned());
+            out.push_str(format!("{name:<13} {value:<40}{source}").trim_end());
             out.push('\n');
         }
         out

@@ -205,7 +205,8 @@ pub fn sub_command(args: &[String]) -> Command {
             cmd.env_remove(&key);
         }
     }
-    cmd.env_remove("NO_COLOR").args(args);
+    // No profile from the developer's own config file.
+    cmd.env_remove("NO_COLOR").env("XDG_CONFIG_HOME", "/nonexistent/sensoro-sub-tests").args(args);
     cmd
 }
 

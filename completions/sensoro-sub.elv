@@ -1,0 +1,157 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[sensoro-sub] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'sensoro-sub'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'sensoro-sub'= {
+            cand --profile 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
+            cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
+            cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
+            cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
+            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored)'
+            cand --app-key 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)'
+            cand --host 'Broker host [default: iot.sensoro.com]'
+            cand --port 'Broker port [default: 1883]'
+            cand --client-id 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]'
+            cand --session 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME'
+            cand --qos 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2'
+            cand --mqtt-version 'MQTT protocol version; auto tries 3.1.1, then 3.1'
+            cand --topic 'Topic to subscribe to [default: users/APPID/devices]. The vendor''s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample'
+            cand --keepalive 'MQTT keepalive: how soon a silently dead connection is noticed (about 1.5x this)'
+            cand --give-up-after 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]'
+            cand -f 'Output format [default: pretty on a terminal, ndjson otherwise]'
+            cand --format 'Output format [default: pretty on a terminal, ndjson otherwise]'
+            cand --color 'When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")'
+            cand --sn 'Only pushes from this device serial number (repeatable; case-insensitive)'
+            cand --device-type 'Only pushes of this deviceType (repeatable)'
+            cand -n 'Exit 0 after printing N pushes'
+            cand --count 'Exit 0 after printing N pushes'
+            cand --timeout 'Exit 5 if no push is printed for DUR (e.g. 30s, 5m)'
+            cand --duration 'Exit 0 after DUR'
+            cand -q 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
+            cand --quiet 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
+            cand -v 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
+            cand --verbose 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
+            cand --envelope 'ndjson/json: wrap each push as {"topic","qos","retained","dup","received_at","push"}'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand decode 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
+            cand check 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
+            cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+            cand config 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sensoro-sub;decode'= {
+            cand --app-id 'AppID the safe-mode pushes must be encrypted for [default: each push''s own appId]'
+            cand --app-key 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)'
+            cand -f 'Output format [default: pretty on a terminal, ndjson otherwise]'
+            cand --format 'Output format [default: pretty on a terminal, ndjson otherwise]'
+            cand --color 'When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")'
+            cand --sn 'Only pushes from this device serial number (repeatable; case-insensitive)'
+            cand --device-type 'Only pushes of this deviceType (repeatable)'
+            cand -n 'Stop after printing N pushes'
+            cand --count 'Stop after printing N pushes'
+            cand -q 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
+            cand --quiet 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
+            cand -v 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
+            cand --verbose 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sensoro-sub;check'= {
+            cand --profile 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
+            cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
+            cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
+            cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
+            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored)'
+            cand --app-key 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)'
+            cand --host 'Broker host [default: iot.sensoro.com]'
+            cand --port 'Broker port [default: 1883]'
+            cand --client-id 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]'
+            cand --session 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME'
+            cand --qos 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2'
+            cand --mqtt-version 'MQTT protocol version; auto tries 3.1.1, then 3.1'
+            cand --topic 'Topic to subscribe to [default: users/APPID/devices]. The vendor''s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample'
+            cand --keepalive 'MQTT keepalive: how soon a silently dead connection is noticed (about 1.5x this)'
+            cand --give-up-after 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]'
+            cand --timeout 'Also wait up to DUR for one push (exit 5 if none arrives)'
+            cand --color 'When to color the report'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sensoro-sub;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sensoro-sub;config'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand show 'Print the resolved settings and where each comes from'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sensoro-sub;config;show'= {
+            cand --profile 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
+            cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
+            cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
+            cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
+            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored)'
+            cand --app-key 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)'
+            cand --host 'Broker host [default: iot.sensoro.com]'
+            cand --port 'Broker port [default: 1883]'
+            cand --client-id 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]'
+            cand --session 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME'
+            cand --qos 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2'
+            cand --mqtt-version 'MQTT protocol version; auto tries 3.1.1, then 3.1'
+            cand --topic 'Topic to subscribe to [default: users/APPID/devices]. The vendor''s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample'
+            cand --keepalive 'MQTT keepalive: how soon a silently dead connection is noticed (about 1.5x this)'
+            cand --give-up-after 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sensoro-sub;config;help'= {
+            cand show 'Print the resolved settings and where each comes from'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sensoro-sub;config;help;show'= {
+        }
+        &'sensoro-sub;config;help;help'= {
+        }
+        &'sensoro-sub;help'= {
+            cand decode 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
+            cand check 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
+            cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+            cand config 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sensoro-sub;help;decode'= {
+        }
+        &'sensoro-sub;help;check'= {
+        }
+        &'sensoro-sub;help;completions'= {
+        }
+        &'sensoro-sub;help;config'= {
+            cand show 'Print the resolved settings and where each comes from'
+        }
+        &'sensoro-sub;help;config;show'= {
+        }
+        &'sensoro-sub;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,132 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_sensoro_sub_global_optspecs
+    string join \n profile= config= app-id= app-secret= app-secret-file= app-key= host= port= client-id= session= qos= mqtt-version= topic= keepalive= give-up-after= f/format= color= q/quiet v/verbose envelope sn= device-type= n/count= timeout= duration= h/help V/version
+end
+
+function __fish_sensoro_sub_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_sensoro_sub_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_sensoro_sub_using_subcommand
+    set -l cmd (__fish_sensoro_sub_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l profile -d 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l host -d 'Broker host [default: iot.sensoro.com]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l port -d 'Broker port [default: 1883]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l client-id -d 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l session -d 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l qos -d 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l mqtt-version -d 'MQTT protocol version; auto tries 3.1.1, then 3.1' -r -f -a "auto\t''
+3.1\t''
+3.1.1\t''"
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l topic -d 'Topic to subscribe to [default: users/APPID/devices]. The vendor\'s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l keepalive -d 'MQTT keepalive: how soon a silently dead connection is noticed (about 1.5x this)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l give-up-after -d 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s f -l format -d 'Output format [default: pretty on a terminal, ndjson otherwise]' -r -f -a "pretty\t'One colored, readable line per push'
+ndjson\t'One JSON object per line, exactly as the service sent it'
+json\t'Indented JSON, colored on a terminal'
+raw\t'Payload bytes as received, plus a newline'"
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l color -d 'When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l sn -d 'Only pushes from this device serial number (repeatable; case-insensitive)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l device-type -d 'Only pushes of this deviceType (repeatable)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s n -l count -d 'Exit 0 after printing N pushes' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l timeout -d 'Exit 5 if no push is printed for DUR (e.g. 30s, 5m)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l duration -d 'Exit 0 after DUR' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s q -l quiet -d 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s v -l verbose -d 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l envelope -d 'ndjson/json: wrap each push as {"topic","qos","retained","dup","received_at","push"}'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s V -l version -d 'Print version'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "decode" -d 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "check" -d 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "config" -d 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -l app-id -d 'AppID the safe-mode pushes must be encrypted for [default: each push\'s own appId]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s f -l format -d 'Output format [default: pretty on a terminal, ndjson otherwise]' -r -f -a "pretty\t'One colored, readable line per push'
+ndjson\t'One JSON object per line, exactly as the service sent it'
+json\t'Indented JSON, colored on a terminal'
+raw\t'Payload bytes as received, plus a newline'"
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -l color -d 'When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -l sn -d 'Only pushes from this device serial number (repeatable; case-insensitive)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -l device-type -d 'Only pushes of this deviceType (repeatable)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s n -l count -d 'Stop after printing N pushes' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s q -l quiet -d 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s v -l verbose -d 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l profile -d 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l host -d 'Broker host [default: iot.sensoro.com]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l port -d 'Broker port [default: 1883]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l client-id -d 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l session -d 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l qos -d 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l mqtt-version -d 'MQTT protocol version; auto tries 3.1.1, then 3.1' -r -f -a "auto\t''
+3.1\t''
+3.1.1\t''"
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l topic -d 'Topic to subscribe to [default: users/APPID/devices]. The vendor\'s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l keepalive -d 'MQTT keepalive: how soon a silently dead connection is noticed (about 1.5x this)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l give-up-after -d 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l timeout -d 'Also wait up to DUR for one push (exit 5 if none arrives)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l color -d 'When to color the report' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print the resolved settings and where each comes from'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l host -d 'Broker host [default: iot.sensoro.com]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l port -d 'Broker port [default: 1883]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l client-id -d 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l session -d 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l qos -d 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l mqtt-version -d 'MQTT protocol version; auto tries 3.1.1, then 3.1' -r -f -a "auto\t''
+3.1\t''
+3.1.1\t''"
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l topic -d 'Topic to subscribe to [default: users/APPID/devices]. The vendor\'s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l keepalive -d 'MQTT keepalive: how soon a silently dead connection is noticed (about 1.5x this)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l give-up-after -d 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the resolved settings and where each comes from'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check completions config help" -f -a "decode" -d 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check completions config help" -f -a "check" -d 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check completions config help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check completions config help" -f -a "config" -d 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check completions config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved settings and where each comes from'

@@ -1,0 +1,222 @@
+//! Completions, man page, `check`, profiles and `config show`, through the real binary.
+//! Regenerate the committed completions and man page with `scripts/generate`.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+const SHELLS: [(&str, &str); 5] = [
+    ("bash", "sensoro-sub.bash"),
+    ("zsh", "_sensoro-sub"),
+    ("fish", "sensoro-sub.fish"),
+    ("powershell", "_sensoro-sub.ps1"),
+    ("elvish", "sensoro-sub.elv"),
+];
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// Compares a generated file with the committed one; `SENSORO_SUB_REGENERATE=1` rewrites it instead.
+fn assert_committed(path: &str, generated: &[u8]) {
+    let file = repo(path);
+    if std::env::var_os("SENSORO_SUB_REGENERATE").is_some() {
+        std::fs::write(&file, generated).unwrap();
+        return;
+    }
+    let committed = std::fs::read(&file).unwrap_or_default();
+    assert!(committed == generated, "{path} has drifted from the CLI: run scripts/generate and commit the result");
+}
+
+#[test]
+fn committed_completions_match_the_cli() {
+    for (shell, file) in SHELLS {
+        let out = Command::new(bin()).args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        for needle in ["app-id", "session", "decode", "check"] {
+            assert!(script.contains(needle), "{shell} completion lacks {needle}");
+        }
+        assert_committed(&format!("completions/{file}"), &out.stdout);
+    }
+}
+
+#[test]
+fn committed_man_page_matches_the_cli() {
+    let page = sensoro_sub::cli::man_page();
+    let text = String::from_utf8_lossy(&page);
+    assert!(text.contains(".TH sensoro-sub") && text.contains("app\\-secret\\-file"), "a man page");
+    assert_committed("docs/sensoro-sub.1", &page);
+}
+
+fn check_args(broker: &Broker, extra: &[&str]) -> Vec<String> {
+    let mut args = strings(&["check"]);
+    args.extend(broker.sub_args());
+    args.extend(strings(extra));
+    args
+}
+
+#[test]
+fn check_reports_each_step_and_waits_for_a_push() {
+    let broker = Broker::start();
+    let sub = Sub::spawn(&check_args(&broker, &["--timeout", "15s", "--session", "mine"]));
+    sub.wait_stdout_lines(5);
+    broker.publish(push(1, "0117C9A1B2C3D4E5", "temp_humi").as_bytes(), 1);
+    let done = sub.finish();
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    let report = done.stdout.join("\n");
+    for step in [
+        "fresh clientId; pushes queued for --session mine stay queued",
+        "ok    name lookup   127.0.0.1 -> 127.0.0.1",
+        "ok    TCP           connected to 127.0.0.1:",
+        "ok    MQTT login    accepted (CONNACK 0) as foobar/",
+        "ok    subscription  users/foobar/devices granted at QoS 1",
+        "ok    first push    from sn 0117C9A1B2C3D4E5 (temp_humi)",
+        "all checks passed",
+    ] {
+        assert!(report.contains(step), "missing {step:?} in:\n{report}");
+    }
+}
+
+#[test]
+fn check_fails_at_the_step_that_fails_with_its_exit_code() {
+    let broker = Broker::start();
+    let mut wrong = check_args(&broker, &[]);
+    let at = wrong.iter().position(|s| s == APP_SECRET).unwrap();
+    wrong[at] = "nope".into();
+    let done = run_to_end(&wrong);
+    assert_eq!(done.code, Some(4), "{done:#?}");
+    assert!(
+        done.stdout
+            .join("\n")
+            .contains("FAIL  MQTT login    the broker refused the connection: Not Authorized (CONNACK 5)")
+    );
+
+    let port = free_port().to_string();
+    let closed = run_to_end(&strings(&[
+        "check",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--app-id",
+        APP_ID,
+        "--app-secret",
+        "x",
+    ]));
+    assert_eq!(closed.code, Some(3), "{closed:#?}");
+    assert!(closed.stdout.join("\n").contains("FAIL  TCP"), "{closed:#?}");
+
+    let quiet = run_to_end(&check_args(&broker, &["--timeout", "1s"]));
+    assert_eq!(quiet.code, Some(5), "{quiet:#?}");
+    assert!(quiet.stdout.join("\n").contains("FAIL  first push    none within 1s"), "{quiet:#?}");
+}
+
+fn write_config(dir: &Path, text: &str, mode: u32) -> PathBuf {
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    path
+}
+
+fn profile_text(broker: &Broker, secret: &str) -> String {
+    format!(
+        "[profiles.lab]\napp_id = \"{APP_ID}\"\napp_secret = \"{secret}\"\nhost = \"127.0.0.1\"\nport = {}\n\n[profiles.other]\napp_id = \"x\"\n",
+        broker.port
+    )
+}
+
+#[test]
+fn a_profile_supplies_credentials_and_flags_override_it() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &profile_text(&broker, APP_SECRET), 0o600);
+    let config = config.to_str().unwrap();
+
+    let sub = Sub::spawn(&strings(&["--config", config, "--profile", "lab", "-n", "1"]));
+    sub.wait_subscribed();
+    broker.publish(push(1, "A", "t").as_bytes(), 1);
+    assert_eq!(sub.finish().code, Some(0));
+
+    // A wrong secret in the profile, the right one from the environment: the environment wins.
+    let wrong = write_config(dir.path(), &profile_text(&broker, "wrong"), 0o600);
+    let mut cmd = sub_command(&strings(&["--config", wrong.to_str().unwrap(), "-n", "1"]));
+    cmd.env("SENSORO_PROFILE", "lab").env("SENSORO_APP_SECRET", APP_SECRET);
+    let sub = Sub::spawn_command(cmd);
+    sub.wait_subscribed();
+    broker.publish(push(2, "A", "t").as_bytes(), 1);
+    assert_eq!(sub.finish().code, Some(0));
+}
+
+#[test]
+fn the_default_profile_comes_from_the_users_config_directory() {
+    let broker = Broker::start();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("sensoro-sub")).unwrap();
+    let text = profile_text(&broker, APP_SECRET).replace("[profiles.lab]", "[profiles.default]");
+    write_config(&home.path().join("sensoro-sub"), &text, 0o600);
+    let mut cmd = sub_command(&strings(&["-n", "1"]));
+    cmd.env("XDG_CONFIG_HOME", home.path());
+    let sub = Sub::spawn_command(cmd);
+    sub.wait_subscribed();
+    broker.publish(push(1, "A", "t").as_bytes(), 1);
+    assert_eq!(sub.finish().code, Some(0));
+}
+
+#[test]
+fn profiles_are_refused_when_others_can_read_the_secrets_or_the_name_is_unknown() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let open = write_config(dir.path(), &profile_text(&broker, APP_SECRET), 0o644);
+    let done = run_to_end(&strings(&["--config", open.to_str().unwrap(), "--profile", "lab"]));
+    assert_eq!(done.code, Some(2), "{done:#?}");
+    assert!(done.stderr_text().contains(&format!("run `chmod 600 {}`", open.display())), "{done:#?}");
+    assert!(!done.stderr_text().contains(APP_SECRET));
+
+    let private = write_config(dir.path(), &profile_text(&broker, APP_SECRET), 0o600);
+    let done = run_to_end(&strings(&["--config", private.to_str().unwrap(), "--profile", "prod"]));
+    assert_eq!(done.code, Some(2), "{done:#?}");
+    assert!(
+        done.stderr_text().contains("no profile \"prod\"") && done.stderr_text().contains("lab, other"),
+        "{done:#?}"
+    );
+
+    let bad = write_config(dir.path(), "[profiles.lab]\napp_secrett = \"x\"\n", 0o600);
+    let done = run_to_end(&strings(&["--config", bad.to_str().unwrap(), "--profile", "lab"]));
+    assert_eq!(done.code, Some(2), "{done:#?}");
+    assert!(done.stderr_text().contains("is not valid: unknown field `app_secrett`"), "{done:#?}");
+}
+
+#[test]
+fn config_show_prints_resolved_settings_with_secrets_masked() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let key = "kT0pJ7n3VbQYxW9cH2mLs5RfA8dZe4Gu1qNyXoC6iBD";
+    let text = format!("{}app_key = \"{key}\"\nsession = \"collector\"\n", profile_text(&broker, APP_SECRET))
+        .replace("\n\n[profiles.other]\napp_id = \"x\"\n", "\n");
+    let config = write_config(dir.path(), &text, 0o600);
+    let mut cmd = sub_command(&strings(&["config", "show", "--config", config.to_str().unwrap(), "--profile", "lab"]));
+    cmd.env("SENSORO_PORT", "1999");
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(!shown.contains(APP_SECRET) && !shown.contains(key), "secrets masked:\n{shown}");
+    for line in [
+        "app_id        foobar",
+        "app_secret    set (hidden)",
+        "app_key       set (hidden)",
+        "port          1999",
+        "(flag or environment)",
+        "session       collector",
+        "client_id     foobar/collector",
+        "host          127.0.0.1",
+        "topic         users/foobar/devices",
+    ] {
+        assert!(shown.contains(line), "missing {line:?} in:\n{shown}");
+    }
+    assert!(shown.lines().any(|l| l.starts_with("host") && l.ends_with("(profile)")), "{shown}");
+}
