@@ -40,10 +40,10 @@ impl Report {
         let _ = std::io::stdout().lock().write_all(&line);
     }
 
-    /// Reports a failed step and turns it into the run's result.
+    /// Reports a failed step; its exit code is the run's (the report already said why).
     fn fail(&self, name: &str, failure: Failure) -> anyhow::Result<Exit> {
         self.step(false, name, &failure.message);
-        Err(failure.into())
+        Ok(failure.exit)
     }
 }
 
