@@ -48,6 +48,16 @@ pub enum Command {
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
 
+    /// Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded
+    /// broker with the service's rules, and this tool subscribed to it. Ctrl-C stops both
+    #[cfg(feature = "simulator")]
+    Demo(DemoArgs),
+
+    /// Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests
+    #[cfg(feature = "simulator")]
+    #[command(after_help = SIMULATE_HELP)]
+    Simulate(SimulateArgs),
+
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions {
         #[arg(value_enum)]
@@ -74,6 +84,101 @@ pub struct ShowArgs {
     pub connection: ConnectionArgs,
 }
 
+#[cfg(feature = "simulator")]
+const SIMULATE_HELP: &str = "\
+Rules, as the service's: username = AppID, password = AppSecret, clientId ^APPID(/[-_0-9a-zA-Z]{0,36})?$
+(else CONNACK 5); only users/APPID/devices may be subscribed (else SUBACK 0x80); QoS 0 and 1;
+durable sessions. Pushes go to users/APPID/devices at QoS 1.
+
+Example:
+  sensoro-sub simulate --app-id foobar --app-secret s3cret --listen 127.0.0.1:1883 &
+  sensoro-sub --host 127.0.0.1 --app-id foobar --app-secret s3cret";
+
+/// How a simulated fleet reports: shared by `demo` and `simulate`.
+#[cfg(feature = "simulator")]
+#[derive(Args, Debug)]
+pub struct FleetArgs {
+    /// Devices per AppID
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100_000), help_heading = "Simulated fleet")]
+    pub devices: u32,
+
+    /// Pushes per AppID, e.g. 5/s, 300/m, 0.5/s
+    #[arg(long, default_value = "5/s", value_parser = parse_rate, help_heading = "Simulated fleet")]
+    pub rate: f64,
+
+    /// Seed for a reproducible fleet and readings [default: random]
+    #[arg(long, help_heading = "Simulated fleet")]
+    pub seed: Option<u64>,
+}
+
+#[cfg(feature = "simulator")]
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Safe mode: the stand-in encrypts pushes and the subscriber decrypts them with a throwaway AppKey
+    #[arg(long)]
+    pub safe_mode: bool,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+#[cfg(feature = "simulator")]
+#[derive(Args, Debug)]
+pub struct SimulateArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:1883", value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
+
+    /// AppID of an account to serve (repeatable; paired in order with --app-secret)
+    #[arg(long = "app-id", value_name = "ID")]
+    pub app_ids: Vec<String>,
+
+    /// AppSecret of the account named by the --app-id in the same position
+    #[arg(long = "app-secret", value_name = "SECRET")]
+    pub app_secrets: Vec<String>,
+
+    /// File of accounts, one "APPID APPSECRET" per line (# comments)
+    #[arg(long, value_name = "PATH")]
+    pub accounts: Option<PathBuf>,
+
+    /// Encrypt pushes (safe mode) with this AppKey, for every account
+    #[arg(long, value_name = "KEY")]
+    pub app_key: Option<String>,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+
+    /// Stop publishing after N pushes per AppID (the broker keeps serving)
+    #[arg(long, short = 'n', value_name = "N")]
+    pub count: Option<u64>,
+
+    /// Log every login and subscription decision
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// `5/s`, `300/m`, `0.5/s`, `2/h`, or a bare number per second.
+#[cfg(feature = "simulator")]
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    let text = text.trim();
+    let (number, per) = text.split_once('/').unwrap_or((text, "s"));
+    let seconds = match per.trim() {
+        "s" | "sec" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        other => return Err(format!("unknown unit {other:?}: use e.g. 5/s, 300/m or 2/h")),
+    };
+    let count: f64 = number.trim().parse().map_err(|_| format!("{text:?} is not a rate: use e.g. 5/s or 300/m"))?;
+    let rate = count / seconds;
+    if !(rate.is_finite() && rate > 0.0 && rate <= 100_000.0) {
+        return Err("the rate must be above 0 and at most 100000/s".into());
+    }
+    Ok(rate)
+}
+
 const CHECK_HELP: &str = "\
 Exit codes: 0 all steps passed, 2 bad flags, 3 name lookup or TCP failed,
 4 login or subscription refused, 5 no push within --timeout.";
@@ -91,6 +196,13 @@ pub struct SubscribeArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+/// What to print and when to stop: shared by the subscriber and `demo`.
+#[derive(Args, Debug)]
+pub struct ViewArgs {
     #[command(flatten)]
     pub output: OutputArgs,
 
@@ -331,6 +443,18 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[cfg(feature = "simulator")]
+    #[test]
+    fn rates_take_units() {
+        assert_eq!(parse_rate("5/s"), Ok(5.0));
+        assert_eq!(parse_rate("300/m"), Ok(5.0));
+        assert_eq!(parse_rate("7"), Ok(7.0));
+        assert_eq!(parse_rate("0.5/s"), Ok(0.5));
+        assert!(parse_rate("0/s").is_err());
+        assert!(parse_rate("5/d").unwrap_err().contains("unknown unit"));
+        assert!(parse_rate("fast").is_err());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::cli::{
-    AccountArgs, ColorArg, ConnectionArgs, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, SubscribeArgs,
+    AccountArgs, ColorArg, ConnectionArgs, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, SubscribeArgs, ViewArgs,
 };
 use crate::exit::Failure;
 use crate::output::Format;
@@ -22,6 +22,10 @@ use crate::service;
 pub struct Secret(String);
 
 impl Secret {
+    pub fn new(secret: String) -> Self {
+        Secret(secret)
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -347,16 +351,26 @@ impl Resolved {
 impl Config {
     pub fn resolve(cli: SubscribeArgs, terminal: Terminal) -> Result<Config, Failure> {
         let resolved = Resolved::resolve(cli.account, cli.connection)?;
-        if matches!(cli.output.format, Some(FormatArg::Pretty | FormatArg::Raw)) && cli.envelope {
+        Config::assemble(resolved.connection, resolved.safe_mode, cli.view, terminal)
+    }
+
+    /// A subscription over a resolved connection, printing as `view` says.
+    pub fn assemble(
+        connection: ConnectionConfig,
+        safe_mode: SafeMode,
+        view: ViewArgs,
+        terminal: Terminal,
+    ) -> Result<Config, Failure> {
+        if matches!(view.output.format, Some(FormatArg::Pretty | FormatArg::Raw)) && view.envelope {
             return Err(Failure::usage("--envelope works with --format ndjson or json, not pretty or raw"));
         }
         Ok(Config {
-            connection: resolved.connection,
-            output: output_config(&cli.output, cli.envelope, terminal),
-            filter: Filter::new(cli.filter.sn, cli.filter.device_type),
-            safe_mode: resolved.safe_mode,
-            stop: StopRules { count: cli.count, timeout: cli.timeout, duration: cli.duration },
-            status: status_config(&cli.output, terminal),
+            connection,
+            output: output_config(&view.output, view.envelope, terminal),
+            filter: Filter::new(view.filter.sn, view.filter.device_type),
+            safe_mode,
+            stop: StopRules { count: view.count, timeout: view.timeout, duration: view.duration },
+            status: status_config(&view.output, terminal),
         })
     }
 }

@@ -14,4 +14,6 @@ pub mod push;
 pub mod safe_mode;
 pub mod service;
 pub mod session;
+#[cfg(feature = "simulator")]
+pub mod simulator;
 pub mod status;

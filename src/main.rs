@@ -25,6 +25,10 @@ fn run() -> Result<ExitCode> {
             let config = DecodeConfig::resolve(args, terminal)?;
             decode::run(&config, Status::new(config.status))?
         }
+        #[cfg(feature = "simulator")]
+        Some(Command::Demo(args)) => sensoro_sub::simulator::demo(args, terminal)?,
+        #[cfg(feature = "simulator")]
+        Some(Command::Simulate(args)) => sensoro_sub::simulator::simulate(args)?,
         Some(Command::Check(args)) => {
             let resolved = Resolved::resolve(args.account, args.connection)?;
             check::run(&resolved.connection, args.timeout, terminal.stdout_color(args.color))?
