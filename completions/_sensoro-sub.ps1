@@ -56,6 +56,8 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it. Ctrl-C stops both')
+            [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings a command line resolves to (flags, environment, profile), secrets masked')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -97,6 +99,46 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--give-up-after', '--give-up-after', [CompletionResultType]::ParameterName, 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Also wait up to DUR for one push (exit 5 if none arrives)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the report')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sensoro-sub;demo' {
+            [CompletionResult]::new('--devices', '--devices', [CompletionResultType]::ParameterName, 'Devices per AppID')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Pushes per AppID, e.g. 5/s, 300/m, 0.5/s')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for a reproducible fleet and readings [default: random]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: pretty on a terminal, ndjson otherwise]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: pretty on a terminal, ndjson otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")')
+            [CompletionResult]::new('--sn', '--sn', [CompletionResultType]::ParameterName, 'Only pushes from this device serial number (repeatable; case-insensitive)')
+            [CompletionResult]::new('--device-type', '--device-type', [CompletionResultType]::ParameterName, 'Only pushes of this deviceType (repeatable)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Exit 0 after printing N pushes')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit 0 after printing N pushes')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Exit 5 if no push is printed for DUR (e.g. 30s, 5m)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Exit 0 after DUR')
+            [CompletionResult]::new('--safe-mode', '--safe-mode', [CompletionResultType]::ParameterName, 'Safe mode: the stand-in encrypts pushes and the subscriber decrypts them with a throwaway AppKey')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Less status on stderr (errors, undecodable pushes and hard warnings only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Less status on stderr (errors, undecodable pushes and hard warnings only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More status on stderr (MQTT details; full payloads of undecodable pushes)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More status on stderr (MQTT details; full payloads of undecodable pushes)')
+            [CompletionResult]::new('--envelope', '--envelope', [CompletionResultType]::ParameterName, 'ndjson/json: wrap each push as {"topic","qos","retained","dup","received_at","push"}')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'sensoro-sub;simulate' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID of an account to serve (repeatable; paired in order with --app-secret)')
+            [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret of the account named by the --app-id in the same position')
+            [CompletionResult]::new('--accounts', '--accounts', [CompletionResultType]::ParameterName, 'File of accounts, one "APPID APPSECRET" per line (# comments)')
+            [CompletionResult]::new('--app-key', '--app-key', [CompletionResultType]::ParameterName, 'Encrypt pushes (safe mode) with this AppKey, for every account')
+            [CompletionResult]::new('--devices', '--devices', [CompletionResultType]::ParameterName, 'Devices per AppID')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Pushes per AppID, e.g. 5/s, 300/m, 0.5/s')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for a reproducible fleet and readings [default: random]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop publishing after N pushes per AppID (the broker keeps serving)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop publishing after N pushes per AppID (the broker keeps serving)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every login and subscription decision')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every login and subscription decision')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -147,6 +189,8 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
         'sensoro-sub;help' {
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it. Ctrl-C stops both')
+            [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings a command line resolves to (flags, environment, profile), secrets masked')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -156,6 +200,12 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             break
         }
         'sensoro-sub;help;check' {
+            break
+        }
+        'sensoro-sub;help;demo' {
+            break
+        }
+        'sensoro-sub;help;simulate' {
             break
         }
         'sensoro-sub;help;completions' {

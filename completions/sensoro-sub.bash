@@ -28,8 +28,14 @@ _sensoro__sub() {
             sensoro__sub,decode)
                 cmd="sensoro__sub__subcmd__decode"
                 ;;
+            sensoro__sub,demo)
+                cmd="sensoro__sub__subcmd__demo"
+                ;;
             sensoro__sub,help)
                 cmd="sensoro__sub__subcmd__help"
+                ;;
+            sensoro__sub,simulate)
+                cmd="sensoro__sub__subcmd__simulate"
                 ;;
             sensoro__sub__subcmd__config,help)
                 cmd="sensoro__sub__subcmd__config__subcmd__help"
@@ -55,8 +61,14 @@ _sensoro__sub() {
             sensoro__sub__subcmd__help,decode)
                 cmd="sensoro__sub__subcmd__help__subcmd__decode"
                 ;;
+            sensoro__sub__subcmd__help,demo)
+                cmd="sensoro__sub__subcmd__help__subcmd__demo"
+                ;;
             sensoro__sub__subcmd__help,help)
                 cmd="sensoro__sub__subcmd__help__subcmd__help"
+                ;;
+            sensoro__sub__subcmd__help,simulate)
+                cmd="sensoro__sub__subcmd__help__subcmd__simulate"
                 ;;
             sensoro__sub__subcmd__help__subcmd__config,show)
                 cmd="sensoro__sub__subcmd__help__subcmd__config__subcmd__show"
@@ -68,7 +80,7 @@ _sensoro__sub() {
 
     case "${cmd}" in
         sensoro__sub)
-            opts="-f -q -v -n -h -V --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --format --color --quiet --verbose --envelope --sn --device-type --count --timeout --duration --help --version decode check completions config help"
+            opts="-f -q -v -n -h -V --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --format --color --quiet --verbose --envelope --sn --device-type --count --timeout --duration --help --version decode check demo simulate completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -453,8 +465,70 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sensoro__subcmd__sub__subcmd__demo)
+            opts="-f -q -v -n -h --safe-mode --devices --rate --seed --format --color --quiet --verbose --envelope --sn --device-type --count --timeout --duration --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --devices)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "pretty ndjson json raw" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "pretty ndjson json raw" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --sn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sensoro__subcmd__sub__subcmd__help)
-            opts="decode check completions config help"
+            opts="decode check demo simulate completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -537,6 +611,20 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sensoro__subcmd__sub__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sensoro__subcmd__sub__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -544,6 +632,74 @@ _sensoro__sub() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__subcmd__sub__subcmd__help__subcmd__simulate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__subcmd__sub__subcmd__simulate)
+            opts="-n -v -h --listen --app-id --app-secret --accounts --app-key --devices --rate --seed --count --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accounts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --devices)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

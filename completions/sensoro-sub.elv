@@ -53,6 +53,8 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --version 'Print version'
             cand decode 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
             cand check 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
+            cand demo 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it. Ctrl-C stops both'
+            cand simulate 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand config 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -92,6 +94,44 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --give-up-after 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]'
             cand --timeout 'Also wait up to DUR for one push (exit 5 if none arrives)'
             cand --color 'When to color the report'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sensoro-sub;demo'= {
+            cand --devices 'Devices per AppID'
+            cand --rate 'Pushes per AppID, e.g. 5/s, 300/m, 0.5/s'
+            cand --seed 'Seed for a reproducible fleet and readings [default: random]'
+            cand -f 'Output format [default: pretty on a terminal, ndjson otherwise]'
+            cand --format 'Output format [default: pretty on a terminal, ndjson otherwise]'
+            cand --color 'When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")'
+            cand --sn 'Only pushes from this device serial number (repeatable; case-insensitive)'
+            cand --device-type 'Only pushes of this deviceType (repeatable)'
+            cand -n 'Exit 0 after printing N pushes'
+            cand --count 'Exit 0 after printing N pushes'
+            cand --timeout 'Exit 5 if no push is printed for DUR (e.g. 30s, 5m)'
+            cand --duration 'Exit 0 after DUR'
+            cand --safe-mode 'Safe mode: the stand-in encrypts pushes and the subscriber decrypts them with a throwaway AppKey'
+            cand -q 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
+            cand --quiet 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
+            cand -v 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
+            cand --verbose 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
+            cand --envelope 'ndjson/json: wrap each push as {"topic","qos","retained","dup","received_at","push"}'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sensoro-sub;simulate'= {
+            cand --listen 'Address to listen on'
+            cand --app-id 'AppID of an account to serve (repeatable; paired in order with --app-secret)'
+            cand --app-secret 'AppSecret of the account named by the --app-id in the same position'
+            cand --accounts 'File of accounts, one "APPID APPSECRET" per line (# comments)'
+            cand --app-key 'Encrypt pushes (safe mode) with this AppKey, for every account'
+            cand --devices 'Devices per AppID'
+            cand --rate 'Pushes per AppID, e.g. 5/s, 300/m, 0.5/s'
+            cand --seed 'Seed for a reproducible fleet and readings [default: random]'
+            cand -n 'Stop publishing after N pushes per AppID (the broker keeps serving)'
+            cand --count 'Stop publishing after N pushes per AppID (the broker keeps serving)'
+            cand -v 'Log every login and subscription decision'
+            cand --verbose 'Log every login and subscription decision'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -135,6 +175,8 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
         &'sensoro-sub;help'= {
             cand decode 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
             cand check 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
+            cand demo 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it. Ctrl-C stops both'
+            cand simulate 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand config 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -142,6 +184,10 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
         &'sensoro-sub;help;decode'= {
         }
         &'sensoro-sub;help;check'= {
+        }
+        &'sensoro-sub;help;demo'= {
+        }
+        &'sensoro-sub;help;simulate'= {
         }
         &'sensoro-sub;help;completions'= {
         }

@@ -60,6 +60,8 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s h -l help -d 'P
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s V -l version -d 'Print version'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "decode" -d 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "check" -d 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "demo" -d 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service\'s rules, and this tool subscribed to it. Ctrl-C stops both'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "simulate" -d 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "config" -d 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -100,6 +102,37 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l color 
 always\t''
 never\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l devices -d 'Devices per AppID' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l rate -d 'Pushes per AppID, e.g. 5/s, 300/m, 0.5/s' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l seed -d 'Seed for a reproducible fleet and readings [default: random]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s f -l format -d 'Output format [default: pretty on a terminal, ndjson otherwise]' -r -f -a "pretty\t'One colored, readable line per push'
+ndjson\t'One JSON object per line, exactly as the service sent it'
+json\t'Indented JSON, colored on a terminal'
+raw\t'Payload bytes as received, plus a newline'"
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l color -d 'When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l sn -d 'Only pushes from this device serial number (repeatable; case-insensitive)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l device-type -d 'Only pushes of this deviceType (repeatable)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s n -l count -d 'Exit 0 after printing N pushes' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l timeout -d 'Exit 5 if no push is printed for DUR (e.g. 30s, 5m)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l duration -d 'Exit 0 after DUR' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l safe-mode -d 'Safe mode: the stand-in encrypts pushes and the subscriber decrypts them with a throwaway AppKey'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s q -l quiet -d 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s v -l verbose -d 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l envelope -d 'ndjson/json: wrap each push as {"topic","qos","retained","dup","received_at","push"}'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l listen -d 'Address to listen on' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l app-id -d 'AppID of an account to serve (repeatable; paired in order with --app-secret)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l app-secret -d 'AppSecret of the account named by the --app-id in the same position' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l accounts -d 'File of accounts, one "APPID APPSECRET" per line (# comments)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l app-key -d 'Encrypt pushes (safe mode) with this AppKey, for every account' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l devices -d 'Devices per AppID' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l rate -d 'Pushes per AppID, e.g. 5/s, 300/m, 0.5/s' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l seed -d 'Seed for a reproducible fleet and readings [default: random]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s n -l count -d 'Stop publishing after N pushes per AppID (the broker keeps serving)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s v -l verbose -d 'Log every login and subscription decision'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print the resolved settings and where each comes from'
@@ -124,9 +157,11 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fi
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the resolved settings and where each comes from'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check completions config help" -f -a "decode" -d 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check completions config help" -f -a "check" -d 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check completions config help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check completions config help" -f -a "config" -d 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check completions config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check demo simulate completions config help" -f -a "decode" -d 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check demo simulate completions config help" -f -a "check" -d 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check demo simulate completions config help" -f -a "demo" -d 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service\'s rules, and this tool subscribed to it. Ctrl-C stops both'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check demo simulate completions config help" -f -a "simulate" -d 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check demo simulate completions config help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check demo simulate completions config help" -f -a "config" -d 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check demo simulate completions config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved settings and where each comes from'
