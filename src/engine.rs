@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::config::Verbosity;
-use crate::output::{Delivery, Format, Printer, write_raw};
-use crate::push::{Filter, Push};
+use crate::output::{Delivery, Format, Printer, is_one_line, write_raw, write_verbatim_line};
+use crate::push::{Filter, Outline, Push};
 use crate::safe_mode::{Opened, SafeMode};
 use crate::status::Status;
 
@@ -171,9 +171,20 @@ impl Engine {
         let number = Progress::count(&progress.received);
         self.buffer.clear();
         let raw = self.printer.format() == Format::Raw;
+        let outline = (self.printer.prints_verbatim() && is_one_line(delivery.payload))
+            .then(|| Outline::read(delivery.payload))
+            .flatten();
         let handled = if raw && self.filter.is_empty() {
             write_raw(&mut self.buffer, delivery);
             Handled::Printed
+        } else if let Some(outline) = outline {
+            // Fast path: a plain push printed as it came needs no `Value`.
+            if self.filter.matches_fields(outline.sn.as_deref(), outline.device_type.as_deref()) {
+                write_verbatim_line(&mut self.buffer, delivery.payload);
+                Handled::Printed
+            } else {
+                Handled::Filtered
+            }
         } else {
             match Push::parse(delivery.payload) {
                 Ok(mut push) => {

@@ -1,6 +1,10 @@
 //! The SENSORO push: one JSON object per MQTT message, in the webhook's format (SPEC.md).
 //! Unknown fields are kept as they are: the vendor adds device types over time.
 
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 /// A push that parsed as a JSON object. Field order is kept (serde_json's `preserve_order`), and so are
@@ -94,6 +98,44 @@ impl Push {
     }
 }
 
+/// The few fields the NDJSON fast path needs, read while the rest of the push is validated and
+/// skipped without building it (no `Value`, no allocation for borrowed strings).
+#[derive(Debug, Deserialize)]
+pub struct Outline<'a> {
+    #[serde(borrow, default)]
+    pub sn: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "deviceType")]
+    pub device_type: Option<Cow<'a, str>>,
+    #[serde(default, rename = "encryptData")]
+    encrypt_data: Presence,
+}
+
+/// Whether a field was there at all (even as `null`).
+#[derive(Debug, Default)]
+struct Presence(bool);
+
+impl<'de> Deserialize<'de> for Presence {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        IgnoredAny::deserialize(deserializer).map(|_| Presence(true))
+    }
+}
+
+impl<'a> Outline<'a> {
+    /// Reads a plain push that can be printed as it is. `None` sends the payload down the full
+    /// parse: not an object, invalid UTF-8, a duplicate or odd-typed `sn`/`deviceType`, or a
+    /// safe-mode push.
+    pub fn read(payload: &'a [u8]) -> Option<Outline<'a>> {
+        // serde would also read a struct from a JSON array; a push is an object.
+        if payload.trim_ascii_start().first() != Some(&b'{') {
+            return None;
+        }
+        // Skipped strings are not checked for UTF-8 by serde_json; the payload as a whole is here.
+        std::str::from_utf8(payload).ok()?;
+        let outline: Outline = serde_json::from_slice(payload).ok()?;
+        (!outline.encrypt_data.0).then_some(outline)
+    }
+}
+
 fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -124,10 +166,14 @@ impl Filter {
     }
 
     pub fn matches(&self, push: &Push) -> bool {
-        let sn_ok = self.sns.is_empty()
-            || push.sn().is_some_and(|sn| self.sns.iter().any(|want| sn.eq_ignore_ascii_case(want)));
-        let type_ok = self.device_types.is_empty()
-            || push.device_type().is_some_and(|t| self.device_types.iter().any(|want| want == t));
+        self.matches_fields(push.sn(), push.device_type())
+    }
+
+    pub fn matches_fields(&self, sn: Option<&str>, device_type: Option<&str>) -> bool {
+        let sn_ok =
+            self.sns.is_empty() || sn.is_some_and(|sn| self.sns.iter().any(|want| sn.eq_ignore_ascii_case(want)));
+        let type_ok =
+            self.device_types.is_empty() || device_type.is_some_and(|t| self.device_types.iter().any(|want| want == t));
         sn_ok && type_ok
     }
 }
@@ -170,6 +216,28 @@ mod tests {
             r#"{"appId":"1","sn":"A","data":{"t":1},"msgId":"m"}"#
         );
         assert!(!push.is_encrypted() && !push.is_verbatim());
+    }
+
+    #[test]
+    fn the_outline_takes_plain_objects_only() {
+        let outline = Outline::read(SAMPLE.as_bytes()).expect("a plain push");
+        assert_eq!(outline.sn.as_deref(), Some("0117C9A1B2C3D4E5"));
+        assert_eq!(outline.device_type.as_deref(), Some("temp_humi"));
+        let escaped = Outline::read(br#"{"sn":"A\u0042"}"#).unwrap();
+        assert_eq!(escaped.sn.as_deref(), Some("AB"));
+        for not_plain in [
+            &b"[]"[..],
+            b"[\"a\"]",
+            b"{\"sn\":1}",
+            b"{\"sn\":\"a\",\"sn\":\"b\"}",
+            b"{\"x\":\"\xff\"}",
+            b"{\"encryptData\":null}",
+            b"{\"encryptData\":\"abc\"}",
+            b"{} x",
+            b"not json",
+        ] {
+            assert!(Outline::read(not_plain).is_none(), "{:?}", String::from_utf8_lossy(not_plain));
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use serde_json::ser::{Formatter, PrettyFormatter};
 use serde_json::{Map, Value};
 
 use super::style::Style;
-use super::{Delivery, Format};
+use super::{Delivery, Format, is_one_line, write_verbatim_line};
 use crate::config::OutputConfig;
 use crate::push::Push;
 
@@ -37,8 +37,8 @@ pub fn write_push(out: &mut Vec<u8>, delivery: &Delivery, push: &Push, config: &
     let result = match (config.format, &envelope) {
         // The bytes as sent, when they already are one line: nothing re-serialised, nothing added.
         (Format::Ndjson, None) if push.is_verbatim() && is_one_line(delivery.payload) => {
-            out.extend_from_slice(trim_ascii(delivery.payload));
-            Ok(())
+            write_verbatim_line(out, delivery.payload);
+            return;
         }
         (Format::Ndjson, None) => serde_json::to_writer(&mut *out, &push.fields),
         (Format::Ndjson, Some(envelope)) => serde_json::to_writer(&mut *out, envelope),
@@ -48,14 +48,6 @@ pub fn write_push(out: &mut Vec<u8>, delivery: &Delivery, push: &Push, config: &
     // Serialising a parsed `Value` into a `Vec` has no failure path; keep the line intact regardless.
     debug_assert!(result.is_ok(), "serialising a parsed push cannot fail");
     out.push(b'\n');
-}
-
-fn is_one_line(payload: &[u8]) -> bool {
-    !payload.iter().any(|&b| b == b'\n' || b == b'\r')
-}
-
-fn trim_ascii(bytes: &[u8]) -> &[u8] {
-    bytes.trim_ascii()
 }
 
 fn rfc3339(time: SystemTime) -> String {

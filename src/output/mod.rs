@@ -57,6 +57,11 @@ impl Printer {
         self.config.format
     }
 
+    /// True when a one-line payload that is a plain push is printed exactly as it came.
+    pub fn prints_verbatim(&self) -> bool {
+        self.config.format == Format::Ndjson && !self.config.envelope
+    }
+
     /// Appends the push, formatted and ending in a newline, to `out`.
     pub fn write_push(&self, out: &mut Vec<u8>, delivery: &Delivery, push: &Push) {
         match self.config.format {
@@ -65,6 +70,17 @@ impl Printer {
             Format::Ndjson | Format::Json => json::write_push(out, delivery, push, &self.config),
         }
     }
+}
+
+/// A one-line payload as one NDJSON line: its bytes (without surrounding blanks), then a newline.
+pub fn write_verbatim_line(out: &mut Vec<u8>, payload: &[u8]) {
+    out.extend_from_slice(payload.trim_ascii());
+    out.push(b'\n');
+}
+
+/// True when the payload has no line break, so its bytes can be one NDJSON line.
+pub fn is_one_line(payload: &[u8]) -> bool {
+    !payload.iter().any(|&b| b == b'\n' || b == b'\r')
 }
 
 /// The payload bytes exactly as received, then a newline.
