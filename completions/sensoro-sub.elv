@@ -47,6 +47,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand -v 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
             cand --verbose 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
             cand --envelope 'ndjson/json: wrap each push as {"topic","qos","retained","dup","received_at","push"}'
+            cand --no-dedupe 'Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000 printed is dropped and counted as a duplicate'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -116,6 +117,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand -v 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
             cand --verbose 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
             cand --envelope 'ndjson/json: wrap each push as {"topic","qos","retained","dup","received_at","push"}'
+            cand --no-dedupe 'Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000 printed is dropped and counted as a duplicate'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

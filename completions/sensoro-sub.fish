@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sensoro_sub_global_optspecs
-    string join \n profile= config= app-id= app-secret= app-secret-file= app-key= host= port= client-id= session= qos= mqtt-version= topic= keepalive= give-up-after= f/format= color= q/quiet v/verbose envelope sn= device-type= n/count= timeout= duration= h/help V/version
+    string join \n profile= config= app-id= app-secret= app-secret-file= app-key= host= port= client-id= session= qos= mqtt-version= topic= keepalive= give-up-after= f/format= color= q/quiet v/verbose envelope no-dedupe sn= device-type= n/count= timeout= duration= h/help V/version
 end
 
 function __fish_sensoro_sub_needs_command
@@ -56,6 +56,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l duration -d 'Ex
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s q -l quiet -d 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s v -l verbose -d 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l envelope -d 'ndjson/json: wrap each push as {"topic","qos","retained","dup","received_at","push"}'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l no-dedupe -d 'Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000 printed is dropped and counted as a duplicate'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s V -l version -d 'Print version'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "decode" -d 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
@@ -121,6 +122,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l safe-mo
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s q -l quiet -d 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s v -l verbose -d 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l envelope -d 'ndjson/json: wrap each push as {"topic","qos","retained","dup","received_at","push"}'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l no-dedupe -d 'Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000 printed is dropped and counted as a duplicate'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l listen -d 'Address to listen on' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l app-id -d 'AppID of an account to serve (repeatable; paired in order with --app-secret)' -r

@@ -210,6 +210,11 @@ pub struct ViewArgs {
     #[arg(long, help_heading = "Output")]
     pub envelope: bool,
 
+    /// Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000
+    /// printed is dropped and counted as a duplicate
+    #[arg(long, help_heading = "Output")]
+    pub no_dedupe: bool,
+
     #[command(flatten)]
     pub filter: FilterArgs,
 

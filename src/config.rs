@@ -109,9 +109,14 @@ pub struct Config {
     pub output: OutputConfig,
     pub filter: Filter,
     pub safe_mode: SafeMode,
+    /// How many recent msgIds to remember for dropping redeliveries; 0 turns it off.
+    pub dedupe_window: usize,
     pub stop: StopRules,
     pub status: StatusConfig,
 }
+
+/// msgIds remembered by default to drop QoS 1 redeliveries (about 1 MiB at most).
+pub const DEDUPE_WINDOW: usize = 10_000;
 
 /// Settings of `sensoro-sub decode`.
 #[derive(Debug)]
@@ -369,6 +374,7 @@ impl Config {
             output: output_config(&view.output, view.envelope, terminal),
             filter: Filter::new(view.filter.sn, view.filter.device_type),
             safe_mode,
+            dedupe_window: if view.no_dedupe { 0 } else { DEDUPE_WINDOW },
             stop: StopRules { count: view.count, timeout: view.timeout, duration: view.duration },
             status: status_config(&view.output, terminal),
         })

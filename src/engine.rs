@@ -4,6 +4,7 @@
 //! Each push is written and flushed before `handle` returns. Called from paho's message callback, this
 //! means a QoS 1 push is acknowledged only once its line has left the process (SPEC.md, last section).
 
+use std::collections::{HashSet, VecDeque};
 use std::io::{self, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -28,14 +29,16 @@ pub struct Stats {
     pub undecodable: u64,
     /// Safe-mode pushes that could not be decrypted (printed as received).
     pub undecryptable: u64,
+    /// Redeliveries of a push already printed (same msgId), dropped.
+    pub duplicates: u64,
 }
 
 impl std::fmt::Display for Stats {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "received {}, printed {}, filtered {}, undecodable {}, undecryptable {}",
-            self.received, self.printed, self.filtered, self.undecodable, self.undecryptable
+            "received {}, printed {}, filtered {}, undecodable {}, undecryptable {}, duplicates {}",
+            self.received, self.printed, self.filtered, self.undecodable, self.undecryptable, self.duplicates
         )
     }
 }
@@ -45,6 +48,8 @@ impl std::fmt::Display for Stats {
 pub enum Handled {
     Printed,
     Filtered,
+    /// A push with the msgId of one printed recently: a QoS 1 redelivery, dropped.
+    Duplicate,
     /// Reported on stderr and counted (in `raw`, also printed).
     Undecodable,
     /// The engine is closed (count reached or stopping); nothing was written.
@@ -60,6 +65,7 @@ pub struct Progress {
     filtered: AtomicU64,
     undecodable: AtomicU64,
     undecryptable: AtomicU64,
+    duplicates: AtomicU64,
     /// Milliseconds from `started` to the last printed push.
     last_printed_ms: AtomicU64,
     closed: AtomicBool,
@@ -76,6 +82,7 @@ impl Progress {
             filtered: AtomicU64::new(0),
             undecodable: AtomicU64::new(0),
             undecryptable: AtomicU64::new(0),
+            duplicates: AtomicU64::new(0),
             last_printed_ms: AtomicU64::new(0),
             closed: AtomicBool::new(false),
             held: AtomicBool::new(false),
@@ -90,6 +97,7 @@ impl Progress {
             filtered: self.filtered.load(Ordering::Relaxed),
             undecodable: self.undecodable.load(Ordering::Relaxed),
             undecryptable: self.undecryptable.load(Ordering::Relaxed),
+            duplicates: self.duplicates.load(Ordering::Relaxed),
         }
     }
 
@@ -132,6 +140,35 @@ pub struct Engine {
     status: Status,
     count_limit: Option<u64>,
     progress: Arc<Progress>,
+    recent: RecentIds,
+}
+
+/// The msgIds of the last `capacity` printed pushes, oldest first out.
+#[derive(Debug, Default)]
+struct RecentIds {
+    capacity: usize,
+    set: HashSet<Box<str>>,
+    order: VecDeque<Box<str>>,
+}
+
+impl RecentIds {
+    /// Remembers `id`; false when it was already there.
+    fn insert(&mut self, id: &str) -> bool {
+        if self.capacity == 0 {
+            return true;
+        }
+        if self.set.contains(id) {
+            return false;
+        }
+        if self.order.len() == self.capacity
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.set.remove(&oldest);
+        }
+        self.set.insert(id.into());
+        self.order.push_back(id.into());
+        true
+    }
 }
 
 impl Engine {
@@ -153,7 +190,14 @@ impl Engine {
             status,
             count_limit,
             progress: Arc::new(Progress::new()),
+            recent: RecentIds::default(),
         }
+    }
+
+    /// Drops pushes whose msgId is among the last `window` printed (QoS 1 redeliveries); 0: off.
+    pub fn dedupe(mut self, window: usize) -> Self {
+        self.recent = RecentIds { capacity: window, ..RecentIds::default() };
+        self
     }
 
     /// A handle on the engine's counters and state for other threads.
@@ -179,11 +223,13 @@ impl Engine {
             Handled::Printed
         } else if let Some(outline) = outline {
             // Fast path: a plain push printed as it came needs no `Value`.
-            if self.filter.matches_fields(outline.sn.as_deref(), outline.device_type.as_deref()) {
+            if !self.filter.matches_fields(outline.sn.as_deref(), outline.device_type.as_deref()) {
+                Handled::Filtered
+            } else if outline.msg_id.as_deref().is_some_and(|id| !self.recent.insert(id)) {
+                Handled::Duplicate
+            } else {
                 write_verbatim_line(&mut self.buffer, delivery.payload);
                 Handled::Printed
-            } else {
-                Handled::Filtered
             }
         } else {
             match Push::parse(delivery.payload) {
@@ -191,11 +237,13 @@ impl Engine {
                     if !raw {
                         self.open_safe_mode(number, delivery, &mut push);
                     }
-                    if self.filter.matches(&push) {
+                    if !self.filter.matches(&push) {
+                        Handled::Filtered
+                    } else if push.msg_id().is_some_and(|id| !self.recent.insert(id)) {
+                        Handled::Duplicate
+                    } else {
                         self.printer.write_push(&mut self.buffer, delivery, &push);
                         Handled::Printed
-                    } else {
-                        Handled::Filtered
                     }
                 }
                 Err(undecodable) => {
@@ -210,6 +258,7 @@ impl Engine {
         };
         match handled {
             Handled::Filtered => _ = Progress::count(&progress.filtered),
+            Handled::Duplicate => _ = Progress::count(&progress.duplicates),
             Handled::Undecodable => _ = Progress::count(&progress.undecodable),
             _ => {}
         }
@@ -314,9 +363,30 @@ mod tests {
         assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Printed);
         assert_eq!(
             engine.progress().stats(),
-            Stats { received: 4, printed: 2, filtered: 1, undecodable: 1, undecryptable: 0 }
+            Stats { received: 4, printed: 2, filtered: 1, undecodable: 1, undecryptable: 0, duplicates: 0 }
         );
         assert_eq!(text(&out), format!("{SAMPLE}\n{SAMPLE}\n"));
+    }
+
+    #[test]
+    fn redeliveries_are_dropped_within_the_window_in_both_paths() {
+        for format in [Format::Ndjson, Format::Json] {
+            let (engine, out) = engine(format, Filter::default(), None);
+            let mut engine = engine.dedupe(2);
+            let push = |id: &str| format!(r#"{{"sn":"A","msgId":"{id}"}}"#);
+            let handled: Vec<Handled> = ["a", "a", "b", "c", "a", "c"]
+                .iter()
+                .map(|id| engine.handle(&delivery(push(id).as_bytes())).unwrap())
+                .collect();
+            use Handled::*;
+            // "a" left the 2-entry window when "c" came, so its third copy prints again.
+            assert_eq!(handled, [Printed, Duplicate, Printed, Printed, Printed, Duplicate], "{format:?}");
+            assert_eq!(engine.progress().stats().duplicates, 2);
+            assert_eq!(text(&out).matches("\"msgId\"").count(), 4, "{format:?}");
+            let no_id = br#"{"sn":"A"}"#;
+            assert_eq!(engine.handle(&delivery(no_id)).unwrap(), Printed);
+            assert_eq!(engine.handle(&delivery(no_id)).unwrap(), Printed, "pushes without msgId pass");
+        }
     }
 
     #[test]

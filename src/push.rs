@@ -46,6 +46,11 @@ impl Push {
         self.str_field("deviceType")
     }
 
+    /// The service's unique id of this push, used to drop redeliveries.
+    pub fn msg_id(&self) -> Option<&str> {
+        self.str_field("msgId")
+    }
+
     /// The message type; "text" is an ordinary sensor message.
     pub fn kind(&self) -> Option<&str> {
         self.str_field("type")
@@ -106,6 +111,8 @@ pub struct Outline<'a> {
     pub sn: Option<Cow<'a, str>>,
     #[serde(borrow, default, rename = "deviceType")]
     pub device_type: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "msgId")]
+    pub msg_id: Option<Cow<'a, str>>,
     #[serde(default, rename = "encryptData")]
     encrypt_data: Presence,
 }

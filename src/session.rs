@@ -55,7 +55,8 @@ pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
     let printer = Printer::new(config.output);
     let stdout: Box<dyn io::Write + Send> = Box::new(io::stdout());
     let engine =
-        Engine::new(printer, config.filter.clone(), config.safe_mode.clone(), config.stop.count, status, stdout);
+        Engine::new(printer, config.filter.clone(), config.safe_mode.clone(), config.stop.count, status, stdout)
+            .dedupe(config.dedupe_window);
     let progress = engine.progress();
     let lost = Arc::new(AtomicBool::new(false));
     let (events, wakeups) = sync_channel::<Event>(16);
@@ -537,10 +538,11 @@ mod tests {
 
     #[test]
     fn summary_names_every_counter() {
-        let stats = Stats { received: 5, printed: 3, filtered: 1, undecodable: 1, undecryptable: 0 };
+        let stats = Stats { received: 5, printed: 3, filtered: 1, undecodable: 1, undecryptable: 0, duplicates: 0 };
         assert_eq!(
             summary("interrupted", Duration::from_secs(12), stats, 2),
-            "interrupted after 12s: received 5, printed 3, filtered 1, undecodable 1, undecryptable 0, reconnects 2"
+            "interrupted after 12s: received 5, printed 3, filtered 1, undecodable 1, undecryptable 0, duplicates 0, \
+             reconnects 2"
         );
     }
 }

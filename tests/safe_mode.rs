@@ -196,7 +196,7 @@ fn decode_runs_the_same_pipeline_over_a_file_or_stdin() {
     );
     assert!(
         err.contains("end of input")
-            && err.contains("received 4, printed 3, filtered 0, undecodable 1, undecryptable 1"),
+            && err.contains("received 4, printed 3, filtered 0, undecodable 1, undecryptable 1, duplicates 0"),
         "{err}"
     );
 

@@ -33,7 +33,8 @@ fn ndjson_is_the_default_off_a_terminal_and_prints_pushes_verbatim() {
     assert_eq!(done.stdout, vec![a, b]);
     assert!(done.stderr_text().contains("count reached"), "{done:#?}");
     assert!(
-        done.stderr_text().contains("received 2, printed 2, filtered 0, undecodable 0, undecryptable 0, reconnects 0")
+        done.stderr_text()
+            .contains("received 2, printed 2, filtered 0, undecodable 0, undecryptable 0, duplicates 0, reconnects 0")
     );
 }
 
@@ -367,7 +368,7 @@ fn interrupt_prints_a_summary(signal_name: &str) {
     let last = done.stderr.last().expect("a summary line");
     assert!(last.contains("interrupted after"), "{last}");
     assert!(
-        last.ends_with("received 3, printed 2, filtered 0, undecodable 1, undecryptable 0, reconnects 0"),
+        last.ends_with("received 3, printed 2, filtered 0, undecodable 1, undecryptable 0, duplicates 0, reconnects 0"),
         "{last}"
     );
 }
@@ -534,4 +535,29 @@ fn a_closed_pipe_ends_the_run_without_waiting_for_another_push() {
     let done = sub.finish();
     assert_eq!(done.code, Some(0), "{done:#?}");
     assert!(!done.stderr_text().contains("received"), "quiet: {done:#?}");
+}
+
+#[test]
+fn redeliveries_with_the_same_msg_id_are_printed_once_unless_no_dedupe() {
+    let broker = Broker::start();
+    let (a, b) = (push(1, "A", "t"), push(2, "A", "t"));
+    let payloads = [a.as_bytes(), a.as_bytes(), b.as_bytes(), a.as_bytes()];
+    let sub = Sub::spawn(&args(&broker, &[]));
+    sub.wait_subscribed();
+    for payload in payloads {
+        broker.publish(payload, 1);
+    }
+    // One connection delivers in order: once push 3 is printed, every copy before it was handled.
+    broker.publish(push(3, "A", "t").as_bytes(), 1);
+    sub.wait_stdout_lines(3);
+    signal(sub.pid(), "INT");
+    let done = sub.finish();
+    assert_eq!(done.stdout, vec![a.clone(), b.clone(), push(3, "A", "t")], "{done:#?}");
+    assert!(
+        done.stderr_text().contains("received 5, printed 3, filtered 0, undecodable 0, undecryptable 0, duplicates 2")
+    );
+
+    let done = run_with_pushes(&broker, &["--no-dedupe", "-n", "4"], &payloads);
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert_eq!(done.stdout, vec![a.clone(), a.clone(), b.clone(), a.clone()]);
 }
