@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 use std::io::Write;
 
@@ -13,13 +14,28 @@ use sensoro_sub::exit::Exit;
 use sensoro_sub::status::{self, Status};
 use sensoro_sub::{check, decode, exit, session};
 
+/// Whether the subscriber's AppSecret was typed on the command line (not taken from the
+/// environment): it is then visible to other users in `ps`.
+fn secret_on_command_line(matches: &ArgMatches) -> bool {
+    matches.ids().any(|id| id == "app_secret") && matches.value_source("app_secret") == Some(ValueSource::CommandLine)
+}
+
 fn run() -> Result<ExitCode> {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let secret_hint = secret_on_command_line(&matches);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let terminal = Terminal::detect();
     let exit = match cli.command {
         None => {
             let config = Config::resolve(cli.subscribe, terminal)?;
-            session::subscribe(&config, Status::new(config.status))?
+            let status = Status::new(config.status);
+            if secret_hint {
+                status.info(
+                    "hint: --app-secret on the command line is visible to other users in `ps`; \
+                     SENSORO_APP_SECRET, --app-secret-file or a --profile keep it out",
+                );
+            }
+            session::subscribe(&config, status)?
         }
         Some(Command::Decode(args)) => {
             let config = DecodeConfig::resolve(args, terminal)?;

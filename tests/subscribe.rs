@@ -218,6 +218,7 @@ fn closed_port_exits_3() {
     let done = run_to_end(&strings(&["--host", "127.0.0.1", "--port", &port, "--app-id", APP_ID, "--app-secret", "x"]));
     assert_eq!(done.code, Some(3), "{done:#?}");
     assert!(done.stderr_text().contains("check --host/--port"), "{done:#?}");
+    assert!(done.stderr_text().contains("hint: --app-secret on the command line is visible"), "{done:#?}");
 }
 
 #[test]
@@ -276,6 +277,7 @@ fn environment_variables_configure_the_connection() {
     let done = sub.finish();
     assert_eq!(done.code, Some(0), "{done:#?}");
     assert_eq!(done.stdout, vec![a]);
+    assert!(!done.stderr_text().contains("hint: --app-secret"), "no hint for the environment: {done:#?}");
 }
 
 #[test]
@@ -302,6 +304,7 @@ fn secret_file_works_and_secrets_never_reach_output() {
     assert_eq!(done.code, Some(0), "{done:#?}");
     let all = format!("{}{}", done.stdout.concat(), done.stderr_text());
     assert!(!all.contains(APP_SECRET), "{all}");
+    assert!(!all.contains("hint: --app-secret"), "no hint for a secret file: {all}");
     let help = Command::new(bin()).arg("--help").env("SENSORO_APP_SECRET", APP_SECRET).output().unwrap();
     assert!(!String::from_utf8_lossy(&help.stdout).contains(APP_SECRET));
 }
