@@ -29,6 +29,12 @@ const TICK: Duration = Duration::from_secs(1);
 /// Reconnect backoff: doubles from the first to the cap, with jitter.
 const BACKOFF_FIRST: Duration = Duration::from_secs(1);
 const BACKOFF_CAP: Duration = Duration::from_secs(60);
+/// A connection lost sooner than this after it was made counts as a quick drop.
+const QUICK_DROP: Duration = Duration::from_secs(5);
+/// This many quick drops in a row look like another client taking our clientId over.
+const TAKEOVER_DROPS: u32 = 2;
+/// After a takeover is suspected, backoff starts at this attempt (8–16 s) to end the ping-pong.
+const TAKEOVER_FIRST_ATTEMPT: u32 = 4;
 /// Upper bound on a clean disconnect at the end of the run.
 const DISCONNECT_WAIT: Duration = Duration::from_secs(2);
 
@@ -91,6 +97,8 @@ pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
         stop_at: config.stop.duration.map(|d| Instant::now() + d),
         timeout: config.stop.timeout,
         reconnects: 0,
+        connected_at: None,
+        quick_drops: 0,
     };
     let outcome = supervisor.run();
     supervisor.shutdown();
@@ -292,6 +300,10 @@ struct Supervisor<'a> {
     stop_at: Option<Instant>,
     timeout: Option<Duration>,
     reconnects: u64,
+    /// When the current connection was made, to tell a takeover's ping-pong from an ordinary loss.
+    connected_at: Option<Instant>,
+    /// Connections in a row that were lost within [`QUICK_DROP`].
+    quick_drops: u32,
 }
 
 impl Supervisor<'_> {
@@ -426,6 +438,7 @@ impl Supervisor<'_> {
             }
             Err(e) => return Ok(Err(format!("cannot reach the broker at {}:{} ({e})", c.host, c.port))),
         };
+        self.connected_at = Some(Instant::now());
         let (version, session_present) = granted_version(&response);
         let session = match (c.clean_session, session_present) {
             (true, _) => String::new(),
@@ -464,7 +477,22 @@ impl Supervisor<'_> {
     fn reconnect(&mut self) -> Flow<()> {
         let lost_at = Instant::now();
         self.status.info(format_args!("connection to {}:{} lost", self.connection.host, self.connection.port));
-        for attempt in 0u32.. {
+        let quick = self.connected_at.is_some_and(|at| at.elapsed() < QUICK_DROP);
+        self.quick_drops = if quick { self.quick_drops + 1 } else { 0 };
+        let mut first_attempt = 0;
+        if self.quick_drops >= TAKEOVER_DROPS {
+            // Two clients with one clientId kick each other off in turn; retrying fast feeds the storm.
+            first_attempt = TAKEOVER_FIRST_ATTEMPT;
+            if self.quick_drops == TAKEOVER_DROPS {
+                self.status.warn(format_args!(
+                    "the connection keeps dropping right after it is made: another client is probably using \
+                     clientId {} (the service allows one connection per clientId); waiting longer between \
+                     attempts. Give each client its own --session or --client-id",
+                    self.connection.client_id
+                ));
+            }
+        }
+        for attempt in first_attempt.. {
             let delay = backoff_delay(attempt);
             self.status.info(format_args!("reconnecting in {} (attempt {})", display(delay), attempt + 1));
             self.sleep(delay)?;
@@ -473,6 +501,7 @@ impl Supervisor<'_> {
                     self.reconnects += 1;
                     return Ok(());
                 }
+
                 Err(reason) => {
                     if let Some(limit) = self.connection.give_up_after
                         && lost_at.elapsed() >= limit

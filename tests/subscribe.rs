@@ -564,3 +564,26 @@ fn redeliveries_with_the_same_msg_id_are_printed_once_unless_no_dedupe() {
     assert_eq!(done.code, Some(0), "{done:#?}");
     assert_eq!(done.stdout, vec![a.clone(), a.clone(), b.clone(), a.clone()]);
 }
+
+#[test]
+fn two_clients_with_one_client_id_are_told_apart_from_a_network_problem() {
+    let broker = Broker::start();
+    let first = Sub::spawn(&args(&broker, &["--client-id", "foobar/twin"]));
+    first.wait_subscribed();
+    let second = Sub::spawn(&args(&broker, &["--client-id", "foobar/twin"]));
+    let warned =
+        |sub: &Sub| sub.stderr().iter().any(|l| l.contains("another client is probably using clientId foobar/twin"));
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while !(warned(&first) || warned(&second)) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no takeover warning: {:#?} {:#?}",
+            first.stderr(),
+            second.stderr()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let (mut first, mut second) = (first, second);
+    first.kill();
+    second.kill();
+}
