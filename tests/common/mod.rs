@@ -17,8 +17,8 @@ pub const APP_ID: &str = "foobar";
 pub const APP_SECRET: &str = "s3cret-Zq9";
 pub const OTHER_ID: &str = "other";
 pub const OTHER_SECRET: &str = "other-secret";
-const PUBLISHER: &str = "publisher";
-const PUBLISHER_SECRET: &str = "publisher-secret";
+pub const PUBLISHER: &str = "publisher";
+pub const PUBLISHER_SECRET: &str = "publisher-secret";
 
 /// How long any single wait in these tests may take before the test fails.
 pub const PATIENCE: Duration = Duration::from_secs(20);

@@ -1,0 +1,91 @@
+//! Fault tests: what "nothing lost" means under a subscriber that is killed again and again.
+
+mod common;
+
+use std::collections::HashSet;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+
+/// Publishes `total` QoS 1 pushes with unique msgIds at `rate` per second through one mosquitto_pub.
+fn publish_steadily(broker: &Broker, total: usize, rate: u64) -> thread::JoinHandle<()> {
+    let mut publisher = Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &broker.port.to_string(), "-u", PUBLISHER, "-P", PUBLISHER_SECRET])
+        .args(["-t", "users/foobar/devices", "-q", "1", "-l"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("mosquitto_pub");
+    let mut stdin = publisher.stdin.take().unwrap();
+    thread::spawn(move || {
+        let start = Instant::now();
+        for n in 0..total {
+            let due = start + Duration::from_micros(n as u64 * 1_000_000 / rate);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                thread::sleep(wait);
+            }
+            writeln!(stdin, "{}", push(n, "0117C9A1B2C3D4E5", "temp_humi")).unwrap();
+        }
+        drop(stdin);
+        wait_bounded(&mut publisher, PATIENCE).expect("mosquitto_pub ends");
+    })
+}
+
+/// The msgIds in an output file; a line cut short by SIGKILL is not a push and is skipped.
+fn msg_ids(path: &std::path::Path) -> HashSet<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter_map(|push| push["msgId"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn a_subscriber_killed_ten_times_still_prints_every_push_of_its_durable_session() {
+    const TOTAL: usize = 10_000; // 20 s at 500 pushes/s
+    let broker = Broker::start();
+    let output = broker.dir().join("pushes.ndjson");
+    let spawn = || {
+        let file = OpenOptions::new().create(true).append(true).open(&output).unwrap();
+        let sub = Sub::spawn_to(&args_for(&broker), file);
+        sub.wait_subscribed();
+        sub
+    };
+    let mut sub = spawn();
+    let publisher = publish_steadily(&broker, TOTAL, 500);
+    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..10 {
+        // xorshift: kill at a pseudo-random moment 0.6–2.1 s into each run
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        thread::sleep(Duration::from_millis(600 + rng % 1500));
+        signal(sub.pid(), "KILL");
+        wait_bounded(&mut sub.child, PATIENCE).expect("killed");
+        sub = spawn();
+    }
+    publisher.join().unwrap();
+    // The last run drains what is left; stop it once every msgId is in the file (bounded).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let expected: HashSet<String> = (0..TOTAL).map(|n| format!("msg-{n}")).collect();
+    loop {
+        let seen = msg_ids(&output);
+        if expected.is_subset(&seen) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{} of {TOTAL} msgIds missing", expected.difference(&seen).count());
+        thread::sleep(Duration::from_millis(200));
+    }
+    sub.kill();
+}
+
+fn args_for(broker: &Broker) -> Vec<String> {
+    let mut args = broker.sub_args();
+    args.extend(strings(&["--session", "crash", "--format", "ndjson"]));
+    args
+}
