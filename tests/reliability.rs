@@ -89,3 +89,49 @@ fn args_for(broker: &Broker) -> Vec<String> {
     args.extend(strings(&["--session", "crash", "--format", "ndjson"]));
     args
 }
+
+/// Peak resident memory of a running process, from /proc.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).expect("VmHWM");
+    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).expect("a number")
+}
+
+#[test]
+fn a_stalled_reader_costs_no_memory_and_loses_nothing() {
+    const TOTAL: usize = 20_000;
+    let broker = Broker::start();
+    let (sub, mut stdout) = Sub::spawn_with_stdout(&args_for(&broker));
+    sub.wait_subscribed();
+    // Nobody reads stdout for 30 s while 20,000 pushes arrive: the pipe fills, the write blocks,
+    // and with it the acknowledgements; the backlog stays in the broker, not in our process.
+    let publisher = publish_steadily(&broker, TOTAL, 2_000);
+    thread::sleep(Duration::from_secs(30));
+    let peak_mib = peak_rss_kib(sub.pid()) as f64 / 1024.0;
+    eprintln!("peak RSS after a 30 s stall with {TOTAL} pushes sent: {peak_mib:.1} MiB");
+    assert!(peak_mib <= 50.0, "peak RSS {peak_mib:.1} MiB");
+    publisher.join().unwrap();
+
+    // The reader resumes: everything arrives.
+    let reader = thread::spawn(move || {
+        let mut seen = HashSet::new();
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(&mut stdout));
+        while seen.len() < TOTAL {
+            let Some(Ok(line)) = lines.next() else { break };
+            if let Some(id) =
+                serde_json::from_str::<Value>(&line).ok().and_then(|p| p["msgId"].as_str().map(str::to_owned))
+            {
+                seen.insert(id);
+            }
+        }
+        seen.len()
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !reader.is_finished() {
+        assert!(Instant::now() < deadline, "the backlog did not arrive in time");
+        thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(reader.join().unwrap(), TOTAL);
+    let mut sub = sub;
+    sub.kill();
+}
