@@ -31,8 +31,9 @@ const BACKOFF_FIRST: Duration = Duration::from_secs(1);
 const BACKOFF_CAP: Duration = Duration::from_secs(60);
 /// A connection lost sooner than this after it was made counts as a quick drop.
 const QUICK_DROP: Duration = Duration::from_secs(5);
-/// This many quick drops in a row look like another client taking our clientId over.
-const TAKEOVER_DROPS: u32 = 2;
+/// This many quick drops in a row look like another client taking our clientId over (a broker that
+/// restarts this often looks the same; the cost of a wrong guess is a longer backoff).
+const TAKEOVER_DROPS: u32 = 3;
 /// After a takeover is suspected, backoff starts at this attempt (8–16 s) to end the ping-pong.
 const TAKEOVER_FIRST_ATTEMPT: u32 = 4;
 /// Upper bound on a clean disconnect at the end of the run.

@@ -135,3 +135,77 @@ fn a_stalled_reader_costs_no_memory_and_loses_nothing() {
     let mut sub = sub;
     sub.kill();
 }
+
+/// A QoS 1 publisher that survives broker restarts: each push is re-sent until the broker
+/// acknowledges it (mosquitto_pub would give up at the first disconnect).
+fn publish_through_restarts(port: u16, total: usize, rate: u64) -> thread::JoinHandle<()> {
+    use paho_mqtt as mqtt;
+    thread::spawn(move || {
+        let client = mqtt::CreateOptionsBuilder::new()
+            .server_uri(format!("tcp://127.0.0.1:{port}"))
+            .client_id("publisher-1")
+            .persistence(mqtt::PersistenceType::None)
+            .create_client()
+            .unwrap();
+        let options = mqtt::ConnectOptionsBuilder::new()
+            .user_name(PUBLISHER)
+            .password(PUBLISHER_SECRET)
+            .connect_timeout(Duration::from_secs(2))
+            .finalize();
+        let start = Instant::now();
+        let give_up = start + Duration::from_secs(120);
+        for n in 0..total {
+            let due = start + Duration::from_micros(n as u64 * 1_000_000 / rate);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                thread::sleep(wait);
+            }
+            let message = mqtt::Message::new("users/foobar/devices", push(n, "0117C9A1B2C3D4E5", "temp_humi"), 1);
+            loop {
+                assert!(Instant::now() < give_up, "the publisher could not deliver push {n}");
+                if !client.is_connected() && client.connect(options.clone()).wait_for(Duration::from_secs(3)).is_err() {
+                    thread::sleep(Duration::from_millis(50));
+                    continue;
+                }
+                if client.publish(message.clone()).wait_for(Duration::from_secs(3)).is_ok() {
+                    break;
+                }
+            }
+        }
+        let _ = client.disconnect(None).wait_for(Duration::from_secs(2));
+    })
+}
+
+#[test]
+fn every_push_survives_five_broker_restarts_under_load() {
+    const TOTAL: usize = 18_000; // 36 s at 500 pushes/s
+    let mut broker = Broker::start();
+    let output = broker.dir().join("pushes.ndjson");
+    let file = OpenOptions::new().create(true).append(true).open(&output).unwrap();
+    let mut restart_args = broker.sub_args();
+    restart_args.extend(strings(&["--session", "restarts", "--format", "ndjson"]));
+    let sub = Sub::spawn_to(&restart_args, file);
+    sub.wait_subscribed();
+    let publisher = publish_through_restarts(broker.port, TOTAL, 500);
+    for round in 1..=5 {
+        // 6.5 s apart: a connection that lives over 5 s is not taken for a clientId takeover.
+        thread::sleep(Duration::from_millis(6_500));
+        broker.restart();
+        let expected_subscriptions = round + 1;
+        sub.wait_stderr("a reconnect after the restart", |lines| {
+            lines.iter().filter(|l| l.contains("subscribed to ")).count() >= expected_subscriptions
+        });
+    }
+    publisher.join().unwrap();
+    let expected: HashSet<String> = (0..TOTAL).map(|n| format!("msg-{n}")).collect();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let seen = msg_ids(&output);
+        if expected.is_subset(&seen) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{} of {TOTAL} msgIds missing", expected.difference(&seen).count());
+        thread::sleep(Duration::from_millis(200));
+    }
+    let reconnects = sub.stderr().iter().filter(|l| l.contains("reconnecting in")).count();
+    assert!(reconnects >= 5, "the subscriber reconnected by itself after each restart");
+}
