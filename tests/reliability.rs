@@ -52,7 +52,7 @@ fn a_subscriber_killed_ten_times_still_prints_every_push_of_its_durable_session(
     let output = broker.dir().join("pushes.ndjson");
     let spawn = || {
         let file = OpenOptions::new().create(true).append(true).open(&output).unwrap();
-        let sub = Sub::spawn_to(&args_for(&broker), file);
+        let sub = Sub::spawn_to(&session_args(&broker, "crash"), file);
         sub.wait_subscribed();
         sub
     };
@@ -70,23 +70,29 @@ fn a_subscriber_killed_ten_times_still_prints_every_push_of_its_durable_session(
         sub = spawn();
     }
     publisher.join().unwrap();
-    // The last run drains what is left; stop it once every msgId is in the file (bounded).
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let expected: HashSet<String> = (0..TOTAL).map(|n| format!("msg-{n}")).collect();
-    loop {
-        let seen = msg_ids(&output);
-        if expected.is_subset(&seen) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "{} of {TOTAL} msgIds missing", expected.difference(&seen).count());
-        thread::sleep(Duration::from_millis(200));
-    }
+    // The last run drains what is left.
+    wait_until_all_printed(&output, TOTAL);
     sub.kill();
 }
 
-fn args_for(broker: &Broker) -> Vec<String> {
+/// Waits (bounded) until the output file holds the msgIds of pushes 0..total.
+fn wait_until_all_printed(output: &std::path::Path, total: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let expected: HashSet<String> = (0..total).map(|n| format!("msg-{n}")).collect();
+    loop {
+        let seen = msg_ids(output);
+        if expected.is_subset(&seen) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{} of {total} msgIds missing", expected.difference(&seen).count());
+        thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// A durable NDJSON subscriber of the broker's AppID.
+fn session_args(broker: &Broker, session: &str) -> Vec<String> {
     let mut args = broker.sub_args();
-    args.extend(strings(&["--session", "crash", "--format", "ndjson"]));
+    args.extend(strings(&["--session", session, "--format", "ndjson"]));
     args
 }
 
@@ -101,7 +107,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
 fn a_stalled_reader_costs_no_memory_and_loses_nothing() {
     const TOTAL: usize = 20_000;
     let broker = Broker::start();
-    let (sub, mut stdout) = Sub::spawn_with_stdout(&args_for(&broker));
+    let (sub, mut stdout) = Sub::spawn_with_stdout(&session_args(&broker, "stall"));
     sub.wait_subscribed();
     // Nobody reads stdout for 30 s while 20,000 pushes arrive: the pipe fills, the write blocks,
     // and with it the acknowledgements; the backlog stays in the broker, not in our process.
@@ -181,9 +187,7 @@ fn every_push_survives_five_broker_restarts_under_load() {
     let mut broker = Broker::start();
     let output = broker.dir().join("pushes.ndjson");
     let file = OpenOptions::new().create(true).append(true).open(&output).unwrap();
-    let mut restart_args = broker.sub_args();
-    restart_args.extend(strings(&["--session", "restarts", "--format", "ndjson"]));
-    let sub = Sub::spawn_to(&restart_args, file);
+    let sub = Sub::spawn_to(&session_args(&broker, "restarts"), file);
     sub.wait_subscribed();
     let publisher = publish_through_restarts(broker.port, TOTAL, 500);
     for round in 1..=5 {
@@ -196,16 +200,7 @@ fn every_push_survives_five_broker_restarts_under_load() {
         });
     }
     publisher.join().unwrap();
-    let expected: HashSet<String> = (0..TOTAL).map(|n| format!("msg-{n}")).collect();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let seen = msg_ids(&output);
-        if expected.is_subset(&seen) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "{} of {TOTAL} msgIds missing", expected.difference(&seen).count());
-        thread::sleep(Duration::from_millis(200));
-    }
+    wait_until_all_printed(&output, TOTAL);
     let reconnects = sub.stderr().iter().filter(|l| l.contains("reconnecting in")).count();
     assert!(reconnects >= 5, "the subscriber reconnected by itself after each restart");
 }
