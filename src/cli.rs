@@ -317,7 +317,7 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "TOPIC", help_heading = "Connection")]
     pub topic: Option<String>,
 
-    /// MQTT keepalive: how soon a silently dead connection is noticed (about 1.5x this)
+    /// MQTT keepalive: a silently dead connection is noticed within 1.5x this
     #[arg(long, value_name = "DUR", default_value = "30s", value_parser = parse_duration, help_heading = "Connection")]
     pub keepalive: Duration,
 

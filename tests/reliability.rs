@@ -204,3 +204,84 @@ fn every_push_survives_five_broker_restarts_under_load() {
     let reconnects = sub.stderr().iter().filter(|l| l.contains("reconnecting in")).count();
     assert!(reconnects >= 5, "the subscriber reconnected by itself after each restart");
 }
+
+/// A TCP relay between subscriber and broker that can be cut without either end knowing: after
+/// `cut()`, the connections made so far silently drop every byte (a dead network path); new
+/// connections are relayed normally.
+struct Relay {
+    port: u16,
+    generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Relay {
+    fn start(target: u16) -> Relay {
+        use std::net::{TcpListener, TcpStream};
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let generation = Arc::new(AtomicU64::new(0));
+        let current = Arc::clone(&generation);
+        thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { return };
+                let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else { return };
+                let born = current.load(Ordering::SeqCst);
+                for (mut from, mut to) in [(client.try_clone().unwrap(), server.try_clone().unwrap()), (server, client)]
+                {
+                    let current = Arc::clone(&current);
+                    thread::spawn(move || {
+                        let mut buffer = [0u8; 16 * 1024];
+                        loop {
+                            let n = match std::io::Read::read(&mut from, &mut buffer) {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => n,
+                            };
+                            // After a cut this connection's bytes go nowhere, and nothing is closed.
+                            if current.load(Ordering::SeqCst) == born && to.write_all(&buffer[..n]).is_err() {
+                                return;
+                            }
+                        }
+                    });
+                }
+            }
+        });
+        Relay { port, generation }
+    }
+
+    fn cut(&self) {
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_silently_dead_network_is_noticed_within_one_and_a_half_keepalives_and_nothing_is_lost() {
+    let broker = Broker::start();
+    let relay = Relay::start(broker.port);
+    let mut args = session_args(&broker, "cut");
+    let at = args.iter().position(|a| *a == broker.port.to_string()).unwrap();
+    args[at] = relay.port.to_string();
+    // paho checks in whole seconds: a 4 s keepalive keeps that granularity small against 1.5 × 4 s.
+    args.extend(strings(&["--keepalive", "4s"]));
+    let sub = Sub::spawn(&args);
+    sub.wait_subscribed();
+    broker.publish(push(1, "A", "t").as_bytes(), 1);
+    sub.wait_stdout_lines(1);
+
+    relay.cut();
+    let cut_at = Instant::now();
+    broker.publish(push(2, "A", "t").as_bytes(), 1);
+    broker.publish(push(3, "A", "t").as_bytes(), 1);
+    sub.wait_stderr("the lost connection", |lines| lines.iter().any(|l| l.contains(" lost")));
+    let noticed = cut_at.elapsed();
+    assert!(noticed <= Duration::from_millis(6_000), "noticed after {noticed:?}, keepalive 4 s");
+
+    sub.wait_stdout_lines(3);
+    let ids: Vec<String> = sub
+        .stdout()
+        .iter()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["msgId"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, ["msg-1", "msg-2", "msg-3"], "the pushes sent into the dead link arrive after the reconnect");
+    eprintln!("dead link noticed after {noticed:?} (keepalive 4 s)");
+}
