@@ -389,6 +389,75 @@ mod tests {
         }
     }
 
+    /// Hostile input never panics and is always accounted for: printed, filtered or reported.
+    fn survives(engine: &mut Engine, payload: &[u8]) {
+        let before = engine.progress().stats();
+        let handled = engine.handle(&delivery(payload)).expect("a Vec never fails to write");
+        let after = engine.progress().stats();
+        assert_eq!(after.received, before.received + 1);
+        let accounted = (after.printed - before.printed)
+            + (after.filtered - before.filtered)
+            + (after.undecodable - before.undecodable)
+            + (after.duplicates - before.duplicates);
+        // Exactly one fate, except in raw, which prints an undecodable payload and reports it too.
+        let raw_undecodable = handled == Handled::Undecodable && after.printed > before.printed;
+        assert_eq!(accounted, if raw_undecodable { 2 } else { 1 }, "{handled:?}");
+    }
+
+    fn hostile_engine(format: Format) -> Engine {
+        let key = crate::safe_mode::AppKey::parse(&"C".repeat(43)).unwrap();
+        let printer = Printer::new(OutputConfig { format, envelope: format == Format::Json, color: true });
+        let status = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
+        let filter = Filter::new(vec!["a".into(), "0117C9A1B2C3D4E5".into()], vec![]);
+        let safe_mode = SafeMode::new(Some("foobar".into()), Some(key));
+        Engine::new(printer, filter, safe_mode, None, status, Box::new(Vec::new())).dedupe(100)
+    }
+
+    #[test]
+    fn extreme_payloads_are_reported_not_fatal() {
+        let deep_array = "[".repeat(10_000);
+        let deep_object = format!("{}1{}", r#"{"a":"#.repeat(10_000), "}".repeat(10_000));
+        let huge_number = format!(r#"{{"sn":"a","data":{{"n":1{}}}}}"#, "0".repeat(100_000));
+        let mut big = String::from(r#"{"sn":"a","data":{"blob":""#);
+        big.push_str(&"x".repeat(50 * 1024 * 1024));
+        big.push_str(r#""}}"#);
+        let cases: Vec<Vec<u8>> = vec![
+            deep_array.into_bytes(),
+            deep_object.into_bytes(),
+            huge_number.into_bytes(),
+            br#"{"sn":"a","data":{"n":1e999999}}"#.to_vec(),
+            br#"{"sn":"a","encryptData":"!!!"}"#.to_vec(),
+            br#"{"sn":"a","encryptData":"AAAAAAAAAAAAAAAAAAAAAA=="}"#.to_vec(),
+            br#"{"sn":"a","encryptData":{"x":1}}"#.to_vec(),
+            b"\xff\xfe\x00".to_vec(),
+            big.into_bytes(),
+        ];
+        for format in [Format::Ndjson, Format::Json, Format::Pretty, Format::Raw] {
+            let mut engine = hostile_engine(format);
+            for payload in &cases {
+                survives(&mut engine, payload);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn random_bytes_never_panic(payload in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+            for format in [Format::Ndjson, Format::Pretty] {
+                survives(&mut hostile_engine(format), &payload);
+            }
+        }
+
+        #[test]
+        fn random_json_ish_text_never_panics(text in r#"[{}\[\]":,a-z0-9.eE+\- \\]{0,200}"#) {
+            let wrapped = format!(r#"{{"sn":"a","msgId":"m","data":{text}}}"#);
+            for format in [Format::Ndjson, Format::Json, Format::Pretty] {
+                survives(&mut hostile_engine(format), text.as_bytes());
+                survives(&mut hostile_engine(format), wrapped.as_bytes());
+            }
+        }
+    }
+
     #[test]
     fn raw_passes_undecodable_payloads_through() {
         let (mut engine, out) = engine(Format::Raw, Filter::new(vec![], vec!["temp_humi".into()]), None);
