@@ -2,7 +2,7 @@
 //! which step fails and what that means. For first-time set-up and for monitoring.
 
 use std::io::Write;
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use colored::Color;
@@ -14,7 +14,7 @@ use crate::exit::{Exit, Failure};
 use crate::output::Style;
 use crate::push::Push;
 use crate::service;
-use crate::session::{connect_options, create_client, granted_version, refusal, subscription_refused};
+use crate::session::{connect_options, create_client, granted_version, refusal, resolve, subscription_refused};
 
 const TCP_TIMEOUT: Duration = Duration::from_secs(5);
 const MQTT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -59,13 +59,9 @@ pub fn run(connection: &ConnectionConfig, wait_for_push: Option<Duration>, color
     c.clean_session = true;
     c.session = None;
 
-    let addresses: Vec<SocketAddr> = match (c.host.as_str(), c.port).to_socket_addrs() {
-        Ok(found) => found.collect(),
-        Err(e) => {
-            let failure =
-                Failure::new(Exit::Unreachable, format!("cannot resolve {}: {e}; check --host and DNS", c.host));
-            return report.fail("name lookup", failure);
-        }
+    let addresses = match resolve(&c) {
+        Ok(addresses) => addresses,
+        Err(failure) => return report.fail("name lookup", failure),
     };
     let shown: Vec<String> = addresses.iter().map(|a| a.ip().to_string()).collect();
     report.step(true, "name lookup", format_args!("{} -> {}", c.host, shown.join(", ")));

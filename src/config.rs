@@ -150,6 +150,11 @@ impl Terminal {
         }
     }
 
+    /// Whether to color stderr when there is no `--color` to go by (errors before flags are read).
+    pub fn stderr_auto_color(&self) -> bool {
+        self.color(ColorArg::Auto, self.stderr_is_tty)
+    }
+
     /// Whether to color stdout for this `--color` choice.
     pub fn stdout_color(&self, choice: ColorArg) -> bool {
         self.color(choice, self.stdout_is_tty)
@@ -418,7 +423,7 @@ fn status_config(args: &OutputArgs, terminal: Terminal) -> StatusConfig {
 }
 
 /// The AppKey is checked at start-up: a key that cannot be right fails now, not on every push.
-fn parse_app_key(text: &str) -> Result<AppKey, Failure> {
+pub fn parse_app_key(text: &str) -> Result<AppKey, Failure> {
     AppKey::parse(text).map_err(|why| {
         Failure::usage(format!(
             "--app-key is not a valid AppKey: {why}; copy the 43-character AppKey from the SENSORO console"

@@ -208,11 +208,10 @@ impl Engine {
     /// Decodes, filters, formats, writes and flushes one push. An `Err` is a failed write to stdout:
     /// the push was not (fully) written and must not be acknowledged.
     pub fn handle(&mut self, delivery: &Delivery) -> io::Result<Handled> {
-        let progress = Arc::clone(&self.progress);
-        if progress.is_closed() {
+        if self.progress.is_closed() {
             return Ok(Handled::Refused);
         }
-        let number = Progress::count(&progress.received);
+        let number = Progress::count(&self.progress.received);
         self.buffer.clear();
         let raw = self.printer.format() == Format::Raw;
         let outline = (self.printer.prints_verbatim() && is_one_line(delivery.payload))
@@ -257,19 +256,19 @@ impl Engine {
             }
         };
         match handled {
-            Handled::Filtered => _ = Progress::count(&progress.filtered),
-            Handled::Duplicate => _ = Progress::count(&progress.duplicates),
-            Handled::Undecodable => _ = Progress::count(&progress.undecodable),
+            Handled::Filtered => _ = Progress::count(&self.progress.filtered),
+            Handled::Duplicate => _ = Progress::count(&self.progress.duplicates),
+            Handled::Undecodable => _ = Progress::count(&self.progress.undecodable),
             _ => {}
         }
         if !self.buffer.is_empty() {
             self.out.write_all(&self.buffer)?;
             self.out.flush()?;
-            let printed = Progress::count(&progress.printed);
-            let since_start = u64::try_from(progress.started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            progress.last_printed_ms.store(since_start, Ordering::Relaxed);
+            let printed = Progress::count(&self.progress.printed);
+            let since_start = u64::try_from(self.progress.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            self.progress.last_printed_ms.store(since_start, Ordering::Relaxed);
             if self.count_limit.is_some_and(|limit| printed >= limit) {
-                progress.close();
+                self.progress.close();
             }
         }
         if self.buffer.capacity() > BUFFER_KEEP {

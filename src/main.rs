@@ -67,7 +67,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             let terminal = Terminal::detect();
-            status::error_line(terminal.stderr_is_tty && !terminal.colors_unwanted, format!("{err:#}"));
+            status::error_line(terminal.stderr_auto_color(), format!("{err:#}"));
             exit::exit_for(&err).into()
         }
     }

@@ -6,7 +6,7 @@
 //! lost, count reached, Ctrl-C/SIGTERM) and for the `--timeout`/`--duration` clocks.
 
 use std::io;
-use std::net::ToSocketAddrs;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
@@ -153,6 +153,18 @@ pub fn connect_options(c: &ConnectionConfig) -> mqtt::ConnectOptions {
 /// keepalive, inside the promised 1.5x (the broker then allows 1.5x half). paho counts whole seconds.
 fn paho_keepalive(keepalive: Duration) -> Duration {
     Duration::from_secs((keepalive.as_secs() / 2).max(1))
+}
+
+/// The broker's addresses, or a failure that says the name is the problem (exit 3).
+pub fn resolve(c: &ConnectionConfig) -> Result<Vec<SocketAddr>, Failure> {
+    let host = c.host.as_str();
+    match (host, c.port).to_socket_addrs().map(Iterator::collect::<Vec<_>>) {
+        Ok(addresses) if !addresses.is_empty() => Ok(addresses),
+        Ok(_) => Err(Failure::new(Exit::Unreachable, format!("{host} has no address; check --host"))),
+        Err(e) => {
+            Err(Failure::new(Exit::Unreachable, format!("cannot resolve {host}: {e}; check --host and your DNS")))
+        }
+    }
 }
 
 /// The MQTT version a CONNACK granted, as users write it.
@@ -345,17 +357,7 @@ impl Supervisor<'_> {
 
     /// A name that does not resolve will not start to; say so plainly instead of "connect failure".
     fn check_resolvable(&self) -> Flow<()> {
-        let (host, port) = (self.connection.host.as_str(), self.connection.port);
-        match (host, port).to_socket_addrs().map(|mut addrs| addrs.next()) {
-            Ok(Some(_)) => Ok(()),
-            Ok(None) => {
-                Err(Interrupt::Failed(Failure::new(Exit::Unreachable, format!("{host} has no address; check --host"))))
-            }
-            Err(e) => Err(Interrupt::Failed(Failure::new(
-                Exit::Unreachable,
-                format!("cannot resolve {host}: {e}; check --host and your DNS"),
-            ))),
-        }
+        resolve(self.connection).map(drop).map_err(Interrupt::Failed)
     }
 
     /// Waits up to `max` for a wake-up, ending the run on Ctrl-C, count, `--duration` or `--timeout`.

@@ -14,7 +14,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 
 use crate::cli::{DemoArgs, FleetArgs, SimulateArgs};
-use crate::config::{Config, ConnectionConfig, MqttVersion, Secret, StatusConfig, Terminal, Verbosity};
+use crate::config::{Config, ConnectionConfig, MqttVersion, Secret, StatusConfig, Terminal, Verbosity, parse_app_key};
 use crate::exit::{Exit, Failure};
 use crate::safe_mode::{AppKey, SafeMode};
 use crate::service;
@@ -71,15 +71,10 @@ fn seed(args: &FleetArgs) -> u64 {
 /// `sensoro-sub simulate`: serve until Ctrl-C or SIGTERM.
 pub fn simulate(args: SimulateArgs) -> anyhow::Result<Exit> {
     let accounts = accounts(&args)?;
-    let key = args
-        .app_key
-        .as_deref()
-        .map(AppKey::parse)
-        .transpose()
-        .map_err(|why| Failure::usage(format!("--app-key is not a valid AppKey: {why}")))?;
+    let key = args.app_key.as_deref().map(parse_app_key).transpose()?;
     let verbosity = if args.verbose { Verbosity::Verbose } else { Verbosity::Normal };
     let terminal = Terminal::detect();
-    let status = Status::new(StatusConfig { verbosity, color: terminal.stderr_is_tty && !terminal.colors_unwanted });
+    let status = Status::new(StatusConfig { verbosity, color: terminal.stderr_auto_color() });
     let seed = seed(&args.fleet);
     let fleets =
         accounts.iter().map(|(id, _)| (id.clone(), Fleet::new(id, args.fleet.devices as usize, seed))).collect();
