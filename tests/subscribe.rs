@@ -436,13 +436,18 @@ fn a_push_that_cannot_be_written_is_not_acknowledged() {
     assert_eq!(envelope["dup"], true, "flagged as a redelivery");
 }
 
-#[test]
-fn durable_session_gets_every_push_sent_while_away() {
-    let broker = Broker::start();
-    let first = Sub::spawn(&args(&broker, &["--session", "collector", "-n", "1"]));
+/// Makes the broker keep a durable session: one run with `--session NAME` that prints one push.
+fn open_durable_session(broker: &Broker, name: &str) {
+    let first = Sub::spawn(&args(broker, &["--session", name, "-n", "1"]));
     first.wait_subscribed();
     broker.publish(push(0, "A", "t").as_bytes(), 1);
     assert_eq!(first.finish().code, Some(0));
+}
+
+#[test]
+fn durable_session_gets_every_push_sent_while_away() {
+    let broker = Broker::start();
+    open_durable_session(&broker, "collector");
 
     let away: Vec<String> = (1..=100).map(|n| push(n, "A", "t")).collect();
     broker.publish_lines(&away, 1);
@@ -509,10 +514,7 @@ fn help_documents_exit_codes_and_the_topic_ambiguity() {
 #[test]
 fn count_with_a_durable_session_leaves_the_rest_for_the_next_run() {
     let broker = Broker::start();
-    let first = Sub::spawn(&args(&broker, &["--session", "cron", "-n", "1"]));
-    first.wait_subscribed();
-    broker.publish(push(0, "A", "t").as_bytes(), 1);
-    assert_eq!(first.finish().code, Some(0));
+    open_durable_session(&broker, "cron");
 
     let away: Vec<String> = (1..=50).map(|n| push(n, "A", "t")).collect();
     broker.publish_lines(&away, 1);
