@@ -147,8 +147,8 @@ pub struct Engine {
 #[derive(Debug, Default)]
 struct RecentIds {
     capacity: usize,
-    set: HashSet<Box<str>>,
-    order: VecDeque<Box<str>>,
+    set: HashSet<Arc<str>>,
+    order: VecDeque<Arc<str>>,
 }
 
 impl RecentIds {
@@ -165,8 +165,10 @@ impl RecentIds {
         {
             self.set.remove(&oldest);
         }
-        self.set.insert(id.into());
-        self.order.push_back(id.into());
+        // One allocation shared by the set and the queue.
+        let id: Arc<str> = id.into();
+        self.set.insert(Arc::clone(&id));
+        self.order.push_back(id);
         true
     }
 }
