@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sensoro_sub_global_optspecs
-    string join \n profile= config= app-id= app-secret= app-secret-file= app-key= host= port= client-id= session= qos= mqtt-version= topic= keepalive= give-up-after= f/format= color= q/quiet v/verbose envelope no-dedupe sn= device-type= n/count= timeout= duration= h/help V/version
+    string join \n profile= config= app-id= app-secret= app-secret-file= app-key= host= port= tls cafile= insecure client-id= session= qos= mqtt-version= topic= keepalive= give-up-after= f/format= color= q/quiet v/verbose envelope no-dedupe sn= device-type= n/count= timeout= duration= h/help V/version
 end
 
 function __fish_sensoro_sub_needs_command
@@ -30,8 +30,9 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-id -d 'AppI
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l host -d 'Broker host [default: iot.sensoro.com]' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l port -d 'Broker port [default: 1883]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l host -d 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l cafile -d 'PEM file of the CA certificates that vouch for the broker, instead of the system\'s store; implies --tls' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l client-id -d 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l session -d 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l qos -d 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2' -r
@@ -53,6 +54,8 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l device-type -d 
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s n -l count -d 'Exit 0 after printing N pushes' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l timeout -d 'Exit 5 if no push is printed for DUR (e.g. 30s, 5m)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l duration -d 'Exit 0 after DUR' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l tls -d 'Connect over TLS; the broker\'s certificate and host name are verified'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l insecure -d 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s q -l quiet -d 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s v -l verbose -d 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l envelope -d 'ndjson/json: wrap each push as {"topic","qos","retained","dup","received_at","push"}'
@@ -87,8 +90,9 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-id
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l host -d 'Broker host [default: iot.sensoro.com]' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l port -d 'Broker port [default: 1883]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l host -d 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l cafile -d 'PEM file of the CA certificates that vouch for the broker, instead of the system\'s store; implies --tls' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l client-id -d 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l session -d 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l qos -d 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2' -r
@@ -102,6 +106,8 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l timeou
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l color -d 'When to color the report' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l tls -d 'Connect over TLS; the broker\'s certificate and host name are verified'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l insecure -d 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l devices -d 'Devices per AppID' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l rate -d 'Pushes per AppID, e.g. 5/s, 300/m, 0.5/s' -r
@@ -145,8 +151,9 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fi
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l host -d 'Broker host [default: iot.sensoro.com]' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l port -d 'Broker port [default: 1883]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l host -d 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l cafile -d 'PEM file of the CA certificates that vouch for the broker, instead of the system\'s store; implies --tls' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l client-id -d 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l session -d 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l qos -d 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2' -r
@@ -156,6 +163,8 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fi
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l topic -d 'Topic to subscribe to [default: users/APPID/devices]. The vendor\'s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l keepalive -d 'MQTT keepalive: a silently dead connection is noticed within 1.5x this' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l give-up-after -d 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l tls -d 'Connect over TLS; the broker\'s certificate and host name are verified'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l insecure -d 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the resolved settings and where each comes from'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -15,6 +15,7 @@ use crate::output::Style;
 use crate::push::Push;
 use crate::service;
 use crate::session::{connect_options, create_client, granted_version, refusal, resolve, subscription_refused};
+use crate::tls::{self, HandshakeFailure};
 
 const TCP_TIMEOUT: Duration = Duration::from_secs(5);
 const MQTT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -58,6 +59,9 @@ pub fn run(connection: &ConnectionConfig, wait_for_push: Option<Duration>, color
     c.client_id = service::random_client_id(&c.app_id);
     c.clean_session = true;
     c.session = None;
+    if let Some(tls) = c.tls.as_ref().filter(|tls| !tls.verify) {
+        report.note(tls.insecure_warning());
+    }
 
     let addresses = match resolve(&c) {
         Ok(addresses) => addresses,
@@ -71,7 +75,31 @@ pub fn run(connection: &ConnectionConfig, wait_for_push: Option<Duration>, color
         addresses.iter().find_map(|address| TcpStream::connect_timeout(address, TCP_TIMEOUT).ok().map(|_| *address));
     match reached {
         Some(address) => {
-            report.step(true, "TCP", format_args!("connected to {address} in {} ms", started.elapsed().as_millis()))
+            report.step(true, "TCP", format_args!("connected to {address} in {} ms", started.elapsed().as_millis()));
+            if let Some(tls) = &c.tls {
+                match tls::handshake(&c.host, address, tls) {
+                    Ok(done) => report.step(
+                        true,
+                        "TLS",
+                        format_args!(
+                            "{}; certificate names: {}; {}",
+                            done.protocol,
+                            done.names.join(", "),
+                            tls.trust()
+                        ),
+                    ),
+                    Err(HandshakeFailure::Tls(reason)) => {
+                        return report.fail("TLS", Failure::new(Exit::Unreachable, reason));
+                    }
+                    Err(HandshakeFailure::Connect(e)) => {
+                        let failure = Failure::new(
+                            Exit::Unreachable,
+                            format!("cannot connect again to {address} for the handshake ({e})"),
+                        );
+                        return report.fail("TLS", failure);
+                    }
+                }
+            }
         }
         None => {
             let failure = Failure::new(
@@ -87,7 +115,7 @@ pub fn run(connection: &ConnectionConfig, wait_for_push: Option<Duration>, color
 
     let client = create_client(&c)?;
     let pushes = client.start_consuming();
-    let response = match client.connect(connect_options(&c)).wait_for(MQTT_TIMEOUT) {
+    let response = match client.connect(connect_options(&c)?).wait_for(MQTT_TIMEOUT) {
         Ok(response) => response,
         Err(mqtt::Error::ConnectReturn(code)) => {
             let failure = refusal(code, &c).unwrap_or_else(|| {

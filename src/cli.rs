@@ -286,13 +286,17 @@ pub struct AccountArgs {
 /// Where and how to connect.
 #[derive(Args, Debug)]
 pub struct ConnectionArgs {
-    /// Broker host [default: iot.sensoro.com]
-    #[arg(long, env = "SENSORO_HOST", help_heading = "Connection")]
+    /// Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS
+    /// [default: iot.sensoro.com]
+    #[arg(long, value_name = "HOST|URL", env = "SENSORO_HOST", help_heading = "Connection")]
     pub host: Option<String>,
 
-    /// Broker port [default: 1883]
+    /// Broker port [default: 1883, or 8883 with TLS]
     #[arg(long, env = "SENSORO_PORT", help_heading = "Connection")]
     pub port: Option<u16>,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
 
     /// MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]
     #[arg(long, value_name = "ID", conflicts_with = "session", help_heading = "Connection")]
@@ -324,6 +328,24 @@ pub struct ConnectionArgs {
     /// After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]
     #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Connection")]
     pub give_up_after: Option<Duration>,
+}
+
+/// TLS to the broker: on with --tls, --cafile or an mqtts:// --host.
+#[derive(Args, Debug)]
+pub struct TlsArgs {
+    /// Connect over TLS; the broker's certificate and host name are verified
+    #[arg(long, help_heading = "Connection")]
+    pub tls: bool,
+
+    /// PEM file of the CA certificates that vouch for the broker, instead of the system's store;
+    /// implies --tls
+    #[arg(long, value_name = "FILE", env = "SENSORO_CAFILE", help_heading = "Connection")]
+    pub cafile: Option<PathBuf>,
+
+    /// TLS without checking the certificate or host name (still encrypted, but anyone on the path can
+    /// pose as the broker and read the AppSecret); for test brokers only
+    #[arg(long, help_heading = "Connection")]
+    pub insecure: bool,
 }
 
 #[derive(Args, Debug)]

@@ -6,8 +6,10 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::address;
 use crate::cli::{
-    AccountArgs, ColorArg, ConnectionArgs, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, SubscribeArgs, ViewArgs,
+    AccountArgs, ColorArg, ConnectionArgs, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, SubscribeArgs, TlsArgs,
+    ViewArgs,
 };
 use crate::exit::Failure;
 use crate::output::Format;
@@ -15,6 +17,7 @@ use crate::profile::{self, LoadedProfile};
 use crate::push::Filter;
 use crate::safe_mode::{AppKey, SafeMode};
 use crate::service;
+use crate::tls::{self, TlsConfig};
 
 /// A credential that must never be printed: its `Debug` shows a placeholder.
 #[derive(Clone, serde::Deserialize)]
@@ -66,6 +69,8 @@ pub enum Verbosity {
 pub struct ConnectionConfig {
     pub host: String,
     pub port: u16,
+    /// `None`: plain MQTT.
+    pub tls: Option<TlsConfig>,
     pub app_id: String,
     pub app_secret: Secret,
     pub client_id: String,
@@ -271,26 +276,37 @@ impl Resolved {
         if topic.is_empty() {
             return Err(Failure::usage("--topic is empty: leave it out to use users/APPID/devices"));
         }
-        let (host, host_source) =
+        let (host_text, host_source) =
             match pick(connection.host.map(|h| h.trim().to_owned()), from.and_then(|p| p.host.clone())) {
                 (Some(host), source) => (host, source),
                 (None, _) => (service::DEFAULT_HOST.to_owned(), Source::Default),
             };
-        if host.is_empty() {
+        if host_text.is_empty() {
             return Err(Failure::usage("--host is empty: leave it out to use iot.sensoro.com"));
         }
-        let (port, port_source) = match pick(connection.port, from.and_then(|p| p.port)) {
-            (Some(port), source) => (port, source),
-            (None, _) => (service::DEFAULT_PORT, Source::Default),
+        let spec = address::parse_host(&host_text).map_err(Failure::usage)?;
+        let tls = resolve_tls(&spec, &connection.tls, loaded.as_ref())?;
+        let (port, port_source) = match (spec.port, pick(connection.port, from.and_then(|p| p.port))) {
+            (Some(url_port), (Some(port), _)) if url_port != port => {
+                return Err(Failure::usage(format!(
+                    "--host {host_text} says port {url_port} but --port says {port}: give the port once"
+                )));
+            }
+            (Some(url_port), _) => (url_port, host_source),
+            (None, (Some(port), source)) => (port, source),
+            (None, (None, _)) if tls.is_some() => (tls::DEFAULT_TLS_PORT, Source::Default),
+            (None, (None, _)) => (service::DEFAULT_PORT, Source::Default),
         };
         if port == 0 {
             return Err(Failure::usage("--port 0 is not a broker port: leave it out to use 1883"));
         }
+        let host = spec.host;
 
         Ok(Resolved {
             connection: ConnectionConfig {
                 host,
                 port,
+                tls,
                 app_id,
                 app_secret,
                 client_id,
@@ -321,6 +337,55 @@ impl Resolved {
     }
 }
 
+/// TLS settings from `--host`'s scheme, the flags and the profile; `None` for plain MQTT.
+fn resolve_tls(
+    spec: &address::HostSpec,
+    flags: &TlsArgs,
+    loaded: Option<&LoadedProfile>,
+) -> Result<Option<TlsConfig>, Failure> {
+    let profile_ca = loaded.and_then(|l| {
+        let file = l.profile.cafile.as_ref()?;
+        // A relative path in the config file is relative to that file, not to wherever we run.
+        Some(l.path.parent().map_or_else(|| file.clone(), |dir| dir.join(file)))
+    });
+    let ca_file = flags.cafile.clone().or(profile_ca);
+    let asked = flags.tls || ca_file.is_some() || loaded.and_then(|l| l.profile.tls) == Some(true);
+    let on = match spec.tls {
+        Some(false) if flags.tls || flags.cafile.is_some() => {
+            return Err(Failure::usage(
+                "--host says mqtt:// (plain) but --tls/--cafile ask for TLS: write mqtts:// or drop the TLS flags",
+            ));
+        }
+        Some(scheme) => scheme,
+        None => asked,
+    };
+    if !on {
+        if flags.insecure {
+            return Err(Failure::usage(
+                "--insecure only applies to TLS: add --tls or write --host mqtts://HOST, or drop --insecure",
+            ));
+        }
+        return Ok(None);
+    }
+    if let Some(file) = &ca_file {
+        check_ca_file(file)?;
+    }
+    Ok(Some(TlsConfig { ca_file, verify: !flags.insecure }))
+}
+
+/// A missing or wrong `--cafile` is a usage error found now, not a handshake failure later.
+fn check_ca_file(file: &Path) -> Result<(), Failure> {
+    let text =
+        std::fs::read(file).map_err(|e| Failure::usage(format!("cannot read --cafile {}: {e}", file.display())))?;
+    if !text.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+        return Err(Failure::usage(format!(
+            "--cafile {} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA's certificate in PEM form",
+            file.display()
+        )));
+    }
+    Ok(())
+}
+
 impl Resolved {
     /// `sensoro-sub config show`: every setting, where it came from, secrets masked.
     pub fn show(&self) -> String {
@@ -335,13 +400,14 @@ impl Resolved {
             Some(p) => format!("{} ({})", p.name, p.path.display()),
             None => "-".to_owned(),
         };
-        let rows: [(&str, String, Option<Source>); 11] = [
+        let rows: [(&str, String, Option<Source>); 12] = [
             ("profile", profile, None),
             ("app_id", c.app_id.clone(), Some(s.app_id)),
             ("app_secret", secret(true).to_owned(), Some(s.app_secret)),
             ("app_key", secret(self.safe_mode.has_key()).to_owned(), Some(s.app_key)),
             ("host", c.host.clone(), Some(s.host)),
             ("port", c.port.to_string(), Some(s.port)),
+            ("tls", c.tls.as_ref().map_or_else(|| "off".to_owned(), |t| format!("on, {}", t.trust())), None),
             ("session", c.session.clone().unwrap_or_else(|| "-".into()), Some(s.session)),
             ("client_id", client_id, Some(s.client_id)),
             ("topic", c.topic.clone(), None),

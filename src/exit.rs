@@ -31,7 +31,7 @@ Exit codes:
   0  normal end (--count or --duration reached, Ctrl-C/SIGTERM, stdout closed)
   1  internal error
   2  usage or configuration error (bad flag, invalid clientId, QoS 2, missing AppID/AppSecret)
-  3  broker unreachable, or connection lost for good (see --give-up-after)
+  3  broker unreachable, TLS certificate refused, or connection lost for good (see --give-up-after)
   4  refused by the broker (wrong AppID/AppSecret, clientId rule, subscription denied)
   5  --timeout elapsed with no push";
 

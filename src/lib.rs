@@ -1,6 +1,7 @@
 //! sensoro-sub as a library: the pieces the binary is made of, public so that integration tests,
 //! benchmarks and the simulator can use the same push model, crypto and printers.
 
+pub mod address;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -17,3 +18,4 @@ pub mod session;
 #[cfg(feature = "simulator")]
 pub mod simulator;
 pub mod status;
+pub mod tls;

@@ -29,6 +29,8 @@ pub struct Profile {
     pub app_key: Option<Secret>,
     pub host: Option<String>,
     pub port: Option<u16>,
+    pub tls: Option<bool>,
+    pub cafile: Option<PathBuf>,
     pub session: Option<String>,
 }
 

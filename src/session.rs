@@ -15,12 +15,14 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::Context;
 use paho_mqtt::{self as mqtt, ConnectReturnCode};
 
+use crate::address::UriHost;
 use crate::config::{Config, ConnectionConfig, MqttVersion};
 use crate::duration::display;
 use crate::engine::{Engine, Handled, Progress, Stats};
 use crate::exit::{Exit, Failure};
 use crate::output::{Delivery, Printer};
 use crate::status::Status;
+use crate::tls::{self, HandshakeFailure};
 
 /// How long one TCP+CONNACK attempt may take before it counts as failed.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -76,6 +78,9 @@ pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
     }
 
     let connection = &config.connection;
+    if let Some(tls) = connection.tls.as_ref().filter(|tls| !tls.verify) {
+        status.warn(tls.insecure_warning());
+    }
     let client = create_client(connection)?;
     client.set_message_callback(message_callback(engine, events.clone(), status, config.output.envelope));
     {
@@ -120,7 +125,8 @@ pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
 }
 
 fn server_uri(connection: &ConnectionConfig) -> String {
-    format!("tcp://{}:{}", connection.host, connection.port)
+    let scheme = if connection.tls.is_some() { "ssl" } else { "tcp" };
+    format!("{scheme}://{}:{}", UriHost(&connection.host), connection.port)
 }
 
 /// A paho client for this connection. No client-side persistence: the broker keeps durable sessions.
@@ -133,19 +139,42 @@ pub fn create_client(connection: &ConnectionConfig) -> anyhow::Result<mqtt::Asyn
         .context("cannot create the MQTT client")
 }
 
-pub fn connect_options(c: &ConnectionConfig) -> mqtt::ConnectOptions {
+pub fn connect_options(c: &ConnectionConfig) -> anyhow::Result<mqtt::ConnectOptions> {
     let version = match c.mqtt_version {
         MqttVersion::Auto => mqtt::MqttVersion::Default,
         MqttVersion::V31 => mqtt::MqttVersion::V3_1,
         MqttVersion::V311 => mqtt::MqttVersion::V3_1_1,
     };
-    mqtt::ConnectOptionsBuilder::with_mqtt_version(version)
+    let mut builder = mqtt::ConnectOptionsBuilder::with_mqtt_version(version);
+    builder
         .user_name(&c.app_id)
         .password(c.app_secret.expose())
         .keep_alive_interval(paho_keepalive(c.keepalive))
         .clean_session(c.clean_session)
-        .connect_timeout(CONNECT_TIMEOUT)
-        .finalize()
+        .connect_timeout(CONNECT_TIMEOUT);
+    if let Some(tls) = &c.tls {
+        builder.ssl_options(tls.paho_options()?);
+    }
+    Ok(builder.finalize())
+}
+
+/// Why a connect failed, in words: for TLS, our own handshake finds the cause paho does not report.
+pub fn connect_failure(c: &ConnectionConfig, paho_error: &mqtt::Error) -> String {
+    let generic = format!(
+        "cannot reach the broker at {}:{} ({paho_error}): check --host/--port and your network",
+        c.host, c.port
+    );
+    let Some(tls) = &c.tls else { return generic };
+    let Ok(addresses) = resolve(c) else { return generic };
+    for address in addresses {
+        match tls::handshake(&c.host, address, tls) {
+            Err(HandshakeFailure::Tls(reason)) => return reason,
+            Err(HandshakeFailure::Connect(_)) => continue,
+            // The handshake works now: the failure was after it (or has passed).
+            Ok(_) => break,
+        }
+    }
+    generic
 }
 
 /// paho declares a link dead one interval after a PINGREQ went unanswered, so up to twice its
@@ -337,10 +366,7 @@ impl Supervisor<'_> {
     fn run_inner(&mut self) -> Flow<std::convert::Infallible> {
         self.check_resolvable()?;
         if let Err(reason) = self.attempt()? {
-            return Err(Interrupt::Failed(Failure::new(
-                Exit::Unreachable,
-                format!("{reason}: check --host/--port and your network"),
-            )));
+            return Err(Interrupt::Failed(Failure::new(Exit::Unreachable, reason)));
         }
         loop {
             self.wait(TICK)?;
@@ -430,7 +456,7 @@ impl Supervisor<'_> {
     /// One connect + subscribe. `Ok(Err(reason))` is worth retrying; a refusal ends the run.
     fn attempt(&mut self) -> Flow<Result<(), String>> {
         let c = self.connection;
-        let options = connect_options(c);
+        let options = connect_options(c).map_err(|e| Interrupt::Failed(Failure::usage(format!("{e:#}"))))?;
         self.lost.store(false, Ordering::SeqCst);
         self.status.detail(format_args!(
             "connecting to {} as {} (MQTT {})",
@@ -443,10 +469,10 @@ impl Supervisor<'_> {
             Err(mqtt::Error::ConnectReturn(code)) => {
                 return match refusal(code, c) {
                     Some(failure) => Err(Interrupt::Failed(failure)),
-                    None => Ok(Err(format!("the broker is unavailable (CONNACK {})", code as u8))),
+                    None => Ok(Err(format!("the broker is unavailable (CONNACK {}): try again later", code as u8))),
                 };
             }
-            Err(e) => return Ok(Err(format!("cannot reach the broker at {}:{} ({e})", c.host, c.port))),
+            Err(e) => return Ok(Err(connect_failure(c, &e))),
         };
         self.connected_at = Some(Instant::now());
         let (version, session_present) = granted_version(&response);

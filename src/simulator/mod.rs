@@ -191,6 +191,7 @@ pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Exit> {
     let connection = ConnectionConfig {
         host: address.ip().to_string(),
         port: address.port(),
+        tls: None,
         app_id: app_id.clone(),
         app_secret: Secret::new(secret),
         client_id: service::random_client_id(&app_id),

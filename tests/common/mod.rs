@@ -39,12 +39,31 @@ pub fn push(n: usize, sn: &str, device_type: &str) -> String {
 
 pub struct Broker {
     pub port: u16,
+    /// TLS listeners, when started with [`Broker::start_tls`].
+    pub tls: Option<TlsPorts>,
     dir: tempfile::TempDir,
     child: Option<Child>,
 }
 
+/// A broker's TLS listeners, all with certificates from the test CA in `ca.pem`.
+pub struct TlsPorts {
+    /// Certificate for 127.0.0.1 and localhost.
+    pub good: u16,
+    /// Certificate for wrong.example only.
+    pub wrong_host: u16,
+}
+
 impl Broker {
     pub fn start() -> Broker {
+        Self::start_with(false)
+    }
+
+    /// Also listens with TLS on two more ports; see [`TlsPorts`]. The CA is [`Broker::ca_file`].
+    pub fn start_tls() -> Broker {
+        Self::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Broker {
         let dir = tempfile::tempdir().expect("temp dir");
         let password_file = dir.path().join("passwd");
         for (i, (user, secret)) in
@@ -67,8 +86,19 @@ impl Broker {
              persistence true\npersistence_location {d}/\nautosave_interval 1\nmax_queued_messages 0\n\
              log_dest file {d}/mosquitto.log\nlog_type all\n"
         );
+        let mut config = config;
+        let tls = tls.then(|| {
+            make_certificates(dir.path());
+            let ports = TlsPorts { good: free_port(), wrong_host: free_port() };
+            for (port, name) in [(ports.good, "server"), (ports.wrong_host, "wrong-host")] {
+                config.push_str(&format!(
+                    "listener {port} 127.0.0.1\ncafile {d}/ca.pem\ncertfile {d}/{name}.pem\nkeyfile {d}/{name}.key\n"
+                ));
+            }
+            ports
+        });
         std::fs::write(dir.path().join("mosquitto.conf"), config).expect("write config");
-        let mut broker = Broker { port, dir, child: None };
+        let mut broker = Broker { port, tls, dir, child: None };
         broker.launch();
         broker
     }
@@ -83,10 +113,24 @@ impl Broker {
             .expect("mosquitto starts (is it installed? scripts/test installs it)");
         self.child = Some(child);
         let deadline = Instant::now() + PATIENCE;
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(Instant::now() < deadline, "mosquitto did not listen on port {}", self.port);
-            thread::sleep(Duration::from_millis(20));
+        let mut ports = vec![self.port];
+        ports.extend(self.tls.as_ref().map(|t| [t.good, t.wrong_host]).into_iter().flatten());
+        for port in ports {
+            while TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(Instant::now() < deadline, "mosquitto did not listen on port {port}");
+                thread::sleep(Duration::from_millis(20));
+            }
         }
+    }
+
+    /// The test CA's certificate (PEM), which signed every TLS listener's certificate.
+    pub fn ca_file(&self) -> String {
+        self.dir.path().join("ca.pem").display().to_string()
+    }
+
+    /// A CA certificate that signed nothing the broker holds.
+    pub fn other_ca_file(&self) -> String {
+        self.dir.path().join("other-ca.pem").display().to_string()
     }
 
     /// Stops the broker with SIGTERM (it saves its persistence database) and waits for it.
@@ -156,6 +200,54 @@ impl Drop for Broker {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+}
+
+/// A CA, a second unrelated CA, and two server certificates signed by the first: one for 127.0.0.1 and
+/// localhost, one for wrong.example. Made with the openssl command, fresh for each broker.
+fn make_certificates(dir: &Path) {
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl runs (scripts/deps installs it)");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    for ca in ["ca", "other-ca"] {
+        let (key_out, cert_out, subject) =
+            (format!("{ca}.key"), format!("{ca}.pem"), format!("/CN=sensoro-sub test {ca}"));
+        let mut args = vec!["req", "-x509", "-days", "2", "-subj", &subject, "-keyout", &key_out, "-out", &cert_out];
+        args.extend(key);
+        args.extend(["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"]);
+        openssl(&args);
+    }
+    for (name, alt_names) in [("server", "IP:127.0.0.1,DNS:localhost"), ("wrong-host", "DNS:wrong.example")] {
+        let (key_out, csr, cert, ext) =
+            (format!("{name}.key"), format!("{name}.csr"), format!("{name}.pem"), format!("{name}.ext"));
+        std::fs::write(dir.join(&ext), format!("subjectAltName={alt_names}\n")).expect("write extensions");
+        let subject = format!("/CN={}", alt_names.split(',').next().unwrap().split(':').nth(1).unwrap());
+        let mut args = vec!["req", "-new", "-subj", &subject, "-keyout", &key_out, "-out", &csr];
+        args.extend(key);
+        openssl(&args);
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            &ext,
+            "-out",
+            &cert,
+        ]);
     }
 }
 

@@ -1,0 +1,187 @@
+//! TLS to the broker. paho makes the real connection (with OpenSSL underneath), but when it fails it
+//! only says "connect failure". So after a failed TLS connect we repeat the handshake ourselves with
+//! the same OpenSSL and the same settings, to tell the user which of the usual causes it is and what
+//! to do: an untrusted certificate, a certificate for another name, or a port that does not speak TLS.
+
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use openssl::ssl::{HandshakeError, SslConnector, SslMethod, SslVerifyMode};
+use openssl::x509::{X509Ref, X509VerifyResult};
+use paho_mqtt as mqtt;
+
+/// The broker's default TLS port, used when TLS is on and no port is given.
+pub const DEFAULT_TLS_PORT: u16 = 8883;
+
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsConfig {
+    /// PEM file of CA certificates that vouch for the broker; `None` trusts the system's store.
+    pub ca_file: Option<PathBuf>,
+    /// Certificate and host-name verification; off only with `--insecure`.
+    pub verify: bool,
+}
+
+impl TlsConfig {
+    /// paho's options for the same checks [`handshake`] makes.
+    pub fn paho_options(&self) -> anyhow::Result<mqtt::SslOptions> {
+        let mut builder = mqtt::SslOptionsBuilder::new();
+        if let Some(ca_file) = &self.ca_file {
+            builder.trust_store(ca_file).context("--cafile: the path cannot be passed to the TLS library")?;
+        }
+        builder.enable_server_cert_auth(self.verify).verify(self.verify);
+        Ok(builder.finalize())
+    }
+
+    pub fn insecure_warning(&self) -> &'static str {
+        "--insecure: the broker's TLS certificate and host name are not checked, so anyone on the path can \
+         pose as the broker and read the AppSecret"
+    }
+
+    /// Where trust comes from, for messages.
+    pub fn trust(&self) -> String {
+        match (&self.ca_file, self.verify) {
+            (_, false) => "not verified (--insecure)".into(),
+            (Some(file), true) => format!("verified with {}", file.display()),
+            (None, true) => "verified with the system's CA store".into(),
+        }
+    }
+}
+
+/// A handshake that worked, for `check`.
+pub struct Established {
+    pub protocol: String,
+    /// The names the certificate holds.
+    pub names: Vec<String>,
+}
+
+/// Why a handshake failed: a sentence that ends with what to do.
+#[derive(Debug)]
+pub enum HandshakeFailure {
+    /// TCP itself failed; not a TLS problem, the caller words it.
+    Connect(std::io::Error),
+    Tls(String),
+}
+
+/// A TLS handshake with `host` at `address`, verifying as `tls` says; nothing is sent after it.
+pub fn handshake(host: &str, address: SocketAddr, tls: &TlsConfig) -> Result<Established, HandshakeFailure> {
+    // OpenSSL drops the peer's certificate when verification fails; keep its names to show them.
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let connector =
+        connector(tls, Arc::clone(&seen)).map_err(|e| HandshakeFailure::Tls(format!("cannot set up TLS: {e:#}")))?;
+    let stream = TcpStream::connect_timeout(&address, HANDSHAKE_TIMEOUT).map_err(HandshakeFailure::Connect)?;
+    let _ = stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(HANDSHAKE_TIMEOUT));
+    let mut configuration =
+        connector.configure().map_err(|e| HandshakeFailure::Tls(format!("cannot set up TLS: {e}")))?;
+    if !tls.verify {
+        configuration.set_verify_hostname(false);
+    }
+    match configuration.connect(host, stream) {
+        Ok(stream) => Ok(Established {
+            protocol: stream.ssl().version_str().to_owned(),
+            names: stream.ssl().peer_certificate().map(|cert| certificate_names(&cert)).unwrap_or_default(),
+        }),
+        Err(HandshakeError::Failure(mid)) | Err(HandshakeError::WouldBlock(mid)) => {
+            let names = seen.lock().map(|names| names.clone()).unwrap_or_default();
+            Err(HandshakeFailure::Tls(explain(host, address, tls, mid.ssl().verify_result(), &names, mid.error())))
+        }
+        Err(HandshakeError::SetupFailure(e)) => Err(HandshakeFailure::Tls(format!("cannot set up TLS: {e}"))),
+    }
+}
+
+/// A connector that verifies as paho does and records the names of the broker's own certificate.
+fn connector(tls: &TlsConfig, seen: Arc<Mutex<Vec<String>>>) -> anyhow::Result<SslConnector> {
+    let mut builder = SslConnector::builder(SslMethod::tls_client())?;
+    if let Some(file) = &tls.ca_file {
+        // Only this file, as paho does when given a trust store.
+        builder.set_ca_file(file).with_context(|| format!("cannot load --cafile {}", file.display()))?;
+    }
+    let mode = if tls.verify { SslVerifyMode::PEER } else { SslVerifyMode::NONE };
+    builder.set_verify_callback(mode, move |verdict, context| {
+        if context.error_depth() == 0
+            && let (Some(cert), Ok(mut names)) = (context.current_cert(), seen.lock())
+        {
+            *names = certificate_names(cert);
+        }
+        verdict
+    });
+    Ok(builder.build())
+}
+
+fn explain(
+    host: &str,
+    address: SocketAddr,
+    tls: &TlsConfig,
+    verdict: X509VerifyResult,
+    names: &[String],
+    error: &openssl::ssl::Error,
+) -> String {
+    // X509_V_ERR_HOSTNAME_MISMATCH and X509_V_ERR_IP_ADDRESS_MISMATCH.
+    const HOSTNAME_MISMATCH: i32 = 62;
+    const IP_ADDRESS_MISMATCH: i32 = 64;
+    if verdict != X509VerifyResult::OK {
+        if matches!(verdict.as_raw(), HOSTNAME_MISMATCH | IP_ADDRESS_MISMATCH) {
+            let held = if names.is_empty() { "no name".to_owned() } else { names.join(", ") };
+            return format!(
+                "the broker's TLS certificate is for {held}, not {host}: connect with --host set to a name it holds \
+                 (or fix the broker's certificate)"
+            );
+        }
+        let fix = match &tls.ca_file {
+            Some(file) => {
+                format!("no CA in {} vouches for it; pass --cafile with the CA that signed it", file.display())
+            }
+            None => "the system's CA store does not vouch for it; pass --cafile with the CA that signed it".to_owned(),
+        };
+        return format!("the broker's TLS certificate was refused ({}): {fix}", verdict.error_string());
+    }
+    format!(
+        "{address} did not complete a TLS handshake ({}): is it a plain MQTT port? Drop --tls, or use the broker's \
+         TLS port (usually {DEFAULT_TLS_PORT})",
+        brief(error)
+    )
+}
+
+/// OpenSSL's reason without its error-stack codes, e.g. "wrong version number".
+fn brief(error: &openssl::ssl::Error) -> String {
+    if let Some(stack) = error.ssl_error()
+        && let Some(reason) = stack.errors().iter().find_map(|e| e.reason())
+    {
+        return reason.to_owned();
+    }
+    match error.io_error() {
+        Some(io) => io.to_string(),
+        None => "the connection closed during the handshake".to_owned(),
+    }
+}
+
+/// DNS names and IP addresses from the subjectAltName, else the subject's common name.
+fn certificate_names(cert: &X509Ref) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Some(alt_names) = cert.subject_alt_names() {
+        for name in alt_names.iter() {
+            if let Some(dns) = name.dnsname() {
+                names.push(dns.to_owned());
+            } else if let Some(ip) = name.ipaddress() {
+                let ip = match ip.len() {
+                    4 => <[u8; 4]>::try_from(ip).map(|b| std::net::IpAddr::from(b).to_string()).ok(),
+                    16 => <[u8; 16]>::try_from(ip).map(|b| std::net::IpAddr::from(b).to_string()).ok(),
+                    _ => None,
+                };
+                names.extend(ip);
+            }
+        }
+    }
+    if names.is_empty() {
+        let cn = openssl::nid::Nid::COMMONNAME;
+        names.extend(
+            cert.subject_name().entries_by_nid(cn).map(|e| String::from_utf8_lossy(e.data().as_slice()).into_owned()),
+        );
+    }
+    names
+}
