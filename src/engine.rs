@@ -6,6 +6,7 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::io::{self, Write};
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -66,6 +67,8 @@ pub struct Progress {
     undecodable: AtomicU64,
     undecryptable: AtomicU64,
     duplicates: AtomicU64,
+    /// Pushes whose handling panicked (a bug), printed as received instead.
+    contained_panics: AtomicU64,
     /// Milliseconds from `started` to the last printed push.
     last_printed_ms: AtomicU64,
     closed: AtomicBool,
@@ -83,11 +86,17 @@ impl Progress {
             undecodable: AtomicU64::new(0),
             undecryptable: AtomicU64::new(0),
             duplicates: AtomicU64::new(0),
+            contained_panics: AtomicU64::new(0),
             last_printed_ms: AtomicU64::new(0),
             closed: AtomicBool::new(false),
             held: AtomicBool::new(false),
             started: Instant::now(),
         }
+    }
+
+    /// Bugs caught while handling a push; tests and fuzzing require none.
+    pub fn contained_panics(&self) -> u64 {
+        self.contained_panics.load(Ordering::Relaxed)
     }
 
     pub fn stats(&self) -> Stats {
@@ -215,11 +224,55 @@ impl Engine {
         }
         let number = Progress::count(&self.progress.received);
         self.buffer.clear();
+        let handled = match panic::catch_unwind(AssertUnwindSafe(|| self.decide(number, delivery))) {
+            Ok(handled) => handled,
+            Err(_) => {
+                // A bug in decoding or formatting must not end the stream, nor (inside paho's callback)
+                // abort the process and then crash again on the redelivery. Print what came; report it.
+                self.buffer.clear();
+                write_raw(&mut self.buffer, delivery);
+                Progress::count(&self.progress.contained_panics);
+                self.status.error(format_args!(
+                    "internal error while handling push #{number} from {} (a bug: please report it with this \
+                     push); printed as received",
+                    delivery.topic
+                ));
+                Handled::Undecodable
+            }
+        };
+        match handled {
+            Handled::Filtered => _ = Progress::count(&self.progress.filtered),
+            Handled::Duplicate => _ = Progress::count(&self.progress.duplicates),
+            Handled::Undecodable => _ = Progress::count(&self.progress.undecodable),
+            _ => {}
+        }
+        if !self.buffer.is_empty() {
+            self.out.write_all(&self.buffer)?;
+            self.out.flush()?;
+            let printed = Progress::count(&self.progress.printed);
+            let since_start = u64::try_from(self.progress.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            self.progress.last_printed_ms.store(since_start, Ordering::Relaxed);
+            if self.count_limit.is_some_and(|limit| printed >= limit) {
+                self.progress.close();
+            }
+        }
+        if self.buffer.capacity() > BUFFER_KEEP {
+            self.buffer = Vec::with_capacity(4096);
+        }
+        Ok(handled)
+    }
+
+    /// Decodes, decrypts, filters and formats one push into the buffer; writes nothing yet.
+    fn decide(&mut self, number: u64, delivery: &Delivery) -> Handled {
+        #[cfg(test)]
+        if delivery.topic == tests::PANIC_TOPIC {
+            panic!("injected by a test");
+        }
         let raw = self.printer.format() == Format::Raw;
         let outline = (self.printer.prints_verbatim() && is_one_line(delivery.payload))
             .then(|| Outline::read(delivery.payload))
             .flatten();
-        let handled = if raw && self.filter.is_empty() {
+        if raw && self.filter.is_empty() {
             write_raw(&mut self.buffer, delivery);
             Handled::Printed
         } else if let Some(outline) = outline {
@@ -256,27 +309,7 @@ impl Engine {
                     Handled::Undecodable
                 }
             }
-        };
-        match handled {
-            Handled::Filtered => _ = Progress::count(&self.progress.filtered),
-            Handled::Duplicate => _ = Progress::count(&self.progress.duplicates),
-            Handled::Undecodable => _ = Progress::count(&self.progress.undecodable),
-            _ => {}
         }
-        if !self.buffer.is_empty() {
-            self.out.write_all(&self.buffer)?;
-            self.out.flush()?;
-            let printed = Progress::count(&self.progress.printed);
-            let since_start = u64::try_from(self.progress.started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            self.progress.last_printed_ms.store(since_start, Ordering::Relaxed);
-            if self.count_limit.is_some_and(|limit| printed >= limit) {
-                self.progress.close();
-            }
-        }
-        if self.buffer.capacity() > BUFFER_KEEP {
-            self.buffer = Vec::with_capacity(4096);
-        }
-        Ok(handled)
     }
 
     /// Decrypts a safe-mode push in place; one that cannot be decrypted is reported and printed as received.
@@ -328,6 +361,7 @@ mod tests {
 
     use super::*;
     use crate::config::{OutputConfig, StatusConfig};
+    use crate::hostile;
     use crate::output::test_support::{SAMPLE, delivery};
 
     /// A Write that tests can read back, shared with the engine.
@@ -390,30 +424,6 @@ mod tests {
         }
     }
 
-    /// Hostile input never panics and is always accounted for: printed, filtered or reported.
-    fn survives(engine: &mut Engine, payload: &[u8]) {
-        let before = engine.progress().stats();
-        let handled = engine.handle(&delivery(payload)).expect("a Vec never fails to write");
-        let after = engine.progress().stats();
-        assert_eq!(after.received, before.received + 1);
-        let accounted = (after.printed - before.printed)
-            + (after.filtered - before.filtered)
-            + (after.undecodable - before.undecodable)
-            + (after.duplicates - before.duplicates);
-        // Exactly one fate, except in raw, which prints an undecodable payload and reports it too.
-        let raw_undecodable = handled == Handled::Undecodable && after.printed > before.printed;
-        assert_eq!(accounted, if raw_undecodable { 2 } else { 1 }, "{handled:?}");
-    }
-
-    fn hostile_engine(format: Format) -> Engine {
-        let key = crate::safe_mode::AppKey::parse(&"C".repeat(43)).unwrap();
-        let printer = Printer::new(OutputConfig { format, envelope: format == Format::Json, color: true });
-        let status = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
-        let filter = Filter::new(vec!["a".into(), "0117C9A1B2C3D4E5".into()], vec![]);
-        let safe_mode = SafeMode::new(Some("foobar".into()), Some(key));
-        Engine::new(printer, filter, safe_mode, None, status, Box::new(Vec::new())).dedupe(100)
-    }
-
     #[test]
     fn extreme_payloads_are_reported_not_fatal() {
         let deep_array = "[".repeat(10_000);
@@ -427,6 +437,10 @@ mod tests {
             deep_object.into_bytes(),
             huge_number.into_bytes(),
             br#"{"sn":"a","data":{"n":1e999999}}"#.to_vec(),
+            // Found by cargo-fuzz: a createdTime beyond the calendar panicked the pretty printer.
+            br#"{"sn":"a","createdTime":9223372036854775807,"data":{}}"#.to_vec(),
+            br#"{"sn":"a","createdTime":"-9223372036854775808","data":{}}"#.to_vec(),
+            br#"{"sn":"a","createdTime":1e300,"data":{}}"#.to_vec(),
             br#"{"sn":"a","encryptData":"!!!"}"#.to_vec(),
             br#"{"sn":"a","encryptData":"AAAAAAAAAAAAAAAAAAAAAA=="}"#.to_vec(),
             br#"{"sn":"a","encryptData":{"x":1}}"#.to_vec(),
@@ -434,9 +448,9 @@ mod tests {
             big.into_bytes(),
         ];
         for format in [Format::Ndjson, Format::Json, Format::Pretty, Format::Raw] {
-            let mut engine = hostile_engine(format);
+            let mut engine = hostile::engine(format);
             for payload in &cases {
-                survives(&mut engine, payload);
+                hostile::survives(&mut engine, payload);
             }
         }
     }
@@ -445,7 +459,7 @@ mod tests {
         #[test]
         fn random_bytes_never_panic(payload in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
             for format in [Format::Ndjson, Format::Pretty] {
-                survives(&mut hostile_engine(format), &payload);
+                hostile::survives(&mut hostile::engine(format), &payload);
             }
         }
 
@@ -453,10 +467,25 @@ mod tests {
         fn random_json_ish_text_never_panics(text in r#"[{}\[\]":,a-z0-9.eE+\- \\]{0,200}"#) {
             let wrapped = format!(r#"{{"sn":"a","msgId":"m","data":{text}}}"#);
             for format in [Format::Ndjson, Format::Json, Format::Pretty] {
-                survives(&mut hostile_engine(format), text.as_bytes());
-                survives(&mut hostile_engine(format), wrapped.as_bytes());
+                hostile::survives(&mut hostile::engine(format), text.as_bytes());
+                hostile::survives(&mut hostile::engine(format), wrapped.as_bytes());
             }
         }
+    }
+
+    pub const PANIC_TOPIC: &str = "test/panic";
+
+    #[test]
+    fn a_panic_while_handling_a_push_is_contained_and_the_push_printed_as_received() {
+        let (mut engine, out) = engine(Format::Pretty, Filter::default(), None);
+        let broken = Delivery { topic: PANIC_TOPIC, ..delivery(SAMPLE.as_bytes()) };
+        assert_eq!(engine.handle(&broken).unwrap(), Handled::Undecodable);
+        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Printed, "the stream goes on");
+        let printed = text(&out);
+        assert!(printed.starts_with(&format!("{SAMPLE}\n")), "{printed}");
+        assert_eq!(printed.lines().count(), 2);
+        let progress = engine.progress();
+        assert_eq!((progress.contained_panics(), progress.stats().undecodable), (1, 1));
     }
 
     #[test]

@@ -9,6 +9,8 @@ pub mod decode;
 pub mod duration;
 pub mod engine;
 pub mod exit;
+#[cfg(any(test, fuzzing))]
+pub mod hostile;
 pub mod output;
 pub mod profile;
 pub mod push;

@@ -4,9 +4,9 @@
 //! 2026-11-25 18:12:09  0117C9A1B2C3D4E5  temp_humi     temperature=23.50°C  humidity=41%  battery=87%
 //! ```
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
-use chrono::{DateTime, Local};
+use chrono::{DateTime, Local, Utc};
 use colored::Color;
 use serde_json::{Map, Value};
 
@@ -38,11 +38,9 @@ fn unit_of(key: &str) -> &'static str {
 }
 
 pub fn write_line(out: &mut Vec<u8>, push: &Push, received_at: SystemTime, color: bool) {
-    let time = push
-        .created_ms()
-        .and_then(|ms| u64::try_from(ms).ok())
-        .map_or(received_at, |ms| UNIX_EPOCH + Duration::from_millis(ms));
-    let local: DateTime<Local> = time.into();
+    // A createdTime outside chrono's calendar (found by fuzzing) falls back to the time of receipt.
+    let created = push.created_ms().filter(|ms| *ms >= 0).and_then(DateTime::<Utc>::from_timestamp_millis);
+    let local: DateTime<Local> = created.map_or_else(|| received_at.into(), |t| t.with_timezone(&Local));
     TIME_STYLE.write(out, color, local.format("%Y-%m-%d %H:%M:%S"));
     out.extend_from_slice(GAP.as_bytes());
     SN_STYLE.write(out, color, format_args!("{:<SN_WIDTH$}", push.sn().unwrap_or("-")));
