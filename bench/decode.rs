@@ -46,6 +46,7 @@ fn delivery(payload: &[u8]) -> Delivery<'_> {
         dup: false,
         payload,
         received_at: UNIX_EPOCH + Duration::from_secs(1_764_094_330),
+        next_ready: false,
     }
 }
 

@@ -53,8 +53,15 @@ pub fn run(config: &DecodeConfig, status: Status) -> anyhow::Result<Exit> {
             continue;
         }
         let source = format!("{name}:{line_number}");
-        let delivery =
-            Delivery { topic: &source, qos: 0, retained: false, dup: false, payload, received_at: SystemTime::now() };
+        let delivery = Delivery {
+            topic: &source,
+            qos: 0,
+            retained: false,
+            dup: false,
+            payload,
+            received_at: SystemTime::now(),
+            next_ready: false,
+        };
         match engine.handle(&delivery) {
             Ok(Handled::Refused) => break,
             Ok(_) => {}

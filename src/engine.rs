@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::config::Verbosity;
-use crate::output::{Delivery, Format, Printer, is_one_line, write_raw, write_verbatim_line};
+use crate::output::{Delivery, Format, Printer, Sink, is_one_line, write_raw, write_verbatim_line};
 use crate::push::{Filter, Outline, Push};
 use crate::safe_mode::{Opened, SafeMode};
 use crate::status::Status;
@@ -144,7 +144,7 @@ pub struct Engine {
     safe_mode: SafeMode,
     /// The "set the AppKey" hint is given once per run, not per push.
     key_hint_given: bool,
-    out: Box<dyn Write + Send>,
+    sink: Arc<Sink>,
     buffer: Vec<u8>,
     status: Status,
     count_limit: Option<u64>,
@@ -196,7 +196,7 @@ impl Engine {
             filter,
             safe_mode,
             key_hint_given: false,
-            out,
+            sink: Arc::new(Sink::new(out)),
             buffer: Vec::with_capacity(4096),
             status,
             count_limit,
@@ -209,6 +209,11 @@ impl Engine {
     pub fn dedupe(mut self, window: usize) -> Self {
         self.recent = RecentIds { capacity: window, ..RecentIds::default() };
         self
+    }
+
+    /// Where the lines go: for flushing held-back lines when the run ends or the connection drops.
+    pub fn sink(&self) -> Arc<Sink> {
+        Arc::clone(&self.sink)
     }
 
     /// A handle on the engine's counters and state for other threads.
@@ -246,15 +251,19 @@ impl Engine {
             Handled::Undecodable => _ = Progress::count(&self.progress.undecodable),
             _ => {}
         }
+        // Only a QoS 0 line may wait, and only for a push that has already arrived (see `Sink`).
+        let may_wait = delivery.qos == 0 && delivery.next_ready;
         if !self.buffer.is_empty() {
-            self.out.write_all(&self.buffer)?;
-            self.out.flush()?;
+            self.sink.write(&self.buffer, may_wait)?;
             let printed = Progress::count(&self.progress.printed);
             let since_start = u64::try_from(self.progress.started.elapsed().as_millis()).unwrap_or(u64::MAX);
             self.progress.last_printed_ms.store(since_start, Ordering::Relaxed);
             if self.count_limit.is_some_and(|limit| printed >= limit) {
                 self.progress.close();
+                self.sink.flush()?;
             }
+        } else if !may_wait {
+            self.sink.flush()?;
         }
         if self.buffer.capacity() > BUFFER_KEEP {
             self.buffer = Vec::with_capacity(4096);

@@ -36,6 +36,7 @@ pub fn survives(engine: &mut Engine, payload: &[u8]) {
         dup: false,
         payload,
         received_at: SystemTime::UNIX_EPOCH,
+        next_ready: false,
     };
     let before = engine.progress().stats();
     let handled = engine.handle(&delivery).expect("a Vec never fails to write");

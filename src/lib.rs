@@ -2,6 +2,7 @@
 //! benchmarks and the simulator can use the same push model, crypto and printers.
 
 pub mod address;
+pub mod broker_socket;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -16,11 +16,12 @@ use anyhow::Context;
 use paho_mqtt::{self as mqtt, ConnectReturnCode};
 
 use crate::address::UriHost;
+use crate::broker_socket::BrokerSocket;
 use crate::config::{Config, ConnectionConfig, MqttVersion};
 use crate::duration::display;
 use crate::engine::{Engine, Handled, Progress, Stats};
 use crate::exit::{Exit, Failure};
-use crate::output::{Delivery, Printer};
+use crate::output::{Delivery, Printer, Sink};
 use crate::status::Status;
 use crate::tls::{self, HandshakeFailure};
 
@@ -67,6 +68,7 @@ pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
         Engine::new(printer, config.filter.clone(), config.safe_mode.clone(), config.stop.count, status, stdout)
             .dedupe(config.dedupe_window);
     let progress = engine.progress();
+    let sink = engine.sink();
     let lost = Arc::new(AtomicBool::new(false));
     let (events, wakeups) = sync_channel::<Event>(16);
     {
@@ -81,13 +83,23 @@ pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
     if let Some(tls) = connection.tls.as_ref().filter(|tls| !tls.verify) {
         status.warn(tls.insecure_warning());
     }
+    // Through TLS the socket shows only ciphertext: no peeking, every line is written at once.
+    let addresses = if connection.tls.is_none() { resolve(connection).unwrap_or_default() } else { Vec::new() };
+    let broker_socket = Arc::new(BrokerSocket::new(addresses));
     let client = create_client(connection)?;
-    client.set_message_callback(message_callback(engine, events.clone(), status, config.output.envelope));
+    let callback = message_callback(engine, Arc::clone(&broker_socket), events.clone(), status, config.output.envelope);
+    client.set_message_callback(callback);
     {
-        let (lost, events) = (Arc::clone(&lost), events.clone());
+        let (lost, events, broker_socket, sink) =
+            (Arc::clone(&lost), events.clone(), Arc::clone(&broker_socket), Arc::clone(&sink));
         client.set_connection_lost_callback(move |_| {
             lost.store(true, Ordering::SeqCst);
+            broker_socket.forget();
             let _ = events.try_send(Event::ConnectionLost);
+            // No push follows soon now: QoS 0 lines held back for one go out.
+            if let Err(e) = sink.flush() {
+                exit_on_write_error(&e, status);
+            }
         });
     }
 
@@ -97,6 +109,8 @@ pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
         events,
         wakeups,
         progress,
+        sink,
+        broker_socket,
         lost,
         status,
         started: Instant::now(),
@@ -110,6 +124,7 @@ pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
     supervisor.shutdown();
     let stats = supervisor.progress.stats();
     let elapsed = supervisor.started.elapsed();
+    status.detail(format_args!("{} lines left in {} writes to stdout", stats.printed, supervisor.sink.writes()));
     match outcome {
         Interrupt::Finished(why) => {
             status.info(summary(why, elapsed, stats, supervisor.reconnects));
@@ -131,12 +146,31 @@ fn server_uri(connection: &ConnectionConfig) -> String {
 
 /// A paho client for this connection. No client-side persistence: the broker keeps durable sessions.
 pub fn create_client(connection: &ConnectionConfig) -> anyhow::Result<mqtt::AsyncClient> {
+    if connection.tls.is_none() {
+        skip_openssl_init();
+    }
     mqtt::CreateOptionsBuilder::new()
         .server_uri(server_uri(connection))
         .client_id(&connection.client_id)
         .persistence(mqtt::PersistenceType::None)
         .create_client()
         .context("cannot create the MQTT client")
+}
+
+/// paho initialises OpenSSL when it makes its first client, TLS or not, and OpenSSL 3 then touches
+/// about 3 MiB of its library (strings, algorithms, configuration). Without TLS that is all waste;
+/// paho's global init can skip it, and must be called before any client exists.
+fn skip_openssl_init() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let mut options = paho_mqtt_sys::MQTTAsync_init_options {
+            struct_id: [b'M', b'Q', b'T', b'G'].map(|b| b as std::ffi::c_char),
+            struct_version: 0,
+            do_openssl_init: 0,
+        };
+        // SAFETY: a valid, initialised options struct; paho copies the flag and keeps no pointer.
+        unsafe { paho_mqtt_sys::MQTTAsync_global_init(&mut options) };
+    });
 }
 
 pub fn connect_options(c: &ConnectionConfig) -> anyhow::Result<mqtt::ConnectOptions> {
@@ -244,6 +278,7 @@ fn summary(why: &str, elapsed: Duration, stats: Stats, reconnects: u64) -> Strin
 /// the broker keeps the push for the next durable session.
 fn message_callback(
     mut engine: Engine,
+    broker_socket: Arc<BrokerSocket>,
     events: SyncSender<Event>,
     status: Status,
     want_dup: bool,
@@ -252,13 +287,16 @@ fn message_callback(
     move |_client, message| {
         // paho also calls this with None when the connection drops; the lost-connection callback handles that.
         let Some(message) = message else { return };
+        let qos = message.qos() as i32;
         let delivery = Delivery {
             topic: message.topic(),
-            qos: message.qos() as i32,
+            qos,
             retained: message.retained(),
             dup: want_dup && dup_flag(&message),
             payload: message.payload(),
             received_at: SystemTime::now(),
+            // Only a QoS 0 line may wait, so only then is it worth a look at the socket.
+            next_ready: qos == 0 && broker_socket.next_publish_ready(),
         };
         match engine.handle(&delivery) {
             Ok(Handled::Refused) => {
@@ -274,16 +312,21 @@ fn message_callback(
                     let _ = events.try_send(Event::CountReached);
                 }
             }
-            // The reader went away (`| head -n 1`): a normal, quiet end. This push stays unacknowledged.
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(Exit::Success as i32),
-            Err(e) => {
-                status.error(format_args!(
-                    "cannot write to stdout: {e}; this push was not acknowledged, so a durable session (--session) gets it again"
-                ));
-                std::process::exit(Exit::Internal as i32);
-            }
+            Err(e) => exit_on_write_error(&e, status),
         }
     }
+}
+
+/// Ends the process when stdout fails, before the push being written could be acknowledged.
+fn exit_on_write_error(error: &io::Error, status: Status) -> ! {
+    // The reader went away (`| head -n 1`): a normal, quiet end.
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        std::process::exit(Exit::Success as i32);
+    }
+    status.error(format_args!(
+        "cannot write to stdout: {error}; this push was not acknowledged, so a durable session (--session) gets it again"
+    ));
+    std::process::exit(Exit::Internal as i32);
 }
 
 /// The MQTT DUP flag. paho-mqtt 0.14 keeps it in the copied C message struct but has no accessor;
@@ -341,6 +384,8 @@ struct Supervisor<'a> {
     events: SyncSender<Event>,
     wakeups: Receiver<Event>,
     progress: Arc<Progress>,
+    sink: Arc<Sink>,
+    broker_socket: Arc<BrokerSocket>,
     /// Set by paho's lost-connection callback; cleared before each connection attempt. Read instead of
     /// `is_connected()`, which waits for paho's mutex and so for a push being written.
     lost: Arc<AtomicBool>,
@@ -458,6 +503,7 @@ impl Supervisor<'_> {
         let c = self.connection;
         let options = connect_options(c).map_err(|e| Interrupt::Failed(Failure::usage(format!("{e:#}"))))?;
         self.lost.store(false, Ordering::SeqCst);
+        self.broker_socket.forget();
         self.status.detail(format_args!(
             "connecting to {} as {} (MQTT {})",
             server_uri(c),
@@ -561,6 +607,19 @@ impl Supervisor<'_> {
     /// stay unacknowledged (their callback holds them), so a durable session gets them next time.
     fn shutdown(&mut self) {
         self.progress.close();
+        // QoS 0 lines held back for a push that will now not be printed. A stalled reader could
+        // block this write, and with it the exit: wait for it only so long.
+        let sink = Arc::clone(&self.sink);
+        let (done, flushed) = sync_channel(1);
+        std::thread::spawn(move || {
+            let _ = done.send(sink.flush());
+        });
+        match flushed.recv_timeout(DISCONNECT_WAIT) {
+            Ok(Err(e)) if e.kind() != io::ErrorKind::BrokenPipe => {
+                self.status.error(format_args!("cannot write to stdout: {e}"));
+            }
+            _ => {}
+        }
         // A held push keeps paho's mutex: a DISCONNECT could not be sent, and the TCP close at exit
         // leaves the session (and that push) on the broker all the same.
         if !self.lost.load(Ordering::SeqCst) && !self.progress.is_holding() {

@@ -589,3 +589,37 @@ fn two_clients_with_one_client_id_are_told_apart_from_a_network_problem() {
     first.kill();
     second.kill();
 }
+
+/// A QoS 0 burst leaves in few writes (a line may wait for a push that has already arrived), yet no
+/// line is held back at the end of it; at QoS 1 every line is written through before its PUBACK.
+#[test]
+fn qos_0_bursts_are_written_in_batches_and_qos_1_line_by_line() {
+    let broker = Broker::start();
+    for (qos, pushes) in [(0u8, 3000usize), (1, 500)] {
+        let mut args = broker.sub_args();
+        args.extend(strings(&["--qos", &qos.to_string(), "--format", "ndjson", "-v"]));
+        let sub = Sub::spawn(&args);
+        sub.wait_subscribed();
+        // Stopped, the subscriber reads nothing while the burst piles up in its socket.
+        signal(sub.pid(), "STOP");
+        let lines: Vec<String> = (0..pushes).map(|n| push(n, "10A1B2C3D4E5F601", "temp_humi")).collect();
+        broker.publish_lines(&lines, qos);
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        signal(sub.pid(), "CONT");
+        let printed = sub.wait_stdout_lines(pushes);
+        for (n, line) in printed.iter().enumerate() {
+            assert!(line.contains(&format!(r#""msgId":"msg-{n}""#)), "QoS {qos}, line {n}: {line}");
+        }
+        signal(sub.pid(), "INT");
+        let done = sub.finish();
+        assert_eq!(done.code, Some(0), "{done:?}");
+        let writes_line = done.stderr.iter().find(|l| l.contains("writes to stdout")).expect("-v counts the writes");
+        let writes: usize = writes_line.split(" in ").nth(1).and_then(|w| w.split(' ').next()?.parse().ok()).unwrap();
+        assert!(writes_line.contains(&format!("{pushes} lines left in")), "{writes_line}");
+        if qos == 0 {
+            assert!(writes < pushes / 3, "QoS 0 burst in batches: {writes_line}");
+        } else {
+            assert_eq!(writes, pushes, "QoS 1: one write per line, before its PUBACK: {writes_line}");
+        }
+    }
+}

@@ -3,8 +3,10 @@
 
 mod json;
 mod pretty;
+mod sink;
 mod style;
 
+pub use sink::Sink;
 pub use style::Style;
 
 use std::time::SystemTime;
@@ -41,6 +43,8 @@ pub struct Delivery<'a> {
     pub dup: bool,
     pub payload: &'a [u8],
     pub received_at: SystemTime,
+    /// The next push has already arrived whole: a QoS 0 line may wait to leave with its line.
+    pub next_ready: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -104,6 +108,7 @@ pub(crate) mod test_support {
             dup: true,
             payload,
             received_at: UNIX_EPOCH + Duration::from_millis(1_764_094_330_456),
+            next_ready: false,
         }
     }
 

@@ -1,0 +1,129 @@
+//! Where printed lines go, and when they leave the process.
+//!
+//! A QoS 1 push is acknowledged when paho's callback returns, so its line, and every line before it,
+//! is written through before that. A QoS 0 push is never acknowledged; when the next push has already
+//! arrived whole in the socket buffer, its line may wait and leave with the next one: one `write`
+//! per burst instead of one per push. Each `write` to a pipe wakes the reader, which on a busy
+//! machine then takes the CPU from us; batching a drain is what lets it keep up with mosquitto_sub.
+//! A line waits only while a push is known to be next in line, so nothing is held for long.
+
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// Held-back bytes beyond this are written at once, whatever comes next.
+const PENDING_LIMIT: usize = 64 * 1024;
+
+pub struct Sink {
+    inner: Mutex<Inner>,
+    /// `write` calls made on `out`, for `-v`'s summary.
+    writes: AtomicU64,
+}
+
+struct Inner {
+    out: Box<dyn Write + Send>,
+    pending: Vec<u8>,
+}
+
+impl Sink {
+    pub fn new(out: Box<dyn Write + Send>) -> Sink {
+        Sink { inner: Mutex::new(Inner { out, pending: Vec::new() }), writes: AtomicU64::new(0) }
+    }
+
+    /// Writes `bytes` after what is held back, and flushes; or, when `may_wait`, holds them back too.
+    pub fn write(&self, bytes: &[u8], may_wait: bool) -> io::Result<()> {
+        let mut inner = self.lock();
+        if may_wait && inner.pending.len() + bytes.len() <= PENDING_LIMIT {
+            inner.pending.extend_from_slice(bytes);
+            return Ok(());
+        }
+        if inner.pending.is_empty() {
+            if bytes.is_empty() {
+                return Ok(());
+            }
+            inner.out.write_all(bytes)?;
+        } else {
+            let Inner { out, pending } = &mut *inner;
+            pending.extend_from_slice(bytes);
+            let written = out.write_all(pending);
+            pending.clear();
+            if pending.capacity() > PENDING_LIMIT * 2 {
+                *pending = Vec::new();
+            }
+            written?;
+        }
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        inner.out.flush()
+    }
+
+    /// Writes whatever is held back.
+    pub fn flush(&self) -> io::Result<()> {
+        self.write(&[], false)
+    }
+
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while writing leaves bytes, not broken invariants: carry on with them.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[derive(Clone, Default)]
+    struct Recorder(Arc<Mutex<Vec<Vec<u8>>>>);
+
+    impl Write for Recorder {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().push(buf.to_vec());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn held_lines_leave_in_order_with_the_next_line_that_may_not_wait() {
+        let recorder = Recorder::default();
+        let sink = Sink::new(Box::new(recorder.clone()));
+        sink.write(b"a\n", true).unwrap();
+        sink.write(b"b\n", true).unwrap();
+        assert!(recorder.0.lock().unwrap().is_empty(), "held back");
+        sink.write(b"c\n", false).unwrap();
+        sink.write(b"d\n", false).unwrap();
+        assert_eq!(*recorder.0.lock().unwrap(), [b"a\nb\nc\n".to_vec(), b"d\n".to_vec()]);
+        assert_eq!(sink.writes(), 2);
+    }
+
+    #[test]
+    fn flush_writes_what_is_held_and_nothing_when_nothing_is() {
+        let recorder = Recorder::default();
+        let sink = Sink::new(Box::new(recorder.clone()));
+        sink.flush().unwrap();
+        sink.write(b"a\n", true).unwrap();
+        sink.flush().unwrap();
+        sink.flush().unwrap();
+        assert_eq!(*recorder.0.lock().unwrap(), [b"a\n".to_vec()]);
+        assert_eq!(sink.writes(), 1);
+    }
+
+    #[test]
+    fn never_holds_more_than_the_limit() {
+        let recorder = Recorder::default();
+        let sink = Sink::new(Box::new(recorder.clone()));
+        let line = vec![b'x'; 1000];
+        for _ in 0..200 {
+            sink.write(&line, true).unwrap();
+        }
+        let held = 200 * 1000 - recorder.0.lock().unwrap().iter().map(Vec::len).sum::<usize>();
+        assert!(held <= PENDING_LIMIT, "{held}");
+        assert!(sink.writes() >= 3);
+    }
+}
