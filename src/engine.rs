@@ -5,6 +5,7 @@
 //! means a QoS 1 push is acknowledged only once its line has left the process (SPEC.md, last section).
 
 use std::collections::{HashSet, VecDeque};
+use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
@@ -152,21 +153,30 @@ pub struct Engine {
     recent: RecentIds,
 }
 
-/// The msgIds of the last `capacity` printed pushes, oldest first out.
+/// The msgIds of the last `capacity` printed pushes, oldest first out. Each is kept as a 128-bit
+/// fingerprint from two randomly keyed SipHashes: a fixed 32 bytes per msgId whatever its length, no
+/// allocation per push, and a false "duplicate" (which would drop a push) as likely as guessing a
+/// 128-bit random key.
 #[derive(Debug, Default)]
 struct RecentIds {
     capacity: usize,
-    set: HashSet<Arc<str>>,
-    order: VecDeque<Arc<str>>,
+    keys: (RandomState, RandomState),
+    set: HashSet<u128>,
+    order: VecDeque<u128>,
 }
 
 impl RecentIds {
+    fn new(capacity: usize) -> Self {
+        Self { capacity, ..Self::default() }
+    }
+
     /// Remembers `id`; false when it was already there.
     fn insert(&mut self, id: &str) -> bool {
         if self.capacity == 0 {
             return true;
         }
-        if self.set.contains(id) {
+        let fingerprint = u128::from(self.keys.0.hash_one(id)) << 64 | u128::from(self.keys.1.hash_one(id));
+        if !self.set.insert(fingerprint) {
             return false;
         }
         if self.order.len() == self.capacity
@@ -174,10 +184,7 @@ impl RecentIds {
         {
             self.set.remove(&oldest);
         }
-        // One allocation shared by the set and the queue.
-        let id: Arc<str> = id.into();
-        self.set.insert(Arc::clone(&id));
-        self.order.push_back(id);
+        self.order.push_back(fingerprint);
         true
     }
 }
@@ -207,7 +214,7 @@ impl Engine {
 
     /// Drops pushes whose msgId is among the last `window` printed (QoS 1 redeliveries); 0: off.
     pub fn dedupe(mut self, window: usize) -> Self {
-        self.recent = RecentIds { capacity: window, ..RecentIds::default() };
+        self.recent = RecentIds::new(window);
         self
     }
 
