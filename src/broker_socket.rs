@@ -12,6 +12,8 @@ use rustix::net::RecvFlags;
 /// The highest descriptor searched; paho's socket is among the first few a process opens.
 const SEARCH_LIMIT: RawFd = 1024;
 const UNKNOWN: RawFd = -1;
+/// Searched and not found on this connection: do not search on every push.
+const ABSENT: RawFd = -2;
 /// Bytes peeked at: more than a typical push (about 300 bytes with its MQTT header).
 const PEEK: usize = 1024;
 /// MQTT control packet type PUBLISH, in the high nibble of the first byte.
@@ -54,18 +56,19 @@ impl BrokerSocket {
     }
 
     fn find(&self) -> Option<RawFd> {
-        let known = self.fd.load(Ordering::SeqCst);
-        if known != UNKNOWN {
-            return Some(known);
+        match self.fd.load(Ordering::SeqCst) {
+            ABSENT => return None,
+            UNKNOWN => {}
+            known => return Some(known),
         }
         let found = (3..SEARCH_LIMIT).find(|&fd| {
             // SAFETY: only asks for the peer's address; a descriptor that is not open answers EBADF.
             let candidate = unsafe { BorrowedFd::borrow_raw(fd) };
             let peer = rustix::net::getpeername(candidate).ok().flatten();
             peer.and_then(|peer| SocketAddr::try_from(peer).ok()).is_some_and(|peer| self.addresses.contains(&peer))
-        })?;
-        self.fd.store(found, Ordering::SeqCst);
-        Some(found)
+        });
+        self.fd.store(found.unwrap_or(ABSENT), Ordering::SeqCst);
+        found
     }
 }
 

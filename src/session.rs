@@ -98,7 +98,7 @@ pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
             let _ = events.try_send(Event::ConnectionLost);
             // No push follows soon now: QoS 0 lines held back for one go out.
             if let Err(e) = sink.flush() {
-                exit_on_write_error(&e, status);
+                exit_on_write_error(&e, status, "these were QoS 0 pushes, which are not redelivered");
             }
         });
     }
@@ -312,20 +312,22 @@ fn message_callback(
                     let _ = events.try_send(Event::CountReached);
                 }
             }
-            Err(e) => exit_on_write_error(&e, status),
+            Err(e) => exit_on_write_error(
+                &e,
+                status,
+                "this push was not acknowledged, so a durable session (--session) gets it again",
+            ),
         }
     }
 }
 
 /// Ends the process when stdout fails, before the push being written could be acknowledged.
-fn exit_on_write_error(error: &io::Error, status: Status) -> ! {
+fn exit_on_write_error(error: &io::Error, status: Status, consequence: &str) -> ! {
     // The reader went away (`| head -n 1`): a normal, quiet end.
     if error.kind() == io::ErrorKind::BrokenPipe {
         std::process::exit(Exit::Success as i32);
     }
-    status.error(format_args!(
-        "cannot write to stdout: {error}; this push was not acknowledged, so a durable session (--session) gets it again"
-    ));
+    status.error(format_args!("cannot write to stdout: {error}; {consequence}"));
     std::process::exit(Exit::Internal as i32);
 }
 
