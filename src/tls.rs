@@ -3,13 +3,13 @@
 //! the same OpenSSL and the same settings, to tell the user which of the usual causes it is and what
 //! to do: an untrusted certificate, a certificate for another name, or a port that does not speak TLS.
 
-use std::net::{SocketAddr, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
-use openssl::ssl::{HandshakeError, SslConnector, SslMethod, SslVerifyMode};
+use openssl::ssl::{HandshakeError, Ssl, SslContext, SslMethod, SslVerifyMode};
 use openssl::x509::{X509Ref, X509VerifyResult};
 use paho_mqtt as mqtt;
 
@@ -69,19 +69,14 @@ pub enum HandshakeFailure {
 
 /// A TLS handshake with `host` at `address`, verifying as `tls` says; nothing is sent after it.
 pub fn handshake(host: &str, address: SocketAddr, tls: &TlsConfig) -> Result<Established, HandshakeFailure> {
+    let setup = |e: &dyn std::fmt::Display| HandshakeFailure::Tls(format!("cannot set up TLS: {e:#}"));
     // OpenSSL drops the peer's certificate when verification fails; keep its names to show them.
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let connector =
-        connector(tls, Arc::clone(&seen)).map_err(|e| HandshakeFailure::Tls(format!("cannot set up TLS: {e:#}")))?;
+    let ssl = session(host, tls, Arc::clone(&seen)).map_err(|e| setup(&format!("{e:#}")))?;
     let stream = TcpStream::connect_timeout(&address, HANDSHAKE_TIMEOUT).map_err(HandshakeFailure::Connect)?;
     let _ = stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT));
     let _ = stream.set_write_timeout(Some(HANDSHAKE_TIMEOUT));
-    let mut configuration =
-        connector.configure().map_err(|e| HandshakeFailure::Tls(format!("cannot set up TLS: {e}")))?;
-    if !tls.verify {
-        configuration.set_verify_hostname(false);
-    }
-    match configuration.connect(host, stream) {
+    match ssl.connect(stream) {
         Ok(stream) => Ok(Established {
             protocol: stream.ssl().version_str().to_owned(),
             names: stream.ssl().peer_certificate().map(|cert| certificate_names(&cert)).unwrap_or_default(),
@@ -90,27 +85,39 @@ pub fn handshake(host: &str, address: SocketAddr, tls: &TlsConfig) -> Result<Est
             let names = seen.lock().map(|names| names.clone()).unwrap_or_default();
             Err(HandshakeFailure::Tls(explain(host, address, tls, mid.ssl().verify_result(), &names, mid.error())))
         }
-        Err(HandshakeError::SetupFailure(e)) => Err(HandshakeFailure::Tls(format!("cannot set up TLS: {e}"))),
+        Err(HandshakeError::SetupFailure(e)) => Err(setup(&e)),
     }
 }
 
-/// A connector that verifies as paho does and records the names of the broker's own certificate.
-fn connector(tls: &TlsConfig, seen: Arc<Mutex<Vec<String>>>) -> anyhow::Result<SslConnector> {
-    let mut builder = SslConnector::builder(SslMethod::tls_client())?;
-    if let Some(file) = &tls.ca_file {
-        // Only this file, as paho does when given a trust store.
-        builder.set_ca_file(file).with_context(|| format!("cannot load --cafile {}", file.display()))?;
+/// A TLS session that trusts and verifies exactly as paho does (only the `--cafile` when given, else
+/// the system's store; the host name or IP address), recording the names of the broker's certificate.
+fn session(host: &str, tls: &TlsConfig, seen: Arc<Mutex<Vec<String>>>) -> anyhow::Result<Ssl> {
+    let mut context = SslContext::builder(SslMethod::tls_client())?;
+    match &tls.ca_file {
+        Some(file) => context.set_ca_file(file).with_context(|| format!("cannot load --cafile {}", file.display()))?,
+        None => context.set_default_verify_paths()?,
     }
     let mode = if tls.verify { SslVerifyMode::PEER } else { SslVerifyMode::NONE };
-    builder.set_verify_callback(mode, move |verdict, context| {
-        if context.error_depth() == 0
-            && let (Some(cert), Ok(mut names)) = (context.current_cert(), seen.lock())
+    context.set_verify_callback(mode, move |verdict, store| {
+        if store.error_depth() == 0
+            && let (Some(cert), Ok(mut names)) = (store.current_cert(), seen.lock())
         {
             *names = certificate_names(cert);
         }
         verdict
     });
-    Ok(builder.build())
+    let mut ssl = Ssl::new(&context.build())?;
+    match host.parse::<IpAddr>() {
+        Ok(ip) if tls.verify => ssl.param_mut().set_ip(ip)?,
+        Ok(_) => {}
+        Err(_) => {
+            ssl.set_hostname(host)?; // SNI
+            if tls.verify {
+                ssl.param_mut().set_host(host)?;
+            }
+        }
+    }
+    Ok(ssl)
 }
 
 fn explain(

@@ -52,6 +52,18 @@ fn mqtts_url_turns_tls_on_with_its_port() {
 }
 
 #[test]
+fn a_host_name_is_verified_against_the_certificates_dns_names() {
+    let broker = Broker::start_tls();
+    let ports = broker.tls.as_ref().unwrap();
+    let ca = broker.ca_file();
+    receives_a_push(&broker, &["--host", &format!("mqtts://localhost:{}", ports.good), "--cafile", &ca]);
+    refused(
+        &["--host", &format!("mqtts://localhost:{}", ports.wrong_host), "--cafile", &ca],
+        &["certificate is for wrong.example, not localhost"],
+    );
+}
+
+#[test]
 fn certificate_for_another_host_is_refused_with_its_names() {
     let broker = Broker::start_tls();
     let port = broker.tls.as_ref().unwrap().wrong_host.to_string();
