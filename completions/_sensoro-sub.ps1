@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'sensoro-sub' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console (MQTT username; part of clientId and topic)')
             [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`')
@@ -86,7 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             break
         }
         'sensoro-sub;check' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console (MQTT username; part of clientId and topic)')
             [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`')
@@ -164,7 +164,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             break
         }
         'sensoro-sub;config;show' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console (MQTT username; part of clientId and topic)')
             [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`')

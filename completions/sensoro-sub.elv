@@ -18,7 +18,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
     }
     var completions = [
         &'sensoro-sub'= {
-            cand --profile 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
+            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
             cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
             cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
             cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
@@ -81,7 +81,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'sensoro-sub;check'= {
-            cand --profile 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
+            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
             cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
             cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
             cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
@@ -154,7 +154,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sensoro-sub;config;show'= {
-            cand --profile 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
+            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
             cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
             cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
             cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'

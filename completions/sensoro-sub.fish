@@ -24,7 +24,7 @@ function __fish_sensoro_sub_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l profile -d 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
@@ -84,7 +84,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s n -l 
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s q -l quiet -d 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s v -l verbose -d 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l profile -d 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
@@ -145,7 +145,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand completions" -s 
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print the resolved settings and where each comes from'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r

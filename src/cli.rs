@@ -251,7 +251,7 @@ pub struct CheckArgs {
 /// Who we are: AppID, AppSecret, AppKey, from flags, the environment or a profile.
 #[derive(Args, Debug)]
 pub struct AccountArgs {
-    /// Read AppID, AppSecret, AppKey, host, port and session from this profile of the config file;
+    /// Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file;
     /// flags and environment variables override it [default: the profile "default", if any]
     #[arg(long, env = "SENSORO_PROFILE", value_name = "NAME", help_heading = "Credentials")]
     pub profile: Option<String>,
@@ -449,9 +449,28 @@ fn parse_qos(text: &str) -> Result<i32, String> {
 /// The man page, generated from the same definition as `--help` (kept in docs/sensoro-sub.1).
 pub fn man_page() -> Vec<u8> {
     use clap::CommandFactory;
+    let command = Cli::command();
     let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut page).expect("rendering into memory cannot fail");
+    clap_mangen::Man::new(command.clone()).render(&mut page).expect("rendering into memory cannot fail");
+    page.extend_from_slice(environment_section(&command).as_bytes());
     page
+}
+
+/// clap_mangen leaves out the environment variables that flags read; systemd and cron users need them.
+fn environment_section(command: &clap::Command) -> String {
+    let escape = |text: &str| text.replace('\\', "\\\\").replace('-', "\\-");
+    let mut section = String::from(".SH ENVIRONMENT\n");
+    let mut entry = |name: &str, text: &str| {
+        section.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", escape(name), escape(text)));
+    };
+    for arg in command.get_arguments() {
+        let (Some(env), Some(long)) = (arg.get_env(), arg.get_long()) else { continue };
+        let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+        entry(&env.to_string_lossy(), &format!("as --{long}: {}", help.lines().next().unwrap_or_default()));
+    }
+    entry("NO_COLOR", "set and not empty: no colors, unless --color always");
+    entry("XDG_CONFIG_HOME", "where the profiles file is looked for: $XDG_CONFIG_HOME/sensoro-sub/config.toml");
+    section
 }
 
 /// A completion script for `shell`, as `sensoro-sub completions SHELL` prints it.

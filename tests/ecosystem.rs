@@ -52,6 +52,7 @@ fn committed_man_page_matches_the_cli() {
     let page = sensoro_sub::cli::man_page();
     let text = String::from_utf8_lossy(&page);
     assert!(text.contains(".TH sensoro-sub") && text.contains("app\\-secret\\-file"), "a man page");
+    assert!(text.contains(".SH ENVIRONMENT") && text.contains("SENSORO_APP_SECRET"), "with the environment");
     assert_committed("docs/sensoro-sub.1", &page);
 }
 
