@@ -83,9 +83,10 @@ pub fn subscribe(config: &Config, status: Status) -> anyhow::Result<Exit> {
     if let Some(tls) = connection.tls.as_ref().filter(|tls| !tls.verify) {
         status.warn(tls.insecure_warning());
     }
+    // A name that does not resolve will not start to: say so plainly instead of "connect failure".
+    let addresses = resolve(connection)?;
     // Through TLS the socket shows only ciphertext: no peeking, every line is written at once.
-    let addresses = if connection.tls.is_none() { resolve(connection).unwrap_or_default() } else { Vec::new() };
-    let broker_socket = Arc::new(BrokerSocket::new(addresses));
+    let broker_socket = Arc::new(BrokerSocket::new(if connection.tls.is_none() { addresses } else { Vec::new() }));
     let client = create_client(connection)?;
     let callback = message_callback(engine, Arc::clone(&broker_socket), events.clone(), status, config.output.envelope);
     client.set_message_callback(callback);
@@ -411,7 +412,6 @@ impl Supervisor<'_> {
     }
 
     fn run_inner(&mut self) -> Flow<std::convert::Infallible> {
-        self.check_resolvable()?;
         if let Err(reason) = self.attempt()? {
             return Err(Interrupt::Failed(Failure::new(Exit::Unreachable, reason)));
         }
@@ -426,11 +426,6 @@ impl Supervisor<'_> {
                 self.reconnect()?;
             }
         }
-    }
-
-    /// A name that does not resolve will not start to; say so plainly instead of "connect failure".
-    fn check_resolvable(&self) -> Flow<()> {
-        resolve(self.connection).map(drop).map_err(Interrupt::Failed)
     }
 
     /// Waits up to `max` for a wake-up, ending the run on Ctrl-C, count, `--duration` or `--timeout`.
