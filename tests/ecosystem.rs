@@ -141,19 +141,14 @@ fn a_profile_supplies_credentials_and_flags_override_it() {
     let config = write_config(dir.path(), &profile_text(&broker, APP_SECRET), 0o600);
     let config = config.to_str().unwrap();
 
-    let sub = Sub::spawn(&strings(&["--config", config, "--profile", "lab", "-n", "1"]));
-    sub.wait_subscribed();
-    broker.publish(push(1, "A", "t").as_bytes(), 1);
-    assert_eq!(sub.finish().code, Some(0));
+    let cmd = sub_command(&strings(&["--config", config, "--profile", "lab", "-n", "1"]));
+    assert_eq!(run_command_with_pushes(&broker, cmd, &[push(1, "A", "t").as_bytes()]).code, Some(0));
 
     // A wrong secret in the profile, the right one from the environment: the environment wins.
     let wrong = write_config(dir.path(), &profile_text(&broker, "wrong"), 0o600);
     let mut cmd = sub_command(&strings(&["--config", wrong.to_str().unwrap(), "-n", "1"]));
     cmd.env("SENSORO_PROFILE", "lab").env("SENSORO_APP_SECRET", APP_SECRET);
-    let sub = Sub::spawn_command(cmd);
-    sub.wait_subscribed();
-    broker.publish(push(2, "A", "t").as_bytes(), 1);
-    assert_eq!(sub.finish().code, Some(0));
+    assert_eq!(run_command_with_pushes(&broker, cmd, &[push(2, "A", "t").as_bytes()]).code, Some(0));
 }
 
 #[test]
@@ -165,10 +160,7 @@ fn the_default_profile_comes_from_the_users_config_directory() {
     write_config(&home.path().join("sensoro-sub"), &text, 0o600);
     let mut cmd = sub_command(&strings(&["-n", "1"]));
     cmd.env("XDG_CONFIG_HOME", home.path());
-    let sub = Sub::spawn_command(cmd);
-    sub.wait_subscribed();
-    broker.publish(push(1, "A", "t").as_bytes(), 1);
-    assert_eq!(sub.finish().code, Some(0));
+    assert_eq!(run_command_with_pushes(&broker, cmd, &[push(1, "A", "t").as_bytes()]).code, Some(0));
 }
 
 #[test]

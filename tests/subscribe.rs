@@ -14,14 +14,9 @@ fn args(broker: &Broker, extra: &[&str]) -> Vec<String> {
     args
 }
 
-/// Starts a subscriber, waits until it is subscribed, publishes `payloads` at QoS 1, and waits for it to end.
+/// A subscriber on `broker` with `extra` flags, given `payloads` once subscribed, run to its end.
 fn run_with_pushes(broker: &Broker, extra: &[&str], payloads: &[&[u8]]) -> Finished {
-    let sub = Sub::spawn(&args(broker, extra));
-    sub.wait_subscribed();
-    for payload in payloads {
-        broker.publish(payload, 1);
-    }
-    sub.finish()
+    run_command_with_pushes(broker, sub_command(&args(broker, extra)), payloads)
 }
 
 #[test]
@@ -71,10 +66,7 @@ fn pretty_and_json_are_colored_only_when_asked() {
     assert!(done.stdout.concat().contains("\x1b["), "{done:#?}");
     let mut cmd = sub_command(&args(&broker, &["--format", "pretty", "-n", "1"]));
     cmd.env("NO_COLOR", "1");
-    let sub = Sub::spawn_command(cmd);
-    sub.wait_subscribed();
-    broker.publish(a.as_bytes(), 1);
-    let done = sub.finish();
+    let done = run_command_with_pushes(&broker, cmd, &[a.as_bytes()]);
     assert_eq!(done.stdout.len(), 1, "{done:#?}");
     assert!(!done.stdout[0].contains('\x1b'), "NO_COLOR must win over auto");
 }
@@ -270,11 +262,8 @@ fn environment_variables_configure_the_connection() {
         .env("SENSORO_APP_SECRET", APP_SECRET)
         .env("SENSORO_HOST", "127.0.0.1")
         .env("SENSORO_PORT", broker.port.to_string());
-    let sub = Sub::spawn_command(cmd);
-    sub.wait_subscribed();
     let a = push(1, "A", "t");
-    broker.publish(a.as_bytes(), 1);
-    let done = sub.finish();
+    let done = run_command_with_pushes(&broker, cmd, &[a.as_bytes()]);
     assert_eq!(done.code, Some(0), "{done:#?}");
     assert_eq!(done.stdout, vec![a]);
     assert!(!done.stderr_text().contains("hint: --app-secret"), "no hint for the environment: {done:#?}");
@@ -438,10 +427,8 @@ fn a_push_that_cannot_be_written_is_not_acknowledged() {
 
 /// Makes the broker keep a durable session: one run with `--session NAME` that prints one push.
 fn open_durable_session(broker: &Broker, name: &str) {
-    let first = Sub::spawn(&args(broker, &["--session", name, "-n", "1"]));
-    first.wait_subscribed();
-    broker.publish(push(0, "A", "t").as_bytes(), 1);
-    assert_eq!(first.finish().code, Some(0));
+    let first = run_with_pushes(broker, &["--session", name, "-n", "1"], &[push(0, "A", "t").as_bytes()]);
+    assert_eq!(first.code, Some(0), "{first:#?}");
 }
 
 #[test]

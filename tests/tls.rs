@@ -5,11 +5,17 @@ mod common;
 
 use common::*;
 
-/// Credentials plus the given connection flags (no --host/--port of the plain listener).
-fn args(connection: &[&str]) -> Vec<String> {
-    let mut args = strings(connection);
-    args.extend(strings(&["--app-id", APP_ID, "--app-secret", APP_SECRET, "--format", "ndjson"]));
+/// `before`, then the given connection flags (no --host/--port of the plain listener), then credentials.
+fn with_credentials(before: &[&str], connection: &[&str]) -> Vec<String> {
+    let mut args = strings(before);
+    args.extend(strings(connection));
+    args.extend(strings(&["--app-id", APP_ID, "--app-secret", APP_SECRET]));
     args
+}
+
+/// A subscription with the given connection flags, printing NDJSON.
+fn args(connection: &[&str]) -> Vec<String> {
+    with_credentials(&[], &[connection, &["--format", "ndjson"]].concat())
 }
 
 /// Subscribes with `connection`, publishes one push on the plain listener, and expects it printed.
@@ -130,18 +136,16 @@ fn check_shows_the_tls_step() {
     let broker = Broker::start_tls();
     let ports = broker.tls.as_ref().unwrap();
     let ca = broker.ca_file();
-    let mut good = vec!["check".to_owned()];
-    good.extend(args(&["--host", &format!("mqtts://127.0.0.1:{}", ports.good), "--cafile", &ca]));
-    good.retain(|a| a != "--format" && a != "ndjson");
-    let done = run_to_end(&good);
+    let done = run_to_end(&with_credentials(
+        &["check"],
+        &["--host", &format!("mqtts://127.0.0.1:{}", ports.good), "--cafile", &ca],
+    ));
     assert_eq!(done.code, Some(0), "{done:?}");
     let tls = done.stdout.iter().find(|l| l.contains("TLS ")).expect("a TLS step");
     assert!(tls.starts_with("ok") && tls.contains("certificate names: 127.0.0.1, localhost; verified with"), "{tls}");
 
-    let mut wrong = vec!["check".to_owned()];
-    wrong.extend(args(&["--host", &format!("mqtts://127.0.0.1:{}", ports.wrong_host), "--cafile", &ca]));
-    wrong.retain(|a| a != "--format" && a != "ndjson");
-    let done = run_to_end(&wrong);
+    let wrong = format!("mqtts://127.0.0.1:{}", ports.wrong_host);
+    let done = run_to_end(&with_credentials(&["check"], &["--host", &wrong, "--cafile", &ca]));
     assert_eq!(done.code, Some(3), "{done:?}");
     let tls = done.stdout.iter().find(|l| l.contains("TLS ")).expect("a TLS step");
     assert!(tls.starts_with("FAIL") && tls.contains("wrong.example"), "{tls}");
@@ -170,10 +174,7 @@ fn a_profile_turns_tls_on_with_a_cafile_relative_to_itself() {
     // Run from elsewhere: the relative cafile is still found next to the config file.
     let mut cmd = sub_command(&strings(&["--config", &config, "--profile", "lab", "-n", "1", "--format", "ndjson"]));
     cmd.current_dir("/");
-    let sub = Sub::spawn_command(cmd);
-    sub.wait_subscribed();
-    broker.publish(push(7, "10A1B2C3D4E5F601", "temp_humi").as_bytes(), 1);
-    let done = sub.finish();
+    let done = run_command_with_pushes(&broker, cmd, &[push(7, "10A1B2C3D4E5F601", "temp_humi").as_bytes()]);
     assert_eq!(done.code, Some(0), "{done:?}");
     assert!(done.stdout[0].contains(r#""msgId":"msg-7""#), "{done:?}");
 }

@@ -448,6 +448,17 @@ impl Finished {
     }
 }
 
+/// Starts `cmd`, waits until it is subscribed, publishes `payloads` at QoS 1, and waits for it to end
+/// (it should stop by itself, e.g. with `-n`).
+pub fn run_command_with_pushes(broker: &Broker, cmd: Command, payloads: &[&[u8]]) -> Finished {
+    let sub = Sub::spawn_command(cmd);
+    sub.wait_subscribed();
+    for payload in payloads {
+        broker.publish(payload, 1);
+    }
+    sub.finish()
+}
+
 /// Runs `sensoro-sub` to completion with no broker interaction expected (usage errors and the like).
 pub fn run_to_end(args: &[String]) -> Finished {
     Sub::spawn(args).finish()
