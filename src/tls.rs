@@ -69,10 +69,10 @@ pub enum HandshakeFailure {
 
 /// A TLS handshake with `host` at `address`, verifying as `tls` says; nothing is sent after it.
 pub fn handshake(host: &str, address: SocketAddr, tls: &TlsConfig) -> Result<Established, HandshakeFailure> {
-    let setup = |e: &dyn std::fmt::Display| HandshakeFailure::Tls(format!("cannot set up TLS: {e:#}"));
+    let setup = |why: String| HandshakeFailure::Tls(format!("cannot set up TLS: {why}"));
     // OpenSSL drops the peer's certificate when verification fails; keep its names to show them.
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let ssl = session(host, tls, Arc::clone(&seen)).map_err(|e| setup(&format!("{e:#}")))?;
+    let ssl = session(host, tls, Arc::clone(&seen)).map_err(|e| setup(format!("{e:#}")))?;
     let stream = TcpStream::connect_timeout(&address, HANDSHAKE_TIMEOUT).map_err(HandshakeFailure::Connect)?;
     let _ = stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT));
     let _ = stream.set_write_timeout(Some(HANDSHAKE_TIMEOUT));
@@ -85,7 +85,7 @@ pub fn handshake(host: &str, address: SocketAddr, tls: &TlsConfig) -> Result<Est
             let names = seen.lock().map(|names| names.clone()).unwrap_or_default();
             Err(HandshakeFailure::Tls(explain(host, address, tls, mid.ssl().verify_result(), &names, mid.error())))
         }
-        Err(HandshakeError::SetupFailure(e)) => Err(setup(&e)),
+        Err(HandshakeError::SetupFailure(e)) => Err(setup(e.to_string())),
     }
 }
 
