@@ -7,12 +7,11 @@ use std::hint::black_box;
 use std::time::{Duration, UNIX_EPOCH};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sensoro_sub::config::{OutputConfig, StatusConfig, Verbosity};
-use sensoro_sub::engine::Engine;
-use sensoro_sub::output::{Delivery, Format, Printer};
-use sensoro_sub::push::Filter;
-use sensoro_sub::safe_mode::{AppKey, SafeMode, decrypt, encrypt};
-use sensoro_sub::status::Status;
+use sensoro_sub::pipeline::output::{Format, OutputConfig, Printer};
+use sensoro_sub::pipeline::push::Filter;
+use sensoro_sub::pipeline::safe_mode::{AppKey, SafeMode, decrypt, encrypt};
+use sensoro_sub::pipeline::{Delivery, Engine, Qos, Release};
+use sensoro_sub::status::{Status, StatusConfig, Verbosity};
 
 const APP_ID: &str = "foobar";
 const KEY: &str = "kT0pJ7n3VbQYxW9cH2mLs5RfA8dZe4Gu1qNyXoC6iBD";
@@ -41,12 +40,10 @@ fn engine(format: Format, key: Option<AppKey>) -> Engine {
 fn delivery(payload: &[u8]) -> Delivery<'_> {
     Delivery {
         topic: "users/foobar/devices",
-        qos: 1,
+        qos: Qos::AtLeastOnce,
         retained: false,
-        dup: false,
         payload,
         received_at: UNIX_EPOCH + Duration::from_secs(1_764_094_330),
-        next_ready: false,
     }
 }
 
@@ -59,14 +56,14 @@ fn benches(c: &mut Criterion) {
     c.bench_function("decrypt encryptData", |b| b.iter(|| decrypt(&key, APP_ID, black_box(&encrypted)).unwrap()));
     let mut safe_engine = engine(Format::Ndjson, Some(key.clone()));
     c.bench_function("safe-mode push: decode + decrypt + ndjson", |b| {
-        b.iter(|| safe_engine.handle(&delivery(black_box(safe.as_bytes()))).unwrap())
+        b.iter(|| safe_engine.handle(&delivery(black_box(safe.as_bytes())), Release::Now).unwrap())
     });
     for (name, format) in
         [("ndjson", Format::Ndjson), ("json", Format::Json), ("pretty", Format::Pretty), ("raw", Format::Raw)]
     {
         let mut engine = engine(format, None);
         c.bench_function(&format!("plain push: decode + {name}"), |b| {
-            b.iter(|| engine.handle(&delivery(black_box(plain.as_bytes()))).unwrap())
+            b.iter(|| engine.handle(&delivery(black_box(plain.as_bytes())), Release::Now).unwrap())
         });
     }
 }

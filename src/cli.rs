@@ -1,4 +1,5 @@
-//! Command-line flags, as the user types them. [`crate::config::Config`] turns them into settings.
+//! Command-line flags, as the user types them. The config layer ([`crate::config`]) turns them into
+//! the settings each part of the program owns; nothing below it sees these types.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -309,7 +310,7 @@ pub struct ConnectionArgs {
 
     /// Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2
     #[arg(long, default_value = "1", value_parser = parse_qos, help_heading = "Connection")]
-    pub qos: i32,
+    pub qos: QosArg,
 
     /// MQTT protocol version; auto tries 3.1.1, then 3.1
     #[arg(long, value_enum, default_value_t = MqttVersionArg::Auto, help_heading = "Connection")]
@@ -409,6 +410,13 @@ pub struct FilterArgs {
     pub device_type: Vec<String>,
 }
 
+/// `--qos`: parsed by hand rather than as a value enum, so that 2 gets its own explanation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QosArg {
+    Zero,
+    One,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum MqttVersionArg {
     Auto,
@@ -437,10 +445,10 @@ pub enum ColorArg {
     Never,
 }
 
-fn parse_qos(text: &str) -> Result<i32, String> {
+fn parse_qos(text: &str) -> Result<QosArg, String> {
     match text.trim() {
-        "0" => Ok(0),
-        "1" => Ok(1),
+        "0" => Ok(QosArg::Zero),
+        "1" => Ok(QosArg::One),
         "2" => Err("the SENSORO service offers QoS 0 and 1 only; use --qos 1 for at-least-once delivery".into()),
         _ => Err("QoS must be 0 or 1".into()),
     }
@@ -505,8 +513,8 @@ mod tests {
 
     #[test]
     fn qos_2_is_refused_with_the_reason() {
-        assert_eq!(parse_qos("1"), Ok(1));
-        assert_eq!(parse_qos("0"), Ok(0));
+        assert_eq!(parse_qos("1"), Ok(QosArg::One));
+        assert_eq!(parse_qos("0"), Ok(QosArg::Zero));
         assert!(parse_qos("2").unwrap_err().contains("0 and 1"));
         assert!(parse_qos("x").is_err());
     }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-/// clap value parser: a positive duration with a unit. A bare number is refused rather than guessed at.
+/// Value parser for the flags: a positive duration with a unit. A bare number is refused rather than guessed at.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     if !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || c == '.') {

@@ -1,6 +1,7 @@
 //! The exit codes of `sensoro-sub`, one place for the contract that scripts, cron and systemd rely on.
 
 use std::fmt;
+use std::io;
 
 /// Every way a run can end. The numbers are documented in `--help` and the README; never renumber.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,7 +61,37 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
-/// The exit code for any error that reached `main`: a [`Failure`] says its own, anything else is internal.
+/// stdout's reader went away (`| head`). Every command then ends quietly with exit 0, as ripgrep
+/// and bat do: the reader has what it wanted.
+#[derive(Debug, Clone, Copy)]
+pub struct StdoutClosed;
+
+impl fmt::Display for StdoutClosed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the reader of stdout went away")
+    }
+}
+
+impl std::error::Error for StdoutClosed {}
+
+/// A failed write to stdout: a closed reader is [`StdoutClosed`], anything else an internal failure.
+pub fn stdout_error(error: io::Error) -> anyhow::Error {
+    match error.kind() {
+        io::ErrorKind::BrokenPipe => StdoutClosed.into(),
+        _ => Failure::new(Exit::Internal, format!("cannot write to stdout: {error}")).into(),
+    }
+}
+
+/// The exit code for any error that reached `main`: a [`Failure`] says its own, a closed stdout is a
+/// normal end, anything else is internal.
 pub fn exit_for(err: &anyhow::Error) -> Exit {
+    if is_stdout_closed(err) {
+        return Exit::Success;
+    }
     err.downcast_ref::<Failure>().map_or(Exit::Internal, |f| f.exit)
+}
+
+/// True for the errors that end a run quietly: nothing to report, the reader is gone.
+pub fn is_stdout_closed(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<StdoutClosed>().is_some()
 }

@@ -4,12 +4,11 @@
 
 use std::time::SystemTime;
 
-use crate::config::{OutputConfig, StatusConfig, Verbosity};
-use crate::engine::{Engine, Handled};
-use crate::output::{Delivery, Format, Printer};
-use crate::push::Filter;
-use crate::safe_mode::{AppKey, SafeMode};
-use crate::status::Status;
+use crate::pipeline::output::{Format, OutputConfig, Printer};
+use crate::pipeline::push::Filter;
+use crate::pipeline::safe_mode::{AppKey, SafeMode};
+use crate::pipeline::{Delivery, Engine, Handled, Qos, Release};
+use crate::status::{Status, StatusConfig, Verbosity};
 
 /// The AppID the hostile engine decrypts for, and its AppKey.
 pub const APP_ID: &str = "foobar";
@@ -31,15 +30,13 @@ pub fn engine(format: Format) -> Engine {
 pub fn survives(engine: &mut Engine, payload: &[u8]) {
     let delivery = Delivery {
         topic: "users/foobar/devices",
-        qos: 1,
+        qos: Qos::AtLeastOnce,
         retained: false,
-        dup: false,
         payload,
         received_at: SystemTime::UNIX_EPOCH,
-        next_ready: false,
     };
     let before = engine.progress().stats();
-    let handled = engine.handle(&delivery).expect("a Vec never fails to write");
+    let handled = engine.handle(&delivery, Release::Now).expect("a Vec never fails to write");
     let after = engine.progress().stats();
     assert_eq!(engine.progress().contained_panics(), 0, "handling panicked");
     assert_eq!(after.received, before.received + 1);

@@ -1,4 +1,7 @@
 //! sensoro-sub: subscribe to the SENSORO IoT cloud's MQTT push service and print every push.
+//!
+//! The only place the process ends: every command returns an exit code or an error, and `main` turns
+//! it into the process's exit status (docs/architecture.md).
 
 use std::process::ExitCode;
 
@@ -6,13 +9,12 @@ use anyhow::Result;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
-use std::io::Write;
-
 use sensoro_sub::cli::{Cli, Command, ConfigCommand, completion_script};
+use sensoro_sub::commands::{self, check, decode};
 use sensoro_sub::config::{Config, DecodeConfig, Resolved, Terminal};
-use sensoro_sub::exit::Exit;
+use sensoro_sub::exit::{self, Exit};
+use sensoro_sub::mqtt::Outcome;
 use sensoro_sub::status::{self, Status};
-use sensoro_sub::{check, decode, exit, session};
 
 /// Whether the subscriber's AppSecret was typed on the command line (not taken from the
 /// environment): it is then visible to other users in `ps`.
@@ -35,14 +37,14 @@ fn run() -> Result<ExitCode> {
                      SENSORO_APP_SECRET, --app-secret-file or a --profile keep it out",
                 );
             }
-            session::subscribe(&config, status)?
+            end_session(commands::subscribe::run(&config, status))?
         }
         Some(Command::Decode(args)) => {
             let config = DecodeConfig::resolve(args, terminal)?;
             decode::run(&config, Status::new(config.status))?
         }
         #[cfg(feature = "simulator")]
-        Some(Command::Demo(args)) => sensoro_sub::simulator::demo(args, terminal)?,
+        Some(Command::Demo(args)) => end_session(sensoro_sub::simulator::demo(args, terminal)?)?,
         #[cfg(feature = "simulator")]
         Some(Command::Simulate(args)) => sensoro_sub::simulator::simulate(args)?,
         Some(Command::Check(args)) => {
@@ -50,25 +52,45 @@ fn run() -> Result<ExitCode> {
             check::run(&resolved.connection, args.timeout, terminal.stdout_color(args.color))?
         }
         Some(Command::Completions { shell }) => {
-            std::io::stdout().write_all(&completion_script(shell))?;
+            commands::print(&completion_script(shell))?;
             Exit::Success
         }
         Some(Command::Config(ConfigCommand::Show(args))) => {
             let resolved = Resolved::resolve(args.account, args.connection)?;
-            print!("{}", resolved.show());
+            commands::print(resolved.show().as_bytes())?;
             Exit::Success
         }
     };
     Ok(exit.into())
 }
 
+/// A finished MQTT session's exit code. When a push is held unacknowledged, the MQTT library's receive
+/// thread is blocked in our callback for good: the process ends right here, before anything could wait on it,
+/// so the broker keeps that push for the next durable session.
+fn end_session(outcome: Outcome) -> Result<Exit> {
+    let result = commands::subscribe::result(outcome.result);
+    if outcome.holding {
+        std::process::exit(report(result) as i32);
+    }
+    result
+}
+
+/// The exit code of a run, after saying on stderr why it failed (a closed stdout says nothing).
+fn report(result: Result<Exit>) -> Exit {
+    match result {
+        Ok(exit) => exit,
+        Err(err) => {
+            if !exit::is_stdout_closed(&err) {
+                status::error_line(Terminal::detect().stderr_auto_color(), format!("{err:#}"));
+            }
+            exit::exit_for(&err)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
-        Err(err) => {
-            let terminal = Terminal::detect();
-            status::error_line(terminal.stderr_auto_color(), format!("{err:#}"));
-            exit::exit_for(&err).into()
-        }
+        Err(err) => report(Err(err)).into(),
     }
 }

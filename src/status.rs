@@ -5,10 +5,24 @@ use std::io::Write;
 
 use colored::Color;
 
-use crate::config::{StatusConfig, Verbosity};
-use crate::output::Style;
+use crate::style::Style;
 
 const PREFIX: &str = "sensoro-sub: ";
+
+/// How much status to show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusConfig {
+    pub verbosity: Verbosity,
+    /// ANSI colors on stderr.
+    pub color: bool,
+}
 
 #[derive(Clone, Copy, Debug)]
 pub struct Status {

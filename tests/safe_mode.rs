@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use common::*;
-use sensoro_sub::safe_mode::{AppKey, encrypt, encrypt_blocks, frame};
+use sensoro_sub::pipeline::safe_mode::{AppKey, encrypt, encrypt_blocks, frame};
 use serde_json::Value;
 
 /// A made-up AppKey whose 43rd character is not canonical base64, like most real ones.

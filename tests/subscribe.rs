@@ -107,11 +107,11 @@ fn envelope_carries_topic_qos_flags_and_time() {
     assert_eq!(done.code, Some(0), "{done:#?}");
     let envelope: Value = serde_json::from_str(&done.stdout[0]).unwrap();
     let keys: Vec<&String> = envelope.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["topic", "qos", "retained", "dup", "received_at", "push"]);
+    // No "dup": paho-mqtt 0.14 does not expose the DUP flag (docs/architecture.md).
+    assert_eq!(keys, ["topic", "qos", "retained", "received_at", "push"]);
     assert_eq!(envelope["topic"], "users/foobar/devices");
     assert_eq!(envelope["qos"], 1);
     assert_eq!(envelope["retained"], false);
-    assert_eq!(envelope["dup"], false);
     assert!(envelope["received_at"].as_str().unwrap().ends_with('Z'));
     assert_eq!(envelope["push"], serde_json::from_str::<Value>(&a).unwrap());
 }
@@ -422,7 +422,6 @@ fn a_push_that_cannot_be_written_is_not_acknowledged() {
     assert_eq!(done.code, Some(0), "{done:#?}");
     let envelope: Value = serde_json::from_str(&done.stdout[0]).unwrap();
     assert_eq!(envelope["push"]["msgId"], "msg-1", "the unwritten push comes again");
-    assert_eq!(envelope["dup"], true, "flagged as a redelivery");
 }
 
 /// Makes the broker keep a durable session: one run with `--session NAME` that prints one push.

@@ -4,8 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use sensoro_sub::hostile;
-use sensoro_sub::output::Format;
-use sensoro_sub::safe_mode;
+use sensoro_sub::pipeline::output::Format;
+use sensoro_sub::pipeline::safe_mode;
 
 fuzz_target!(|frame: &[u8]| {
     // AES-CBC needs whole blocks; keep at least one.

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::safe_mode::{AppKey, encrypt};
+use crate::pipeline::safe_mode::{AppKey, encrypt};
 
 /// The device types the fleet cycles through, each with the readings SPEC.md lists for it.
 pub const DEVICE_TYPES: [&str; 10] =
@@ -135,8 +135,8 @@ impl Fleet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::push::Push;
-    use crate::safe_mode::decrypt;
+    use crate::pipeline::push::Push;
+    use crate::pipeline::safe_mode::decrypt;
 
     fn without_time(payload: &str) -> Value {
         let mut value: Value = serde_json::from_str(payload).unwrap();

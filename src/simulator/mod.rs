@@ -14,12 +14,15 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 
 use crate::cli::{DemoArgs, FleetArgs, SimulateArgs};
-use crate::config::{Config, ConnectionConfig, MqttVersion, Secret, StatusConfig, Terminal, Verbosity, parse_app_key};
+use crate::commands;
+use crate::config::{Config, Terminal, advice, parse_app_key};
 use crate::exit::{Exit, Failure};
-use crate::safe_mode::{AppKey, SafeMode};
+use crate::mqtt::{ConnectionConfig, MqttVersion, Outcome};
+use crate::pipeline::Qos;
+use crate::pipeline::safe_mode::{AppKey, SafeMode};
+use crate::secret::Secret;
 use crate::service;
-use crate::session;
-use crate::status::Status;
+use crate::status::{Status, StatusConfig, Verbosity};
 use broker::{Accounts, Broker};
 use fleet::Fleet;
 
@@ -142,14 +145,14 @@ fn accounts(args: &SimulateArgs) -> Result<Vec<(String, String)>, Failure> {
         return Err(Failure::usage("no account to serve: pass --app-id ID --app-secret SECRET (or --accounts FILE)"));
     }
     for (app_id, _) in &accounts {
-        service::check_app_id(app_id).map_err(Failure::usage)?;
+        service::check_app_id(app_id).map_err(advice::app_id)?;
     }
     Ok(accounts)
 }
 
 /// `sensoro-sub demo`: the stand-in on a free loopback port with throwaway credentials, and the
-/// ordinary subscriber connected to it.
-pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Exit> {
+/// ordinary subscriber connected to it. The caller must honour [`Outcome::holding`].
+pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Outcome> {
     let app_id = "demo".to_owned();
     let secret = uuid::Uuid::new_v4().to_string();
     let key = args.safe_mode.then(|| {
@@ -197,7 +200,7 @@ pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Exit> {
         client_id: service::random_client_id(&app_id),
         session: None,
         clean_session: true,
-        qos: 1,
+        qos: Qos::AtLeastOnce,
         mqtt_version: MqttVersion::Auto,
         topic: service::default_topic(&app_id),
         keepalive: Duration::from_secs(30),
@@ -211,5 +214,5 @@ pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Exit> {
         args.fleet.rate,
         if args.safe_mode { ", safe mode" } else { "" }
     ));
-    session::subscribe(&config, status)
+    Ok(commands::subscribe::run(&config, status))
 }

@@ -7,9 +7,9 @@ use std::time::{Instant, SystemTime};
 
 use crate::config::DecodeConfig;
 use crate::duration::display;
-use crate::engine::{Engine, Handled};
-use crate::exit::{Exit, Failure};
-use crate::output::{Delivery, Printer};
+use crate::exit::{Exit, Failure, stdout_error};
+use crate::pipeline::output::Printer;
+use crate::pipeline::{Delivery, Engine, Handled, Qos, Release};
 use crate::status::Status;
 
 pub fn run(config: &DecodeConfig, status: Status) -> anyhow::Result<Exit> {
@@ -53,21 +53,11 @@ pub fn run(config: &DecodeConfig, status: Status) -> anyhow::Result<Exit> {
             continue;
         }
         let source = format!("{name}:{line_number}");
-        let delivery = Delivery {
-            topic: &source,
-            qos: 0,
-            retained: false,
-            dup: false,
-            payload,
-            received_at: SystemTime::now(),
-            next_ready: false,
-        };
-        match engine.handle(&delivery) {
-            Ok(Handled::Refused) => break,
-            Ok(_) => {}
-            // The reader went away (`| head`): a normal, quiet end.
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(Exit::Success),
-            Err(e) => return Err(Failure::new(Exit::Internal, format!("cannot write to stdout: {e}")).into()),
+        let delivery =
+            Delivery { topic: &source, qos: Qos::AtMostOnce, retained: false, payload, received_at: SystemTime::now() };
+        // Line by line: `tail -f log | sensoro-sub decode` shows each push as it comes.
+        if engine.handle(&delivery, Release::Now).map_err(stdout_error)? == Handled::Refused {
+            break;
         }
         if progress.is_closed() {
             why = "count reached";

@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::cli::AccountArgs;
-use crate::config::Secret;
 use crate::exit::Failure;
+use crate::secret::Secret;
 
 /// The profile used when `--profile` is not given, if the file has it.
 pub const DEFAULT_PROFILE: &str = "default";

@@ -6,16 +6,15 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use colored::Color;
-use paho_mqtt as mqtt;
 
-use crate::config::ConnectionConfig;
+use crate::config::advice::{self, INSECURE_WARNING};
 use crate::duration::display;
 use crate::exit::{Exit, Failure};
-use crate::output::Style;
-use crate::push::Push;
+use crate::mqtt::tls::{self, HandshakeFailure};
+use crate::mqtt::{self, ConnectionConfig, Probe};
+use crate::pipeline::push::Push;
 use crate::service;
-use crate::session::{connect_options, create_client, granted_version, refusal, resolve, subscription_refused};
-use crate::tls::{self, HandshakeFailure};
+use crate::style::Style;
 
 const TCP_TIMEOUT: Duration = Duration::from_secs(5);
 const MQTT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -26,25 +25,30 @@ struct Report {
 }
 
 impl Report {
-    fn step(&self, ok: bool, name: &str, detail: impl std::fmt::Display) {
+    fn step(&self, ok: bool, name: &str, detail: impl std::fmt::Display) -> anyhow::Result<()> {
         let mut line = Vec::new();
         let (mark, style) = if ok { ("ok  ", Style::fg(Color::Green)) } else { ("FAIL", Style::fg(Color::Red).bold()) };
         style.write(&mut line, self.color, mark);
         let _ = writeln!(line, "  {name:<13} {detail}");
-        let _ = std::io::stdout().lock().write_all(&line);
+        super::print(&line)
     }
 
-    fn note(&self, text: impl std::fmt::Display) {
+    fn note(&self, text: impl std::fmt::Display) -> anyhow::Result<()> {
         let mut line = Vec::new();
         Style::dim().write(&mut line, self.color, format_args!("      {text}"));
         line.push(b'\n');
-        let _ = std::io::stdout().lock().write_all(&line);
+        super::print(&line)
     }
 
     /// Reports a failed step; its exit code is the run's (the report already said why).
     fn fail(&self, name: &str, failure: Failure) -> anyhow::Result<Exit> {
-        self.step(false, name, &failure.message);
+        self.step(false, name, &failure.message)?;
         Ok(failure.exit)
+    }
+
+    /// Reports a failed MQTT step in the words of `advice`.
+    fn fail_with(&self, name: &str, error: &mqtt::Error) -> anyhow::Result<Exit> {
+        self.fail(name, advice::failure(error))
     }
 }
 
@@ -54,28 +58,28 @@ pub fn run(connection: &ConnectionConfig, wait_for_push: Option<Duration>, color
     // session, nor kick off a running subscriber that uses the same clientId.
     let mut c = connection.clone();
     if let Some(name) = &c.session {
-        report.note(format_args!("checking with a fresh clientId; pushes queued for --session {name} stay queued"));
+        report.note(format_args!("checking with a fresh clientId; pushes queued for --session {name} stay queued"))?;
     }
     c.client_id = service::random_client_id(&c.app_id);
     c.clean_session = true;
     c.session = None;
-    if let Some(tls) = c.tls.as_ref().filter(|tls| !tls.verify) {
-        report.note(tls.insecure_warning());
+    if c.tls.as_ref().is_some_and(|tls| !tls.verify) {
+        report.note(INSECURE_WARNING)?;
     }
 
-    let addresses = match resolve(&c) {
+    let addresses = match mqtt::resolve(&c) {
         Ok(addresses) => addresses,
-        Err(failure) => return report.fail("name lookup", failure),
+        Err(error) => return report.fail_with("name lookup", &error),
     };
     let shown: Vec<String> = addresses.iter().map(|a| a.ip().to_string()).collect();
-    report.step(true, "name lookup", format_args!("{} -> {}", c.host, shown.join(", ")));
+    report.step(true, "name lookup", format_args!("{} -> {}", c.host, shown.join(", ")))?;
 
     let started = Instant::now();
     let reached =
         addresses.iter().find_map(|address| TcpStream::connect_timeout(address, TCP_TIMEOUT).ok().map(|_| *address));
     match reached {
         Some(address) => {
-            report.step(true, "TCP", format_args!("connected to {address} in {} ms", started.elapsed().as_millis()));
+            report.step(true, "TCP", format_args!("connected to {address} in {} ms", started.elapsed().as_millis()))?;
             if let Some(tls) = &c.tls {
                 match tls::handshake(&c.host, address, tls) {
                     Ok(done) => report.step(
@@ -85,12 +89,10 @@ pub fn run(connection: &ConnectionConfig, wait_for_push: Option<Duration>, color
                             "{}; certificate names: {}; {}",
                             done.protocol,
                             done.names.join(", "),
-                            tls.trust()
+                            advice::trust(tls)
                         ),
-                    ),
-                    Err(HandshakeFailure::Tls(reason)) => {
-                        return report.fail("TLS", Failure::new(Exit::Unreachable, reason));
-                    }
+                    )?,
+                    Err(HandshakeFailure::Tls(refusal)) => return report.fail_with("TLS", &mqtt::Error::Tls(refusal)),
                     Err(HandshakeFailure::Connect(e)) => {
                         let failure = Failure::new(
                             Exit::Unreachable,
@@ -113,45 +115,33 @@ pub fn run(connection: &ConnectionConfig, wait_for_push: Option<Duration>, color
         }
     }
 
-    let client = create_client(&c)?;
-    let pushes = client.start_consuming();
-    let response = match client.connect(connect_options(&c)?).wait_for(MQTT_TIMEOUT) {
-        Ok(response) => response,
-        Err(mqtt::Error::ConnectReturn(code)) => {
-            let failure = refusal(code, &c).unwrap_or_else(|| {
-                Failure::new(Exit::Unreachable, format!("the broker is unavailable (CONNACK {})", code as u8))
-            });
-            return report.fail("MQTT login", failure);
-        }
-        Err(e) => return report.fail("MQTT login", Failure::new(Exit::Unreachable, format!("no CONNACK: {e}"))),
+    let (probe, version) = match Probe::log_in(&c, MQTT_TIMEOUT) {
+        Ok(logged_in) => logged_in,
+        Err(error) => return report.fail_with("MQTT login", &error),
     };
-    let (version, _) = granted_version(&response);
-    report.step(true, "MQTT login", format_args!("accepted (CONNACK 0) as {} with MQTT {version}", c.client_id));
+    report.step(true, "MQTT login", format_args!("accepted (CONNACK 0) as {} with MQTT {version}", c.client_id))?;
 
-    let granted = match client.subscribe(&c.topic, c.qos).wait_for(MQTT_TIMEOUT) {
-        Ok(response) => response.subscribe_response().unwrap_or(c.qos),
-        Err(e) => return report.fail("subscription", subscription_refused(&c, &e.to_string())),
+    let granted = match probe.subscribe(MQTT_TIMEOUT) {
+        Ok(granted) => granted,
+        Err(error) => return report.fail_with("subscription", &error),
     };
-    if granted >= 0x80 {
-        return report.fail("subscription", subscription_refused(&c, "SUBACK 0x80"));
-    }
-    report.step(true, "subscription", format_args!("{} granted at QoS {granted} (asked {})", c.topic, c.qos));
+    report.step(true, "subscription", format_args!("{} granted at QoS {granted} (asked {})", c.topic, c.qos))?;
 
     if let Some(limit) = wait_for_push {
-        match pushes.recv_timeout(limit) {
-            Ok(Some(message)) => {
-                let what = match Push::parse(message.payload()) {
+        match probe.first_payload(limit) {
+            Some(payload) => {
+                let what = match Push::parse(&payload) {
                     Ok(push) => format!(
                         "from sn {} ({}), {} bytes",
                         push.sn().unwrap_or("-"),
                         push.device_type().unwrap_or("no deviceType"),
-                        message.payload().len()
+                        payload.len()
                     ),
-                    Err(e) => format!("{} bytes, but {}", message.payload().len(), e.reason),
+                    Err(e) => format!("{} bytes, but {}", payload.len(), e.reason),
                 };
-                report.step(true, "first push", what);
+                report.step(true, "first push", what)?;
             }
-            _ => {
+            None => {
                 let failure = Failure::new(
                     Exit::Timeout,
                     format!(
@@ -163,7 +153,7 @@ pub fn run(connection: &ConnectionConfig, wait_for_push: Option<Duration>, color
             }
         }
     }
-    let _ = client.disconnect(None).wait_for(Duration::from_secs(2));
-    report.note("all checks passed");
+    probe.disconnect();
+    report.note("all checks passed")?;
     Ok(Exit::Success)
 }

@@ -1,30 +1,61 @@
-//! paho's TCP socket to the broker, seen from outside paho: to tell whether the next push has
-//! already arrived whole, so that a QoS 0 line may wait for it (see `output::Sink`). paho-mqtt does
-//! not expose the socket, so it is found by its peer address; only reads that leave the data in
-//! place (`FIONREAD`, `MSG_PEEK`) are made on it.
+//! paho's TCP socket to the broker, seen from beside paho: to tell whether the next push has
+//! already arrived whole, so that a QoS 0 line may wait for it (`pipeline::Release::WithNext`).
+//!
+//! A workaround for paho-mqtt 0.14 (pinned), which does not expose its socket: the socket is found
+//! among this process's descriptors by its peer address, and only reads that leave the data in place
+//! (`FIONREAD`, `MSG_PEEK`) are made on it. Linux only; elsewhere every line is written at once. The
+//! integration test `qos_0_bursts_are_written_in_batches_and_qos_1_line_by_line` fails the day this
+//! stops finding paho's socket.
 
 use std::net::SocketAddr;
+#[cfg(target_os = "linux")]
 use std::os::fd::{BorrowedFd, RawFd};
+#[cfg(target_os = "linux")]
 use std::sync::atomic::{AtomicI32, Ordering};
 
+#[cfg(target_os = "linux")]
 use rustix::net::RecvFlags;
 
+#[cfg(target_os = "linux")]
 /// The highest descriptor searched; paho's socket is among the first few a process opens.
 const SEARCH_LIMIT: RawFd = 1024;
+#[cfg(target_os = "linux")]
 const UNKNOWN: RawFd = -1;
 /// Searched and not found on this connection: do not search on every push.
+#[cfg(target_os = "linux")]
 const ABSENT: RawFd = -2;
+#[cfg(target_os = "linux")]
 /// Bytes peeked at: more than a typical push (about 300 bytes with its MQTT header).
 const PEEK: usize = 1024;
+#[cfg(target_os = "linux")]
 /// MQTT control packet type PUBLISH, in the high nibble of the first byte.
 const PUBLISH: u8 = 3;
 
+#[cfg(target_os = "linux")]
 pub struct BrokerSocket {
     /// The broker's addresses, to recognise paho's socket by its peer.
     addresses: Vec<SocketAddr>,
     fd: AtomicI32,
 }
 
+/// Without Linux's descriptor calls nothing is known about paho's socket: no line waits.
+#[cfg(not(target_os = "linux"))]
+pub struct BrokerSocket;
+
+#[cfg(not(target_os = "linux"))]
+impl BrokerSocket {
+    pub fn new(_addresses: Vec<SocketAddr>) -> BrokerSocket {
+        BrokerSocket
+    }
+
+    pub fn forget(&self) {}
+
+    pub fn next_publish_ready(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(target_os = "linux")]
 impl BrokerSocket {
     pub fn new(addresses: Vec<SocketAddr>) -> BrokerSocket {
         BrokerSocket { addresses, fd: AtomicI32::new(UNKNOWN) }
@@ -40,8 +71,10 @@ impl BrokerSocket {
     /// us. Called on paho's receive thread, between two packets. Any doubt answers false.
     pub fn next_publish_ready(&self) -> bool {
         let Some(fd) = self.find() else { return false };
-        // SAFETY: paho keeps this descriptor open while it delivers pushes on this connection, and
-        // we are called from its delivery; `forget` drops it before paho could close it.
+        // SAFETY: `fd` is paho's connected socket to the broker, found by its peer address. paho
+        // keeps it open while it delivers pushes on this connection, we are called from within that
+        // delivery (paho's receive thread), and `forget` drops the number before paho could close it
+        // (lost connection, new attempt). The borrow ends with this call; only peeks are made on it.
         let socket = unsafe { BorrowedFd::borrow_raw(fd) };
         // One peek shows a typical push whole; only a longer one needs FIONREAD's count too.
         let mut head = [0u8; PEEK];
@@ -62,7 +95,8 @@ impl BrokerSocket {
             known => return Some(known),
         }
         let found = (3..SEARCH_LIMIT).find(|&fd| {
-            // SAFETY: only asks for the peer's address; a descriptor that is not open answers EBADF.
+            // SAFETY: the borrow lives for one `getpeername`, which only reads the peer's address; a
+            // number that is not an open descriptor answers EBADF and nothing else happens.
             let candidate = unsafe { BorrowedFd::borrow_raw(fd) };
             let peer = rustix::net::getpeername(candidate).ok().flatten();
             peer.and_then(|peer| SocketAddr::try_from(peer).ok()).is_some_and(|peer| self.addresses.contains(&peer))
@@ -72,6 +106,7 @@ impl BrokerSocket {
     }
 }
 
+#[cfg(target_os = "linux")]
 /// The whole length of the MQTT packet that `header` starts, if it is a PUBLISH and its length is
 /// readable from these bytes (type byte, then a variable-length "remaining length" of 1–4 bytes).
 fn publish_length(header: &[u8]) -> Option<u64> {
@@ -89,7 +124,7 @@ fn publish_length(header: &[u8]) -> Option<u64> {
     None
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
     use std::io::Write;

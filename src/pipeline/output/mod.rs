@@ -4,47 +4,32 @@
 mod json;
 mod pretty;
 mod sink;
-mod style;
 
-pub use sink::Sink;
-pub use style::Style;
+pub use sink::{Sink, stdout_reader_gone};
 
-use std::time::SystemTime;
-
-use crate::cli::FormatArg;
-use crate::config::OutputConfig;
-use crate::push::Push;
+use super::delivery::Delivery;
+use super::push::Push;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// One colored, readable line per push.
     Pretty,
+    /// One JSON object per line, exactly as the service sent it.
     Ndjson,
+    /// Indented JSON.
     Json,
+    /// Payload bytes as received, plus a newline.
     Raw,
 }
 
-impl From<FormatArg> for Format {
-    fn from(arg: FormatArg) -> Self {
-        match arg {
-            FormatArg::Pretty => Format::Pretty,
-            FormatArg::Ndjson => Format::Ndjson,
-            FormatArg::Json => Format::Json,
-            FormatArg::Raw => Format::Raw,
-        }
-    }
-}
-
-/// One MQTT message as it arrived, with what MQTT says about it.
-#[derive(Debug, Clone, Copy)]
-pub struct Delivery<'a> {
-    pub topic: &'a str,
-    pub qos: i32,
-    pub retained: bool,
-    pub dup: bool,
-    pub payload: &'a [u8],
-    pub received_at: SystemTime,
-    /// The next push has already arrived whole: a QoS 0 line may wait to leave with its line.
-    pub next_ready: bool,
+/// How pushes are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutputConfig {
+    pub format: Format,
+    /// ndjson/json: wrap each push with what MQTT said about it.
+    pub envelope: bool,
+    /// ANSI colors on stdout (pretty and json formats).
+    pub color: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -96,6 +81,7 @@ pub fn write_raw(out: &mut Vec<u8>, delivery: &Delivery) {
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::*;
+    use crate::pipeline::Qos;
     use std::time::{Duration, UNIX_EPOCH};
 
     pub const SAMPLE: &str = r#"{"appId":"123456","sn":"0117C9A1B2C3D4E5","type":"text","deviceType":"temp_humi","createdTime":1764094329123,"msgId":"m-1","data":{"temperature":23.50,"humidity":41,"battery":87}}"#;
@@ -103,12 +89,10 @@ pub(crate) mod test_support {
     pub fn delivery(payload: &[u8]) -> Delivery<'_> {
         Delivery {
             topic: "users/123456/devices",
-            qos: 1,
+            qos: Qos::AtLeastOnce,
             retained: false,
-            dup: true,
             payload,
             received_at: UNIX_EPOCH + Duration::from_millis(1_764_094_330_456),
-            next_ready: false,
         }
     }
 

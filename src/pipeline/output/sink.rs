@@ -1,9 +1,9 @@
 //! Where printed lines go, and when they leave the process.
 //!
-//! A QoS 1 push is acknowledged when paho's callback returns, so its line, and every line before it,
-//! is written through before that. A QoS 0 push is never acknowledged; when the next push has already
-//! arrived whole in the socket buffer, its line may wait and leave with the next one: one `write`
-//! per burst instead of one per push. Each `write` to a pipe wakes the reader, which on a busy
+//! A line is written through at once ([`crate::pipeline::Release::Now`]), with every line held
+//! before it, when the caller will acknowledge its push right after. A line whose push nobody
+//! acknowledges, while the next push is known to have arrived, may wait and leave with the next one
+//! ([`crate::pipeline::Release::WithNext`]): one `write` per burst instead of one per push. Each `write` to a pipe wakes the reader, which on a busy
 //! machine then takes the CPU from us; batching a drain is what lets it keep up with mosquitto_sub.
 //! A line waits only while a push is known to be next in line, so nothing is held for long.
 
@@ -69,6 +69,24 @@ impl Sink {
         // A panic while writing leaves bytes, not broken invariants: carry on with them.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// True when stdout is a pipe or socket whose reading end has closed (poll reports POLLERR/POLLHUP),
+/// so a run that is waiting for pushes can end now rather than at its next write.
+#[cfg(unix)]
+pub fn stdout_reader_gone() -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    use std::os::fd::AsFd;
+    let stdout = io::stdout();
+    let mut fds = [PollFd::from_borrowed_fd(stdout.as_fd(), PollFlags::empty())];
+    let ready = poll(&mut fds, Some(&Timespec { tv_sec: 0, tv_nsec: 0 })).unwrap_or(0);
+    ready > 0 && fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP)
+}
+
+/// Elsewhere a closed reader is noticed at the next write.
+#[cfg(not(unix))]
+pub fn stdout_reader_gone() -> bool {
+    false
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! the same OpenSSL and the same settings, to tell the user which of the usual causes it is and what
 //! to do: an untrusted certificate, a certificate for another name, or a port that does not speak TLS.
 
+use std::fmt;
 use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -11,7 +12,6 @@ use std::time::Duration;
 use anyhow::Context;
 use openssl::ssl::{HandshakeError, Ssl, SslContext, SslMethod, SslVerifyMode};
 use openssl::x509::{X509Ref, X509VerifyResult};
-use paho_mqtt as mqtt;
 
 /// The broker's default TLS port, used when TLS is on and no port is given.
 pub const DEFAULT_TLS_PORT: u16 = 8883;
@@ -26,32 +26,6 @@ pub struct TlsConfig {
     pub verify: bool,
 }
 
-impl TlsConfig {
-    /// paho's options for the same checks [`handshake`] makes.
-    pub fn paho_options(&self) -> anyhow::Result<mqtt::SslOptions> {
-        let mut builder = mqtt::SslOptionsBuilder::new();
-        if let Some(ca_file) = &self.ca_file {
-            builder.trust_store(ca_file).context("--cafile: the path cannot be passed to the TLS library")?;
-        }
-        builder.enable_server_cert_auth(self.verify).verify(self.verify);
-        Ok(builder.finalize())
-    }
-
-    pub fn insecure_warning(&self) -> &'static str {
-        "--insecure: the broker's TLS certificate and host name are not checked, so anyone on the path can \
-         pose as the broker and read the AppSecret"
-    }
-
-    /// Where trust comes from, for messages.
-    pub fn trust(&self) -> String {
-        match (&self.ca_file, self.verify) {
-            (_, false) => "not verified (--insecure)".into(),
-            (Some(file), true) => format!("verified with {}", file.display()),
-            (None, true) => "verified with the system's CA store".into(),
-        }
-    }
-}
-
 /// A handshake that worked, for `check`.
 pub struct Established {
     pub protocol: String,
@@ -59,17 +33,54 @@ pub struct Established {
     pub names: Vec<String>,
 }
 
-/// Why a handshake failed: a sentence that ends with what to do.
+/// Why a handshake failed.
 #[derive(Debug)]
 pub enum HandshakeFailure {
     /// TCP itself failed; not a TLS problem, the caller words it.
     Connect(std::io::Error),
-    Tls(String),
+    Tls(TlsRefusal),
+}
+
+/// What went wrong in a TLS handshake. `Display` says what happened; the config layer adds the fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsRefusal {
+    /// Our own TLS set-up failed (an unreadable CA file, say).
+    Setup(String),
+    /// The certificate is valid but names other hosts.
+    WrongHost { host: String, names: Vec<String> },
+    /// The certificate is not vouched for by the trusted CAs (`ca_file`, else the system's store).
+    Untrusted { reason: String, ca_file: Option<PathBuf> },
+    /// The peer does not speak TLS (or closed the handshake).
+    NotTls { address: SocketAddr, reason: String },
+}
+
+impl fmt::Display for TlsRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TlsRefusal::Setup(why) => write!(f, "cannot set up TLS: {why}"),
+            TlsRefusal::WrongHost { host, names } => {
+                let held = if names.is_empty() { "no name".to_owned() } else { names.join(", ") };
+                write!(f, "the broker's TLS certificate is for {held}, not {host}")
+            }
+            TlsRefusal::Untrusted { reason, ca_file: Some(file) } => write!(
+                f,
+                "the broker's TLS certificate was refused ({reason}): no CA in {} vouches for it",
+                file.display()
+            ),
+            TlsRefusal::Untrusted { reason, ca_file: None } => write!(
+                f,
+                "the broker's TLS certificate was refused ({reason}): the system's CA store does not vouch for it"
+            ),
+            TlsRefusal::NotTls { address, reason } => {
+                write!(f, "{address} did not complete a TLS handshake ({reason})")
+            }
+        }
+    }
 }
 
 /// A TLS handshake with `host` at `address`, verifying as `tls` says; nothing is sent after it.
 pub fn handshake(host: &str, address: SocketAddr, tls: &TlsConfig) -> Result<Established, HandshakeFailure> {
-    let setup = |why: String| HandshakeFailure::Tls(format!("cannot set up TLS: {why}"));
+    let setup = |why: String| HandshakeFailure::Tls(TlsRefusal::Setup(why));
     // OpenSSL drops the peer's certificate when verification fails; keep its names to show them.
     let seen = Arc::new(Mutex::new(Vec::new()));
     let ssl = session(host, tls, Arc::clone(&seen)).map_err(|e| setup(format!("{e:#}")))?;
@@ -94,7 +105,9 @@ pub fn handshake(host: &str, address: SocketAddr, tls: &TlsConfig) -> Result<Est
 fn session(host: &str, tls: &TlsConfig, seen: Arc<Mutex<Vec<String>>>) -> anyhow::Result<Ssl> {
     let mut context = SslContext::builder(SslMethod::tls_client())?;
     match &tls.ca_file {
-        Some(file) => context.set_ca_file(file).with_context(|| format!("cannot load --cafile {}", file.display()))?,
+        Some(file) => {
+            context.set_ca_file(file).with_context(|| format!("cannot load the CA file {}", file.display()))?
+        }
         None => context.set_default_verify_paths()?,
     }
     let mode = if tls.verify { SslVerifyMode::PEER } else { SslVerifyMode::NONE };
@@ -127,31 +140,17 @@ fn explain(
     verdict: X509VerifyResult,
     names: &[String],
     error: &openssl::ssl::Error,
-) -> String {
+) -> TlsRefusal {
     // X509_V_ERR_HOSTNAME_MISMATCH and X509_V_ERR_IP_ADDRESS_MISMATCH.
     const HOSTNAME_MISMATCH: i32 = 62;
     const IP_ADDRESS_MISMATCH: i32 = 64;
     if verdict != X509VerifyResult::OK {
         if matches!(verdict.as_raw(), HOSTNAME_MISMATCH | IP_ADDRESS_MISMATCH) {
-            let held = if names.is_empty() { "no name".to_owned() } else { names.join(", ") };
-            return format!(
-                "the broker's TLS certificate is for {held}, not {host}: connect with --host set to a name it holds \
-                 (or fix the broker's certificate)"
-            );
+            return TlsRefusal::WrongHost { host: host.to_owned(), names: names.to_vec() };
         }
-        let fix = match &tls.ca_file {
-            Some(file) => {
-                format!("no CA in {} vouches for it; pass --cafile with the CA that signed it", file.display())
-            }
-            None => "the system's CA store does not vouch for it; pass --cafile with the CA that signed it".to_owned(),
-        };
-        return format!("the broker's TLS certificate was refused ({}): {fix}", verdict.error_string());
+        return TlsRefusal::Untrusted { reason: verdict.error_string().to_owned(), ca_file: tls.ca_file.clone() };
     }
-    format!(
-        "{address} did not complete a TLS handshake ({}): is it a plain MQTT port? Drop --tls, or use the broker's \
-         TLS port (usually {DEFAULT_TLS_PORT})",
-        brief(error)
-    )
+    TlsRefusal::NotTls { address, reason: brief(error) }
 }
 
 /// OpenSSL's reason without its error-stack codes, e.g. "wrong version number".

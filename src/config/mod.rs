@@ -1,111 +1,35 @@
-//! Resolved settings: the flags after defaults, environment, files and terminal detection are applied.
-//! Everything that can be wrong with the user's input is found here, before any connection is tried.
+//! The config layer: the flags after defaults, environment, the profile file and terminal detection
+//! are applied, resolved into the settings each part of the program owns (`mqtt::ConnectionConfig`,
+//! `pipeline::output::OutputConfig`, `status::StatusConfig`, ...). Everything that can be wrong with
+//! the user's input is found here, before any connection is tried; this layer and `cli.rs` are the
+//! only ones that know the flags, so only they name them in messages (see `advice`).
+
+pub mod address;
+pub mod advice;
+pub mod profile;
+mod show;
+pub mod terminal;
 
 use std::fmt;
-use std::io::IsTerminal;
 use std::path::Path;
-use std::time::Duration;
 
-use crate::address;
 use crate::cli::{
-    AccountArgs, ColorArg, ConnectionArgs, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, SubscribeArgs, TlsArgs,
+    AccountArgs, ConnectionArgs, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, QosArg, SubscribeArgs, TlsArgs,
     ViewArgs,
 };
 use crate::exit::Failure;
-use crate::output::Format;
-use crate::profile::{self, LoadedProfile};
-use crate::push::Filter;
-use crate::safe_mode::{AppKey, SafeMode};
+use crate::mqtt::tls::{DEFAULT_TLS_PORT, TlsConfig};
+use crate::mqtt::{Clocks, ConnectionConfig, MqttVersion};
+use crate::pipeline::Qos;
+use crate::pipeline::dedupe;
+use crate::pipeline::output::{Format, OutputConfig};
+use crate::pipeline::push::Filter;
+use crate::pipeline::safe_mode::{AppKey, SafeMode};
+use crate::secret::Secret;
 use crate::service;
-use crate::tls::{self, TlsConfig};
-
-/// A credential that must never be printed: its `Debug` shows a placeholder.
-#[derive(Clone, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(secret: String) -> Self {
-        Secret(secret)
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<hidden>")
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MqttVersion {
-    /// 3.1.1, falling back to 3.1 (paho's default negotiation)
-    Auto,
-    V31,
-    V311,
-}
-
-impl fmt::Display for MqttVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            MqttVersion::Auto => "auto",
-            MqttVersion::V31 => "3.1",
-            MqttVersion::V311 => "3.1.1",
-        })
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Verbosity {
-    Quiet,
-    Normal,
-    Verbose,
-}
-
-#[derive(Debug, Clone)]
-pub struct ConnectionConfig {
-    pub host: String,
-    pub port: u16,
-    /// `None`: plain MQTT.
-    pub tls: Option<TlsConfig>,
-    pub app_id: String,
-    pub app_secret: Secret,
-    pub client_id: String,
-    /// The durable session's name, when there is one.
-    pub session: Option<String>,
-    /// false with `--session`: the broker keeps our subscription and queues QoS 1 pushes while we are away.
-    pub clean_session: bool,
-    pub qos: i32,
-    pub mqtt_version: MqttVersion,
-    pub topic: String,
-    pub keepalive: Duration,
-    pub give_up_after: Option<Duration>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct OutputConfig {
-    pub format: Format,
-    pub envelope: bool,
-    /// ANSI colors on stdout (pretty and json formats).
-    pub color: bool,
-}
-
-/// When to stop, besides Ctrl-C.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct StopRules {
-    pub count: Option<u64>,
-    pub timeout: Option<Duration>,
-    pub duration: Option<Duration>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct StatusConfig {
-    pub verbosity: Verbosity,
-    pub color: bool,
-}
+use crate::status::{StatusConfig, Verbosity};
+use profile::LoadedProfile;
+pub use terminal::Terminal;
 
 /// Settings of a subscription (no subcommand).
 #[derive(Debug)]
@@ -116,12 +40,11 @@ pub struct Config {
     pub safe_mode: SafeMode,
     /// How many recent msgIds to remember for dropping redeliveries; 0 turns it off.
     pub dedupe_window: usize,
-    pub stop: StopRules,
+    /// Stop after printing this many pushes.
+    pub count: Option<u64>,
+    pub clocks: Clocks,
     pub status: StatusConfig,
 }
-
-/// msgIds remembered by default to drop QoS 1 redeliveries (about 1 MiB at most).
-pub const DEDUPE_WINDOW: usize = 10_000;
 
 /// Settings of `sensoro-sub decode`.
 #[derive(Debug)]
@@ -133,45 +56,6 @@ pub struct DecodeConfig {
     pub safe_mode: SafeMode,
     pub count: Option<u64>,
     pub status: StatusConfig,
-}
-
-/// Facts about the process's surroundings that decide defaults; passed in so tests can vary them.
-#[derive(Clone, Copy, Debug)]
-pub struct Terminal {
-    pub stdout_is_tty: bool,
-    pub stderr_is_tty: bool,
-    /// NO_COLOR set to a non-empty value, or TERM=dumb.
-    pub colors_unwanted: bool,
-}
-
-impl Terminal {
-    pub fn detect() -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-        Self {
-            stdout_is_tty: std::io::stdout().is_terminal(),
-            stderr_is_tty: std::io::stderr().is_terminal(),
-            colors_unwanted: no_color || dumb,
-        }
-    }
-
-    /// Whether to color stderr when there is no `--color` to go by (errors before flags are read).
-    pub fn stderr_auto_color(&self) -> bool {
-        self.color(ColorArg::Auto, self.stderr_is_tty)
-    }
-
-    /// Whether to color stdout for this `--color` choice.
-    pub fn stdout_color(&self, choice: ColorArg) -> bool {
-        self.color(choice, self.stdout_is_tty)
-    }
-
-    fn color(&self, choice: ColorArg, is_tty: bool) -> bool {
-        match choice {
-            ColorArg::Always => true,
-            ColorArg::Never => false,
-            ColorArg::Auto => is_tty && !self.colors_unwanted,
-        }
-    }
 }
 
 /// Where a setting came from, for `config show`.
@@ -238,11 +122,11 @@ impl Resolved {
                 "no AppID given: pass --app-id ID or set SENSORO_APP_ID (the SENSORO console's developer page shows it)",
             ));
         };
-        service::check_app_id(&app_id).map_err(Failure::usage)?;
+        service::check_app_id(&app_id).map_err(advice::app_id)?;
 
         let given_secret = match (account.app_secret, &account.app_secret_file) {
             (_, Some(path)) => Some(read_secret_file(path)?),
-            (Some(secret), None) if !secret.is_empty() => Some(Secret(secret)),
+            (Some(secret), None) if !secret.is_empty() => Some(Secret::new(secret)),
             _ => None,
         };
         let (app_secret, app_secret_source) = pick(given_secret, from.and_then(|p| p.app_secret.clone()));
@@ -254,7 +138,7 @@ impl Resolved {
 
         let (key_text, app_key_source) = pick(
             account.safe_mode.app_key.filter(|k| !k.trim().is_empty()),
-            from.and_then(|p| p.app_key.clone().map(|k| k.0)),
+            from.and_then(|p| p.app_key.clone().map(Secret::into_exposed)),
         );
         let safe_mode = SafeMode::new(Some(app_id.clone()), key_text.as_deref().map(parse_app_key).transpose()?);
 
@@ -284,7 +168,7 @@ impl Resolved {
         if host_text.is_empty() {
             return Err(Failure::usage("--host is empty: leave it out to use iot.sensoro.com"));
         }
-        let spec = address::parse_host(&host_text).map_err(Failure::usage)?;
+        let spec = address::parse_host(&host_text).map_err(|e| advice::host(&host_text, &e))?;
         let tls = resolve_tls(&spec, &connection.tls, loaded.as_ref())?;
         let (port, port_source) = match (spec.port, pick(connection.port, from.and_then(|p| p.port))) {
             (Some(url_port), (Some(port), _)) if url_port != port => {
@@ -294,7 +178,7 @@ impl Resolved {
             }
             (Some(url_port), _) => (url_port, host_source),
             (None, (Some(port), source)) => (port, source),
-            (None, (None, _)) if tls.is_some() => (tls::DEFAULT_TLS_PORT, Source::Default),
+            (None, (None, _)) if tls.is_some() => (DEFAULT_TLS_PORT, Source::Default),
             (None, (None, _)) => (service::DEFAULT_PORT, Source::Default),
         };
         if port == 0 {
@@ -312,7 +196,10 @@ impl Resolved {
                 client_id,
                 session,
                 clean_session,
-                qos: connection.qos,
+                qos: match connection.qos {
+                    QosArg::Zero => Qos::AtMostOnce,
+                    QosArg::One => Qos::AtLeastOnce,
+                },
                 mqtt_version: match connection.mqtt_version {
                     MqttVersionArg::Auto => MqttVersion::Auto,
                     MqttVersionArg::V31 => MqttVersion::V31,
@@ -386,44 +273,6 @@ fn check_ca_file(file: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-impl Resolved {
-    /// `sensoro-sub config show`: every setting, where it came from, secrets masked.
-    pub fn show(&self) -> String {
-        let c = &self.connection;
-        let s = &self.sources;
-        let secret = |set: bool| if set { "set (hidden)" } else { "-" };
-        let client_id = match s.client_id {
-            Source::Default => format!("{}/<random uuid, new each run>", c.app_id),
-            _ => c.client_id.clone(),
-        };
-        let profile = match &self.profile {
-            Some(p) => format!("{} ({})", p.name, p.path.display()),
-            None => "-".to_owned(),
-        };
-        let rows: [(&str, String, Option<Source>); 12] = [
-            ("profile", profile, None),
-            ("app_id", c.app_id.clone(), Some(s.app_id)),
-            ("app_secret", secret(true).to_owned(), Some(s.app_secret)),
-            ("app_key", secret(self.safe_mode.has_key()).to_owned(), Some(s.app_key)),
-            ("host", c.host.clone(), Some(s.host)),
-            ("port", c.port.to_string(), Some(s.port)),
-            ("tls", c.tls.as_ref().map_or_else(|| "off".to_owned(), |t| format!("on, {}", t.trust())), None),
-            ("session", c.session.clone().unwrap_or_else(|| "-".into()), Some(s.session)),
-            ("client_id", client_id, Some(s.client_id)),
-            ("topic", c.topic.clone(), None),
-            ("qos", c.qos.to_string(), None),
-            ("mqtt_version", c.mqtt_version.to_string(), None),
-        ];
-        let mut out = String::new();
-        for (name, value, source) in rows {
-            let source = source.map(|s| format!("  ({s})")).unwrap_or_default();
-            out.push_str(format!("{name:<13} {value:<40}{source}").trim_end());
-            out.push('\n');
-        }
-        out
-    }
-}
-
 impl Config {
     pub fn resolve(cli: SubscribeArgs, terminal: Terminal) -> Result<Config, Failure> {
         let resolved = Resolved::resolve(cli.account, cli.connection)?;
@@ -445,8 +294,9 @@ impl Config {
             output: output_config(&view.output, view.envelope, terminal),
             filter: Filter::new(view.filter.sn, view.filter.device_type),
             safe_mode,
-            dedupe_window: if view.no_dedupe { 0 } else { DEDUPE_WINDOW },
-            stop: StopRules { count: view.count, timeout: view.timeout, duration: view.duration },
+            dedupe_window: if view.no_dedupe { 0 } else { dedupe::DEFAULT_WINDOW },
+            count: view.count,
+            clocks: Clocks { timeout: view.timeout, duration: view.duration },
             status: status_config(&view.output, terminal),
         })
     }
@@ -472,7 +322,7 @@ impl DecodeConfig {
 /// `--envelope` alone picks ndjson, even on a terminal; otherwise a terminal gets pretty.
 fn output_config(args: &OutputArgs, envelope: bool, terminal: Terminal) -> OutputConfig {
     let format = match args.format {
-        Some(chosen) => Format::from(chosen),
+        Some(chosen) => format(chosen),
         None if envelope || !terminal.stdout_is_tty => Format::Ndjson,
         None => Format::Pretty,
     };
@@ -488,13 +338,18 @@ fn status_config(args: &OutputArgs, terminal: Terminal) -> StatusConfig {
     StatusConfig { verbosity, color: terminal.color(args.color, terminal.stderr_is_tty) }
 }
 
+fn format(arg: FormatArg) -> Format {
+    match arg {
+        FormatArg::Pretty => Format::Pretty,
+        FormatArg::Ndjson => Format::Ndjson,
+        FormatArg::Json => Format::Json,
+        FormatArg::Raw => Format::Raw,
+    }
+}
+
 /// The AppKey is checked at start-up: a key that cannot be right fails now, not on every push.
 pub fn parse_app_key(text: &str) -> Result<AppKey, Failure> {
-    AppKey::parse(text).map_err(|why| {
-        Failure::usage(format!(
-            "--app-key is not a valid AppKey: {why}; copy the 43-character AppKey from the SENSORO console"
-        ))
-    })
+    AppKey::parse(text).map_err(|why| advice::app_key(&why))
 }
 
 fn read_secret_file(path: &Path) -> Result<Secret, Failure> {
@@ -511,7 +366,7 @@ fn read_secret_file(path: &Path) -> Result<Secret, Failure> {
             path.display()
         )));
     }
-    Ok(Secret(secret.to_owned()))
+    Ok(Secret::new(secret.to_owned()))
 }
 
 #[cfg(test)]
@@ -535,7 +390,7 @@ mod tests {
         let c = &config.connection;
         assert_eq!((c.host.as_str(), c.port), ("iot.sensoro.com", 1883));
         assert_eq!(c.topic, "users/foobar/devices");
-        assert_eq!(c.qos, 1);
+        assert_eq!(c.qos, Qos::AtLeastOnce);
         assert!(c.clean_session);
         assert!(c.client_id.starts_with("foobar/") && c.client_id.len() == "foobar/".len() + 36);
         assert_eq!(config.output.format, Format::Ndjson);

@@ -9,18 +9,17 @@ use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 use serde_json::{Map, Value};
 
-use super::style::Style;
-use super::{Delivery, Format, is_one_line, write_verbatim_line};
-use crate::config::OutputConfig;
-use crate::push::Push;
+use super::{Format, OutputConfig, is_one_line, write_verbatim_line};
+use crate::pipeline::delivery::Delivery;
+use crate::pipeline::push::Push;
+use crate::style::Style;
 
 /// `--envelope`: what MQTT said about the push, beside the push itself. Field order is the contract.
 #[derive(Serialize)]
 struct Envelope<'a> {
     topic: &'a str,
-    qos: i32,
+    qos: u8,
     retained: bool,
-    dup: bool,
     received_at: String,
     push: &'a Map<String, Value>,
 }
@@ -28,9 +27,8 @@ struct Envelope<'a> {
 pub fn write_push(out: &mut Vec<u8>, delivery: &Delivery, push: &Push, config: &OutputConfig) {
     let envelope = config.envelope.then(|| Envelope {
         topic: delivery.topic,
-        qos: delivery.qos,
+        qos: delivery.qos.level(),
         retained: delivery.retained,
-        dup: delivery.dup,
         received_at: rfc3339(delivery.received_at),
         push: &push.fields,
     });
@@ -171,7 +169,7 @@ mod tests {
         let line = render(Format::Ndjson, true, false, SAMPLE);
         assert!(line.ends_with('\n') && line.matches('\n').count() == 1);
         let expected = format!(
-            "{{\"topic\":\"users/123456/devices\",\"qos\":1,\"retained\":false,\"dup\":true,\"received_at\":\"2025-11-25T18:12:10.456Z\",\"push\":{SAMPLE}}}\n"
+            "{{\"topic\":\"users/123456/devices\",\"qos\":1,\"retained\":false,\"received_at\":\"2025-11-25T18:12:10.456Z\",\"push\":{SAMPLE}}}\n"
         );
         assert_eq!(line, expected);
     }

@@ -17,7 +17,7 @@ use cbc::cipher::block_padding::NoPadding;
 use cbc::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
 use serde_json::{Map, Value};
 
-use crate::push::Push;
+use super::push::Push;
 
 /// The scheme pads to this block size (not AES's 16).
 pub const PAD_BLOCK: usize = 32;
@@ -45,16 +45,13 @@ impl fmt::Debug for AppKey {
 
 impl AppKey {
     /// Parses the AppKey text from the console. The error says what is wrong, never the key itself.
-    pub fn parse(text: &str) -> Result<AppKey, String> {
+    pub fn parse(text: &str) -> Result<AppKey, AppKeyError> {
         let text = text.trim();
-        let bytes = APP_KEY_BASE64.decode(text).map_err(|e| format!("it is not base64 ({e})"))?;
-        let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
-            format!(
-                "it decodes to {} bytes, not 32 (an AppKey has 43 characters; this has {})",
-                bytes.len(),
-                text.len()
-            )
-        })?;
+        let bytes = APP_KEY_BASE64.decode(text).map_err(|e| AppKeyError::NotBase64(e.to_string()))?;
+        let key: [u8; 32] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| AppKeyError::WrongLength { bytes: bytes.len(), characters: text.len() })?;
         Ok(AppKey(key))
     }
 
@@ -64,6 +61,26 @@ impl AppKey {
         iv
     }
 }
+
+/// Why a text is not an AppKey. `Display` says what is wrong, never the key itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppKeyError {
+    NotBase64(String),
+    WrongLength { bytes: usize, characters: usize },
+}
+
+impl fmt::Display for AppKeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AppKeyError::NotBase64(e) => write!(f, "it is not base64 ({e})"),
+            AppKeyError::WrongLength { bytes, characters } => {
+                write!(f, "it decodes to {bytes} bytes, not 32 (an AppKey has 43 characters; this has {characters})")
+            }
+        }
+    }
+}
+
+impl std::error::Error for AppKeyError {}
 
 /// Why an `encryptData` could not be opened. `Display` is one line for stderr.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +101,7 @@ impl fmt::Display for DecryptError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DecryptError::NotAString => write!(f, "encryptData is not a string"),
-            DecryptError::NoAppId => write!(f, "the push has no appId to check the decryption against: pass --app-id"),
+            DecryptError::NoAppId => write!(f, "the push has no appId to check the decryption against: give the AppID"),
             DecryptError::NotBase64(e) => write!(f, "encryptData is not base64 ({e})"),
             DecryptError::BadLength(n) => write!(f, "ciphertext is {n} bytes, not a multiple of 16"),
             DecryptError::BadPadding(n) => write!(f, "bad padding (last byte {n}): wrong AppKey?"),
@@ -94,7 +111,7 @@ impl fmt::Display for DecryptError {
             }
             DecryptError::NotUtf8 => write!(f, "decrypted message is not UTF-8: wrong AppKey?"),
             DecryptError::NotJsonObject(why) => write!(f, "decrypted message is not a JSON object ({why})"),
-            DecryptError::WrongAppId(id) => write!(f, "encrypted for AppID {id:?}, not this one: check --app-id"),
+            DecryptError::WrongAppId(id) => write!(f, "encrypted for AppID {id:?}, not this one: check the AppID"),
         }
     }
 }
@@ -236,7 +253,7 @@ mod tests {
     }
 
     fn fixtures() -> Vec<Vector> {
-        let text = include_str!("../tests/fixtures/safe_mode/vectors.json");
+        let text = include_str!("../../tests/fixtures/safe_mode/vectors.json");
         serde_json::from_str::<Fixtures>(text).expect("vectors.json parses").vectors
     }
 
@@ -271,14 +288,14 @@ mod tests {
     fn app_keys_must_decode_to_32_bytes() {
         assert!(AppKey::parse(&"A".repeat(43)).is_ok());
         assert!(AppKey::parse(&format!("{}=", "A".repeat(43))).is_ok());
-        assert!(AppKey::parse("c2hvcnQ").unwrap_err().contains("decodes to 5 bytes, not 32"));
-        assert!(AppKey::parse("short").unwrap_err().contains("not base64"));
+        assert!(AppKey::parse("c2hvcnQ").unwrap_err().to_string().contains("decodes to 5 bytes, not 32"));
+        assert!(matches!(AppKey::parse("short"), Err(AppKeyError::NotBase64(_))));
         // The unused low bits of the 43rd character are ignored, as the reference does.
         let canonical = AppKey::parse(&"A".repeat(43)).unwrap();
         let non_canonical = AppKey::parse(&format!("{}D", "A".repeat(42))).unwrap();
         assert_eq!(canonical.0, non_canonical.0);
-        assert!(AppKey::parse(&"A".repeat(44)).unwrap_err().contains("not 32"));
-        assert!(AppKey::parse(&format!("{}!", "A".repeat(42))).unwrap_err().contains("not base64"));
+        assert!(AppKey::parse(&"A".repeat(44)).unwrap_err().to_string().contains("not 32"));
+        assert!(matches!(AppKey::parse(&format!("{}!", "A".repeat(42))), Err(AppKeyError::NotBase64(_))));
         assert_eq!(format!("{:?}", AppKey::parse(&"A".repeat(43)).unwrap()), "AppKey(<hidden>)");
     }
 

@@ -1,22 +1,22 @@
 //! The engine: decode, filter, format and write one delivered push. Independent of MQTT, so the same
 //! pipeline can serve any source of pushes.
 //!
-//! Each push is written and flushed before `handle` returns. Called from paho's message callback, this
-//! means a QoS 1 push is acknowledged only once its line has left the process (SPEC.md, last section).
+//! A push's line is written and flushed before `handle` returns, unless the caller says it may wait
+//! for the next push's ([`Release`]). The MQTT session acknowledges a push only after `handle`
+//! returns, so a line that must not be lost has left the process by then (SPEC.md, last section).
 
-use std::collections::{HashSet, VecDeque};
-use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::config::Verbosity;
-use crate::output::{Delivery, Format, Printer, Sink, is_one_line, write_raw, write_verbatim_line};
-use crate::push::{Filter, Outline, Push};
-use crate::safe_mode::{Opened, SafeMode};
-use crate::status::Status;
+use super::dedupe::RecentIds;
+use super::delivery::Delivery;
+use super::output::{Format, Printer, Sink, is_one_line, write_raw, write_verbatim_line};
+use super::push::{Filter, Outline, Push};
+use super::safe_mode::{Opened, SafeMode};
+use crate::status::{Status, Verbosity};
 
 /// Payload bytes shown in an undecodable-push report without `-v`.
 const REPORT_PAYLOAD_LIMIT: usize = 1024;
@@ -43,6 +43,17 @@ impl std::fmt::Display for Stats {
             self.received, self.printed, self.filtered, self.undecodable, self.undecryptable, self.duplicates
         )
     }
+}
+
+/// When a push's line must leave the process. The caller decides: it knows whether the push will be
+/// acknowledged when `handle` returns, and whether another push is already on its way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Release {
+    /// Written through before `handle` returns, with any line held back before it.
+    Now,
+    /// May be held back to leave with the next push's line: one `write` per burst. Only for a push
+    /// nobody acknowledges, when the next one has already arrived.
+    WithNext,
 }
 
 /// What became of one delivery.
@@ -153,42 +164,6 @@ pub struct Engine {
     recent: RecentIds,
 }
 
-/// The msgIds of the last `capacity` printed pushes, oldest first out. Each is kept as a 128-bit
-/// fingerprint from two randomly keyed SipHashes: a fixed 32 bytes per msgId whatever its length, no
-/// allocation per push, and a false "duplicate" (which would drop a push) as likely as guessing a
-/// 128-bit random key.
-#[derive(Debug, Default)]
-struct RecentIds {
-    capacity: usize,
-    keys: (RandomState, RandomState),
-    set: HashSet<u128>,
-    order: VecDeque<u128>,
-}
-
-impl RecentIds {
-    fn new(capacity: usize) -> Self {
-        Self { capacity, ..Self::default() }
-    }
-
-    /// Remembers `id`; false when it was already there.
-    fn insert(&mut self, id: &str) -> bool {
-        if self.capacity == 0 {
-            return true;
-        }
-        let fingerprint = u128::from(self.keys.0.hash_one(id)) << 64 | u128::from(self.keys.1.hash_one(id));
-        if !self.set.insert(fingerprint) {
-            return false;
-        }
-        if self.order.len() == self.capacity
-            && let Some(oldest) = self.order.pop_front()
-        {
-            self.set.remove(&oldest);
-        }
-        self.order.push_back(fingerprint);
-        true
-    }
-}
-
 impl Engine {
     pub fn new(
         printer: Printer,
@@ -230,7 +205,7 @@ impl Engine {
 
     /// Decodes, filters, formats, writes and flushes one push. An `Err` is a failed write to stdout:
     /// the push was not (fully) written and must not be acknowledged.
-    pub fn handle(&mut self, delivery: &Delivery) -> io::Result<Handled> {
+    pub fn handle(&mut self, delivery: &Delivery, release: Release) -> io::Result<Handled> {
         if self.progress.is_closed() {
             return Ok(Handled::Refused);
         }
@@ -239,8 +214,8 @@ impl Engine {
         let handled = match panic::catch_unwind(AssertUnwindSafe(|| self.decide(number, delivery))) {
             Ok(handled) => handled,
             Err(_) => {
-                // A bug in decoding or formatting must not end the stream, nor (inside paho's callback)
-                // abort the process and then crash again on the redelivery. Print what came; report it.
+                // A bug in decoding or formatting must not end the stream, nor (inside the MQTT library's C
+                // callback) abort the process and then crash again on the redelivery. Print what came; report it.
                 self.buffer.clear();
                 write_raw(&mut self.buffer, delivery);
                 Progress::count(&self.progress.contained_panics);
@@ -258,8 +233,7 @@ impl Engine {
             Handled::Undecodable => _ = Progress::count(&self.progress.undecodable),
             _ => {}
         }
-        // Only a QoS 0 line may wait, and only for a push that has already arrived (see `Sink`).
-        let may_wait = delivery.qos == 0 && delivery.next_ready;
+        let may_wait = release == Release::WithNext;
         if !self.buffer.is_empty() {
             self.sink.write(&self.buffer, may_wait)?;
             let printed = Progress::count(&self.progress.printed);
@@ -376,9 +350,10 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     use super::*;
-    use crate::config::{OutputConfig, StatusConfig};
     use crate::hostile;
-    use crate::output::test_support::{SAMPLE, delivery};
+    use crate::pipeline::output::OutputConfig;
+    use crate::pipeline::output::test_support::{SAMPLE, delivery};
+    use crate::status::StatusConfig;
 
     /// A Write that tests can read back, shared with the engine.
     #[derive(Clone, Default)]
@@ -408,10 +383,10 @@ mod tests {
     #[test]
     fn counts_every_kind_of_delivery_and_keeps_going() {
         let (mut engine, out) = engine(Format::Ndjson, Filter::new(vec!["0117C9A1B2C3D4E5".into()], vec![]), None);
-        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Printed);
-        assert_eq!(engine.handle(&delivery(b"not json")).unwrap(), Handled::Undecodable);
-        assert_eq!(engine.handle(&delivery(br#"{"sn":"other"}"#)).unwrap(), Handled::Filtered);
-        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Printed);
+        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap(), Handled::Printed);
+        assert_eq!(engine.handle(&delivery(b"not json"), Release::Now).unwrap(), Handled::Undecodable);
+        assert_eq!(engine.handle(&delivery(br#"{"sn":"other"}"#), Release::Now).unwrap(), Handled::Filtered);
+        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap(), Handled::Printed);
         assert_eq!(
             engine.progress().stats(),
             Stats { received: 4, printed: 2, filtered: 1, undecodable: 1, undecryptable: 0, duplicates: 0 }
@@ -427,7 +402,7 @@ mod tests {
             let push = |id: &str| format!(r#"{{"sn":"A","msgId":"{id}"}}"#);
             let handled: Vec<Handled> = ["a", "a", "b", "c", "a", "c"]
                 .iter()
-                .map(|id| engine.handle(&delivery(push(id).as_bytes())).unwrap())
+                .map(|id| engine.handle(&delivery(push(id).as_bytes()), Release::Now).unwrap())
                 .collect();
             use Handled::*;
             // "a" left the 2-entry window when "c" came, so its third copy prints again.
@@ -435,8 +410,8 @@ mod tests {
             assert_eq!(engine.progress().stats().duplicates, 2);
             assert_eq!(text(&out).matches("\"msgId\"").count(), 4, "{format:?}");
             let no_id = br#"{"sn":"A"}"#;
-            assert_eq!(engine.handle(&delivery(no_id)).unwrap(), Printed);
-            assert_eq!(engine.handle(&delivery(no_id)).unwrap(), Printed, "pushes without msgId pass");
+            assert_eq!(engine.handle(&delivery(no_id), Release::Now).unwrap(), Printed);
+            assert_eq!(engine.handle(&delivery(no_id), Release::Now).unwrap(), Printed, "pushes without msgId pass");
         }
     }
 
@@ -495,8 +470,12 @@ mod tests {
     fn a_panic_while_handling_a_push_is_contained_and_the_push_printed_as_received() {
         let (mut engine, out) = engine(Format::Pretty, Filter::default(), None);
         let broken = Delivery { topic: PANIC_TOPIC, ..delivery(SAMPLE.as_bytes()) };
-        assert_eq!(engine.handle(&broken).unwrap(), Handled::Undecodable);
-        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Printed, "the stream goes on");
+        assert_eq!(engine.handle(&broken, Release::Now).unwrap(), Handled::Undecodable);
+        assert_eq!(
+            engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap(),
+            Handled::Printed,
+            "the stream goes on"
+        );
         let printed = text(&out);
         assert!(printed.starts_with(&format!("{SAMPLE}\n")), "{printed}");
         assert_eq!(printed.lines().count(), 2);
@@ -507,8 +486,8 @@ mod tests {
     #[test]
     fn raw_passes_undecodable_payloads_through() {
         let (mut engine, out) = engine(Format::Raw, Filter::new(vec![], vec!["temp_humi".into()]), None);
-        assert_eq!(engine.handle(&delivery(b"\xff\xfe")).unwrap(), Handled::Undecodable);
-        assert_eq!(engine.handle(&delivery(br#"{"deviceType":"smoke"}"#)).unwrap(), Handled::Filtered);
+        assert_eq!(engine.handle(&delivery(b"\xff\xfe"), Release::Now).unwrap(), Handled::Undecodable);
+        assert_eq!(engine.handle(&delivery(br#"{"deviceType":"smoke"}"#), Release::Now).unwrap(), Handled::Filtered);
         assert_eq!(out.0.lock().unwrap().as_slice(), b"\xff\xfe\n");
         assert_eq!(engine.progress().stats().printed, 1);
     }
@@ -516,11 +495,11 @@ mod tests {
     #[test]
     fn closes_after_the_count_and_refuses_more() {
         let (mut engine, out) = engine(Format::Ndjson, Filter::default(), Some(1));
-        assert_eq!(engine.handle(&delivery(b"oops")).unwrap(), Handled::Undecodable);
+        assert_eq!(engine.handle(&delivery(b"oops"), Release::Now).unwrap(), Handled::Undecodable);
         assert!(!engine.progress().is_closed());
-        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Printed);
+        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap(), Handled::Printed);
         assert!(engine.progress().is_closed());
-        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes())).unwrap(), Handled::Refused);
+        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap(), Handled::Refused);
         assert_eq!(text(&out).lines().count(), 1);
         assert_eq!(engine.progress().stats().received, 2);
     }
@@ -539,7 +518,7 @@ mod tests {
         let printer = Printer::new(OutputConfig { format: Format::Ndjson, envelope: false, color: false });
         let status = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
         let mut engine = Engine::new(printer, Filter::default(), SafeMode::default(), None, status, Box::new(Closed));
-        let err = engine.handle(&delivery(SAMPLE.as_bytes())).unwrap_err();
+        let err = engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
         assert_eq!(engine.progress().stats().printed, 0);
     }

@@ -10,8 +10,8 @@ use chrono::{DateTime, Local, Utc};
 use colored::Color;
 use serde_json::{Map, Value};
 
-use super::style::Style;
-use crate::push::Push;
+use crate::pipeline::push::Push;
+use crate::style::Style;
 
 /// Columns wide enough for SENSORO's 16-hex-digit serial numbers and common device types.
 const SN_WIDTH: usize = 16;

@@ -1,0 +1,93 @@
+//! paho's callbacks: where a push is handed to the engine, and where acknowledge-after-write is kept.
+//!
+//! paho-mqtt 0.14 (pinned) sends a QoS 1 push's PUBACK when the message callback returns; it has no
+//! manual acknowledgement. So the callback writes the push's line before returning, and a push that
+//! must not be acknowledged (stdout failed, or the run is ending) is never returned from: the callback
+//! tells the supervisor and blocks, and the process ends with the push unacknowledged, so the broker
+//! keeps it for the next durable session. The tests `a_push_that_cannot_be_written_is_not_acknowledged`
+//! and `count_with_a_durable_session_leaves_the_rest_for_the_next_run` fail the day this changes.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::SyncSender;
+use std::time::SystemTime;
+
+use paho_mqtt as mqtt;
+
+use super::error::Error;
+use super::socket::BrokerSocket;
+use super::supervisor::Event;
+use crate::pipeline::output::Sink;
+use crate::pipeline::{Delivery, Engine, Handled, Progress, Qos, Release};
+
+/// The message callback: the push is decoded, written and flushed before it returns.
+pub fn on_message(
+    mut engine: Engine,
+    broker_socket: Arc<BrokerSocket>,
+    events: SyncSender<Event>,
+) -> impl FnMut(&mqtt::AsyncClient, Option<mqtt::Message>) + Send + 'static {
+    let progress = engine.progress();
+    move |_client, message| {
+        // paho also calls this with None when the connection drops; the lost-connection callback handles that.
+        let Some(message) = message else { return };
+        let qos = match message.qos() as i32 {
+            0 => Qos::AtMostOnce,
+            _ => Qos::AtLeastOnce,
+        };
+        // A QoS 0 push is never acknowledged, so its line may wait for the next push's, but only
+        // when that push has already arrived whole: nothing waits on the network.
+        let release = match qos {
+            Qos::AtMostOnce if broker_socket.next_publish_ready() => Release::WithNext,
+            _ => Release::Now,
+        };
+        let delivery = Delivery {
+            topic: message.topic(),
+            qos,
+            retained: message.retained(),
+            payload: message.payload(),
+            received_at: SystemTime::now(),
+        };
+        match engine.handle(&delivery, release) {
+            // The run is ending (count reached, Ctrl-C): the supervisor knows; keep the push.
+            Ok(Handled::Refused) => hold(&progress, &events, None),
+            Ok(_) => {
+                if progress.is_closed() {
+                    let _ = events.try_send(Event::CountReached);
+                }
+            }
+            Err(e) => hold(&progress, &events, Some(Event::Failed(Error::stdout(e, true)))),
+        }
+    }
+}
+
+/// Never returns, so paho never acknowledges the push being delivered: marks it held, tells the
+/// supervisor why (if it does not know), and blocks until the process ends. (paho holds its client
+/// mutex meanwhile, so the supervisor stops calling paho.)
+fn hold(progress: &Progress, events: &SyncSender<Event>, why: Option<Event>) -> ! {
+    progress.hold();
+    if let Some(why) = why {
+        // Blocks only while the channel is full; the supervisor reads it until the run ends.
+        let _ = events.send(why);
+    }
+    loop {
+        std::thread::park();
+    }
+}
+
+/// The lost-connection callback: tells the supervisor, and writes QoS 0 lines held back for a push
+/// that will not come now.
+pub fn on_connection_lost(
+    lost: Arc<AtomicBool>,
+    broker_socket: Arc<BrokerSocket>,
+    sink: Arc<Sink>,
+    events: SyncSender<Event>,
+) -> impl FnMut(&mqtt::AsyncClient) + Send + 'static {
+    move |_client| {
+        lost.store(true, Ordering::SeqCst);
+        broker_socket.forget();
+        let _ = events.try_send(Event::ConnectionLost);
+        if let Err(e) = sink.flush() {
+            let _ = events.send(Event::Failed(Error::stdout(e, false)));
+        }
+    }
+}

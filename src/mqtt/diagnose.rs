@@ -1,0 +1,92 @@
+//! What the broker's answers mean, shared by the session and `check`: name resolution, CONNACK
+//! refusals, SUBACK grants, and for a failed TLS connect our own handshake to find the cause that paho
+//! does not report.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+
+use paho_mqtt::{self as mqtt, ConnectReturnCode};
+
+use super::connection::ConnectionConfig;
+use super::error::Error;
+use super::tls::{self, HandshakeFailure};
+use crate::pipeline::Qos;
+
+/// The broker's addresses, or the failure that says the name is the problem.
+pub fn resolve(c: &ConnectionConfig) -> Result<Vec<SocketAddr>, Error> {
+    let host = c.host.as_str();
+    match (host, c.port).to_socket_addrs().map(Iterator::collect::<Vec<_>>) {
+        Ok(addresses) if !addresses.is_empty() => Ok(addresses),
+        Ok(_) => Err(Error::NoAddress { host: host.to_owned() }),
+        Err(e) => Err(Error::Resolve { host: host.to_owned(), reason: e.to_string() }),
+    }
+}
+
+/// Why a connect failed: for TLS, our own handshake finds the cause paho does not report.
+pub fn connect_failure(c: &ConnectionConfig, paho_error: &mqtt::Error) -> Error {
+    let generic = || Error::Unreachable { host: c.host.clone(), port: c.port, reason: paho_error.to_string() };
+    let Some(tls) = &c.tls else { return generic() };
+    let Ok(addresses) = resolve(c) else { return generic() };
+    for address in addresses {
+        match tls::handshake(&c.host, address, tls) {
+            Err(HandshakeFailure::Tls(refusal)) => return Error::Tls(refusal),
+            Err(HandshakeFailure::Connect(_)) => continue,
+            // The handshake works now: the failure was after it (or has passed).
+            Ok(_) => break,
+        }
+    }
+    generic()
+}
+
+/// What a failed connect request means.
+pub fn connect_error(c: &ConnectionConfig, error: &mqtt::Error) -> Error {
+    match error {
+        mqtt::Error::ConnectReturn(code) => refusal(*code, c),
+        other => connect_failure(c, other),
+    }
+}
+
+/// What a refusing CONNACK means. [`Error::Unavailable`] is worth retrying; the others are not.
+fn refusal(code: ConnectReturnCode, c: &ConnectionConfig) -> Error {
+    let rc = code as u8;
+    match code {
+        ConnectReturnCode::ServerUnavailable | ConnectReturnCode::Accepted => Error::Unavailable { code: rc },
+        ConnectReturnCode::UnacceptableProtocolVersion => Error::ProtocolVersion { version: c.mqtt_version, code: rc },
+        _ => Error::LoginRefused {
+            code: rc,
+            reason: code.to_string(),
+            app_id: c.app_id.clone(),
+            client_id: c.client_id.clone(),
+        },
+    }
+}
+
+/// Whether a failure ends the run rather than being worth another attempt.
+pub fn is_final(error: &Error) -> bool {
+    matches!(error, Error::ProtocolVersion { .. } | Error::LoginRefused { .. } | Error::SubscriptionRefused { .. })
+}
+
+/// What a CONNACK granted: the MQTT version as users write it, and whether a session was resumed.
+pub fn granted(response: &mqtt::ServerResponse) -> (&'static str, bool) {
+    response
+        .connect_response()
+        .map(|r| (if r.mqtt_version == mqtt::MQTT_VERSION_3_1 { "3.1" } else { "3.1.1" }, r.session_present))
+        .unwrap_or(("3.1.1", false))
+}
+
+/// The QoS a SUBACK granted, or why the subscription was refused.
+pub fn granted_qos(c: &ConnectionConfig, outcome: mqtt::Result<mqtt::ServerResponse>) -> Result<Qos, Error> {
+    let code = match outcome {
+        Ok(response) => response.subscribe_response().unwrap_or(i32::from(c.qos.level())),
+        Err(e) => return Err(subscription_refused(c, &e.to_string())),
+    };
+    match code {
+        0 => Ok(Qos::AtMostOnce),
+        // We never ask for more than 1; a broker that grants more still delivers at least once.
+        1 | 2 => Ok(Qos::AtLeastOnce),
+        _ => Err(subscription_refused(c, "SUBACK 0x80")),
+    }
+}
+
+fn subscription_refused(c: &ConnectionConfig, why: &str) -> Error {
+    Error::SubscriptionRefused { topic: c.topic.clone(), app_id: c.app_id.clone(), why: why.to_owned() }
+}

@@ -1,0 +1,54 @@
+//! The MQTT steps of `check`, one at a time, each with its own verdict: log in, subscribe, wait for
+//! one push. Always a fresh client; what to connect as is the caller's choice.
+
+use std::time::Duration;
+
+use paho_mqtt as mqtt;
+
+use super::client;
+use super::connection::ConnectionConfig;
+use super::diagnose;
+use super::error::Error;
+use crate::pipeline::Qos;
+
+pub struct Probe<'a> {
+    connection: &'a ConnectionConfig,
+    client: mqtt::AsyncClient,
+    pushes: mqtt::SyncReceiver<Option<mqtt::Message>>,
+}
+
+impl<'a> Probe<'a> {
+    /// Connects and waits up to `limit` for the CONNACK. Returns the MQTT version granted.
+    pub fn log_in(connection: &'a ConnectionConfig, limit: Duration) -> Result<(Probe<'a>, &'static str), Error> {
+        let client = client::create(connection)?;
+        let pushes = client.start_consuming();
+        let options = client::connect_options(connection)?;
+        match client.connect(options).wait_for(limit) {
+            Ok(response) => Ok((Probe { connection, client, pushes }, diagnose::granted(&response).0)),
+            Err(e @ mqtt::Error::ConnectReturn(_)) => Err(diagnose::connect_error(connection, &e)),
+            Err(e) => Err(Error::Unreachable {
+                host: connection.host.clone(),
+                port: connection.port,
+                reason: format!("no CONNACK: {e}"),
+            }),
+        }
+    }
+
+    /// Subscribes to the connection's topic; returns the QoS the broker granted.
+    pub fn subscribe(&self, limit: Duration) -> Result<Qos, Error> {
+        let c = self.connection;
+        diagnose::granted_qos(c, self.client.subscribe(&c.topic, client::qos_level(c.qos)).wait_for(limit))
+    }
+
+    /// The payload of the first push within `limit`, if one comes.
+    pub fn first_payload(&self, limit: Duration) -> Option<Vec<u8>> {
+        match self.pushes.recv_timeout(limit) {
+            Ok(Some(message)) => Some(message.payload().to_vec()),
+            _ => None,
+        }
+    }
+
+    pub fn disconnect(self) {
+        let _ = self.client.disconnect(None).wait_for(Duration::from_secs(2));
+    }
+}

@@ -1,0 +1,440 @@
+//! The session: connect, subscribe, reconnect with backoff after a lost connection, and decide when
+//! and how the run ends. The pushes themselves go through the callbacks (`callback.rs`).
+//!
+//! Threads: paho's receive thread runs the message callback (engine: decode, write, flush; the PUBACK
+//! goes out after the callback returns). The calling thread supervises: it waits for events
+//! (connection lost, count reached, Ctrl-C/SIGTERM, a failed write) and for the clocks.
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
+use std::time::{Duration, Instant};
+
+use paho_mqtt as mqtt;
+
+use super::callback;
+use super::client::{self, server_uri};
+use super::connection::{Clocks, ConnectionConfig};
+use super::diagnose;
+use super::error::Error;
+use super::socket::BrokerSocket;
+use crate::duration::display;
+use crate::pipeline::output::{Sink, stdout_reader_gone};
+use crate::pipeline::{Engine, Progress, Stats};
+use crate::status::Status;
+
+/// The supervisor re-checks the connection at least this often, whatever the events say.
+const TICK: Duration = Duration::from_secs(1);
+/// Reconnect backoff: doubles from the first to the cap, with jitter.
+const BACKOFF_FIRST: Duration = Duration::from_secs(1);
+const BACKOFF_CAP: Duration = Duration::from_secs(60);
+/// A connection lost sooner than this after it was made counts as a quick drop.
+const QUICK_DROP: Duration = Duration::from_secs(5);
+/// This many quick drops in a row look like another client taking our clientId over (a broker that
+/// restarts this often looks the same; the cost of a wrong guess is a longer backoff).
+const TAKEOVER_DROPS: u32 = 3;
+/// After a takeover is suspected, backoff starts at this attempt (8–16 s) to end the ping-pong.
+const TAKEOVER_FIRST_ATTEMPT: u32 = 4;
+/// Upper bound on a clean disconnect at the end of the run.
+const DISCONNECT_WAIT: Duration = Duration::from_secs(2);
+
+/// What wakes the supervisor. A bounded channel: callbacks drop a wake-up when it is full (a full
+/// channel already holds one); request threads and failures block until it is read.
+pub(super) enum Event {
+    ConnectionLost,
+    CountReached,
+    Stop,
+    /// A callback cannot go on (stdout failed); the push it was writing is held unacknowledged.
+    Failed(Error),
+    /// The outcome of a connect or subscribe request (see [`Supervisor::request`]).
+    Response(mqtt::Result<mqtt::ServerResponse>),
+}
+
+/// Why the supervisor stops: a normal end (with a word for the summary) or a failure.
+enum Interrupt {
+    Finished(&'static str),
+    Failed(Error),
+}
+
+type Flow<T> = Result<T, Interrupt>;
+
+/// How a session ended.
+#[must_use]
+pub struct Outcome {
+    /// `Ok`: a normal end (count, duration, Ctrl-C/SIGTERM); the summary has been shown.
+    pub result: Result<(), Error>,
+    /// A push is held unacknowledged on paho's receive thread, which will not return: the caller
+    /// must end the process now, without waiting for paho's threads.
+    pub holding: bool,
+}
+
+impl Outcome {
+    fn failed(error: Error) -> Outcome {
+        Outcome { result: Err(error), holding: false }
+    }
+}
+
+/// Subscribes and feeds every push to `engine` until the run ends.
+pub fn subscribe(connection: &ConnectionConfig, clocks: Clocks, engine: Engine, status: Status) -> Outcome {
+    let progress = engine.progress();
+    let sink = engine.sink();
+    let lost = Arc::new(AtomicBool::new(false));
+    let (events, wakeups) = sync_channel::<Event>(16);
+    {
+        let events = events.clone();
+        if let Err(e) = ctrlc::set_handler(move || {
+            let _ = events.try_send(Event::Stop);
+        }) {
+            return Outcome::failed(Error::Setup(format!("cannot install the Ctrl-C/SIGTERM handler: {e}")));
+        }
+    }
+
+    // A name that does not resolve will not start to: say so plainly instead of "connect failure".
+    let addresses = match diagnose::resolve(connection) {
+        Ok(addresses) => addresses,
+        Err(e) => return Outcome::failed(e),
+    };
+    // Through TLS the socket shows only ciphertext: no peeking, every line is written at once.
+    let broker_socket = Arc::new(BrokerSocket::new(if connection.tls.is_none() { addresses } else { Vec::new() }));
+    let client = match client::create(connection) {
+        Ok(client) => client,
+        Err(e) => return Outcome::failed(e),
+    };
+    client.set_message_callback(callback::on_message(engine, Arc::clone(&broker_socket), events.clone()));
+    client.set_connection_lost_callback(callback::on_connection_lost(
+        Arc::clone(&lost),
+        Arc::clone(&broker_socket),
+        Arc::clone(&sink),
+        events.clone(),
+    ));
+
+    let mut supervisor = Supervisor {
+        connection,
+        client,
+        events,
+        wakeups,
+        progress,
+        sink,
+        broker_socket,
+        lost,
+        status,
+        started: Instant::now(),
+        stop_at: clocks.duration.map(|d| Instant::now() + d),
+        timeout: clocks.timeout,
+        reconnects: 0,
+        connected_at: None,
+        quick_drops: 0,
+    };
+    let interrupt = supervisor.run();
+    supervisor.shutdown(&interrupt);
+    let stats = supervisor.progress.stats();
+    let elapsed = supervisor.started.elapsed();
+    let result = match interrupt {
+        Interrupt::Finished(why) => {
+            status.detail(format_args!(
+                "{} lines left in {} writes to stdout",
+                stats.printed,
+                supervisor.sink.writes()
+            ));
+            status.info(summary(why, elapsed, stats, supervisor.reconnects));
+            Ok(())
+        }
+        // The reader went away (`| head -n 1`): a quiet end.
+        Interrupt::Failed(Error::StdoutClosed) => Err(Error::StdoutClosed),
+        Interrupt::Failed(failure @ Error::Stdout { .. }) => Err(failure),
+        Interrupt::Failed(failure) => {
+            status.detail(format_args!(
+                "{} lines left in {} writes to stdout",
+                stats.printed,
+                supervisor.sink.writes()
+            ));
+            if stats.received > 0 || supervisor.reconnects > 0 {
+                status.info(summary("stopped", elapsed, stats, supervisor.reconnects));
+            }
+            Err(failure)
+        }
+    };
+    Outcome { result, holding: supervisor.progress.is_holding() }
+}
+
+fn summary(why: &str, elapsed: Duration, stats: Stats, reconnects: u64) -> String {
+    format!("{why} after {}: {stats}, reconnects {reconnects}", display(elapsed))
+}
+
+/// Full jitter over the upper half: attempt 0 waits 0.5–1 s, then 1–2 s, … up to 30–60 s.
+fn backoff_delay(attempt: u32) -> Duration {
+    let ceiling = BACKOFF_FIRST.saturating_mul(1u32 << attempt.min(16)).min(BACKOFF_CAP);
+    let half = ceiling / 2;
+    half + half.mul_f64(fastrand::f64())
+}
+
+struct Supervisor<'a> {
+    connection: &'a ConnectionConfig,
+    client: mqtt::AsyncClient,
+    events: SyncSender<Event>,
+    wakeups: Receiver<Event>,
+    progress: Arc<Progress>,
+    sink: Arc<Sink>,
+    broker_socket: Arc<BrokerSocket>,
+    /// Set by paho's lost-connection callback; cleared before each connection attempt. Read instead of
+    /// `is_connected()`, which waits for paho's mutex and so for a push being written.
+    lost: Arc<AtomicBool>,
+    status: Status,
+    started: Instant,
+    stop_at: Option<Instant>,
+    timeout: Option<Duration>,
+    reconnects: u64,
+    /// When the current connection was made, to tell a takeover's ping-pong from an ordinary loss.
+    connected_at: Option<Instant>,
+    /// Connections in a row that were lost within [`QUICK_DROP`].
+    quick_drops: u32,
+}
+
+impl Supervisor<'_> {
+    fn run(&mut self) -> Interrupt {
+        match self.run_inner() {
+            Ok(never) => match never {},
+            Err(interrupt) => interrupt,
+        }
+    }
+
+    fn run_inner(&mut self) -> Flow<std::convert::Infallible> {
+        self.attempt()?.map_err(Interrupt::Failed)?;
+        loop {
+            self.wait(TICK)?;
+            if stdout_reader_gone() {
+                // `sensoro-sub | head -n 1`: end now rather than at the next push, so the pipeline
+                // finishes. Quietly, as when a write fails on the closed pipe.
+                return Err(Interrupt::Failed(Error::StdoutClosed));
+            }
+            if self.lost.load(Ordering::SeqCst) {
+                self.reconnect()?;
+            }
+        }
+    }
+
+    /// Waits up to `max` for a wake-up, ending the run on Ctrl-C, count, `--duration` or `--timeout`.
+    /// Other events are the caller's: `Ok(None)` means `max` passed without one.
+    fn wait(&self, max: Duration) -> Flow<Option<Event>> {
+        let now = Instant::now();
+        let mut until = now + max;
+        if let Some(stop_at) = self.stop_at {
+            if now >= stop_at {
+                return Err(Interrupt::Finished("duration reached"));
+            }
+            until = until.min(stop_at);
+        }
+        if let Some(timeout) = self.timeout {
+            let expires = self.progress.last_printed() + timeout;
+            if now >= expires {
+                return Err(Interrupt::Failed(Error::NoPush { after: timeout }));
+            }
+            until = until.min(expires);
+        }
+        match self.wakeups.recv_timeout(until.saturating_duration_since(now)) {
+            Ok(Event::Stop) => Err(Interrupt::Finished("interrupted")),
+            Ok(Event::CountReached) => Err(Interrupt::Finished("count reached")),
+            Ok(Event::Failed(error)) => Err(Interrupt::Failed(error)),
+            Ok(event) => Ok(Some(event)),
+            Err(RecvTimeoutError::Timeout) => Ok(None),
+            Err(RecvTimeoutError::Disconnected) => {
+                Err(Interrupt::Failed(Error::Setup("internal error: the event channel closed".into())))
+            }
+        }
+    }
+
+    /// Sleeps for `delay` while still honouring Ctrl-C and the clocks.
+    fn sleep(&self, delay: Duration) -> Flow<()> {
+        let until = Instant::now() + delay;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(());
+            }
+            self.wait(left)?;
+        }
+    }
+
+    /// Runs a paho request on its own thread and waits for its outcome, still honouring Ctrl-C and
+    /// the clocks. Any paho call can wait for paho's mutex, which the message callback holds while it
+    /// writes a push (or holds one back at the end of the run); the supervisor must never wait on it.
+    fn request<F>(&self, call: F) -> Flow<mqtt::Result<mqtt::ServerResponse>>
+    where
+        F: FnOnce(&mqtt::AsyncClient) -> mqtt::Token + Send + 'static,
+    {
+        let (client, events) = (self.client.clone(), self.events.clone());
+        std::thread::spawn(move || {
+            let outcome = call(&client).wait();
+            // Fails only once the supervisor is gone, when the outcome no longer matters.
+            let _ = events.send(Event::Response(outcome));
+        });
+        loop {
+            if let Some(Event::Response(outcome)) = self.wait(TICK)? {
+                return Ok(outcome);
+            }
+        }
+    }
+
+    /// One connect + subscribe. `Ok(Err(error))` is worth retrying; a refusal ends the run.
+    fn attempt(&mut self) -> Flow<Result<(), Error>> {
+        let c = self.connection;
+        let options = client::connect_options(c).map_err(Interrupt::Failed)?;
+        self.lost.store(false, Ordering::SeqCst);
+        self.broker_socket.forget();
+        self.status.detail(format_args!(
+            "connecting to {} as {} (MQTT {})",
+            server_uri(c),
+            c.client_id,
+            c.mqtt_version
+        ));
+        let response = match self.request(move |client| client.connect(options))? {
+            Ok(response) => response,
+            Err(e) => {
+                let error = diagnose::connect_error(c, &e);
+                return if diagnose::is_final(&error) { Err(Interrupt::Failed(error)) } else { Ok(Err(error)) };
+            }
+        };
+        self.connected_at = Some(Instant::now());
+        let (version, session_present) = diagnose::granted(&response);
+        let session = match (c.clean_session, session_present) {
+            (true, _) => String::new(),
+            (false, true) => ", durable session resumed".into(),
+            (false, false) => ", new durable session".into(),
+        };
+        self.status
+            .info(format_args!("connected to {}:{} as {} (MQTT {version}{session})", c.host, c.port, c.client_id));
+
+        let (topic, qos) = (c.topic.clone(), client::qos_level(c.qos));
+        let granted = match self.request(move |client| client.subscribe(topic, qos))? {
+            Err(_) if self.lost.load(Ordering::SeqCst) => return Ok(Err(Error::DroppedWhileSubscribing)),
+            outcome => diagnose::granted_qos(c, outcome).map_err(Interrupt::Failed)?,
+        };
+        if granted < c.qos {
+            self.status.warn(format_args!(
+                "the broker granted QoS {granted} instead of {}: pushes sent while disconnected may be lost",
+                c.qos
+            ));
+        }
+        self.status.info(format_args!("subscribed to {} (QoS {granted}); waiting for pushes", c.topic));
+        Ok(Ok(()))
+    }
+
+    /// Reconnects with exponential backoff and jitter until connected, refused, or `--give-up-after`.
+    fn reconnect(&mut self) -> Flow<()> {
+        let lost_at = Instant::now();
+        self.status.info(format_args!("connection to {}:{} lost", self.connection.host, self.connection.port));
+        let quick = self.connected_at.is_some_and(|at| at.elapsed() < QUICK_DROP);
+        self.quick_drops = if quick { self.quick_drops + 1 } else { 0 };
+        let mut first_attempt = 0;
+        if self.quick_drops >= TAKEOVER_DROPS {
+            // Two clients with one clientId kick each other off in turn; retrying fast feeds the storm.
+            first_attempt = TAKEOVER_FIRST_ATTEMPT;
+            if self.quick_drops == TAKEOVER_DROPS {
+                self.status.warn(format_args!(
+                    "the connection keeps dropping right after it is made: another client is probably using \
+                     clientId {} (the service allows one connection per clientId); waiting longer between \
+                     attempts. Give each client its own --session or --client-id",
+                    self.connection.client_id
+                ));
+            }
+        }
+        for attempt in first_attempt.. {
+            let delay = backoff_delay(attempt);
+            self.status.info(format_args!("reconnecting in {} (attempt {})", display(delay), attempt + 1));
+            self.sleep(delay)?;
+            match self.attempt()? {
+                Ok(()) => {
+                    self.reconnects += 1;
+                    return Ok(());
+                }
+
+                Err(error) => {
+                    if let Some(limit) = self.connection.give_up_after
+                        && lost_at.elapsed() >= limit
+                    {
+                        return Err(Interrupt::Failed(Error::GaveUp { last: Box::new(error), after: limit }));
+                    }
+                    self.status.info(error);
+                }
+            }
+        }
+        unreachable!("the reconnect loop only ends by returning")
+    }
+
+    /// Ends the run: no more output, then a clean DISCONNECT, bounded in time. Pushes that arrive now
+    /// stay unacknowledged (their callback holds them), so a durable session gets them next time.
+    fn shutdown(&mut self, why: &Interrupt) {
+        self.progress.close();
+        if let Interrupt::Failed(Error::StdoutClosed | Error::Stdout { .. }) = why {
+            // Lines held back cannot be written either; the failure is already reported.
+            self.leave_client();
+            return;
+        }
+        // QoS 0 lines held back for a push that will now not be printed. A stalled reader could
+        // block this write, and with it the exit: wait for it only so long.
+        let sink = Arc::clone(&self.sink);
+        let (done, flushed) = sync_channel(1);
+        std::thread::spawn(move || {
+            let _ = done.send(sink.flush());
+        });
+        match flushed.recv_timeout(DISCONNECT_WAIT) {
+            Ok(Err(e)) if e.kind() != io::ErrorKind::BrokenPipe => {
+                self.status.error(format_args!("cannot write to stdout: {e}"));
+            }
+            _ => {}
+        }
+        // A held push keeps paho's mutex: a DISCONNECT could not be sent, and the TCP close at exit
+        // leaves the session (and that push) on the broker all the same.
+        if !self.lost.load(Ordering::SeqCst) && !self.progress.is_holding() {
+            let client = self.client.clone();
+            let (done, disconnected) = sync_channel(1);
+            std::thread::spawn(move || {
+                let options = mqtt::DisconnectOptionsBuilder::new().timeout(Duration::ZERO).finalize();
+                let _ = client.disconnect(options).wait_for(DISCONNECT_WAIT);
+                let _ = done.send(());
+            });
+            let _ = disconnected.recv_timeout(DISCONNECT_WAIT);
+        }
+        self.leave_client();
+    }
+
+    /// Dropping the client would join paho's threads, one of which may be holding an unacknowledged
+    /// push in our callback; the process is about to end, so leave them be.
+    fn leave_client(&self) {
+        std::mem::forget(self.client.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_caps_at_a_minute() {
+        for _ in 0..200 {
+            let first = backoff_delay(0);
+            assert!(first >= Duration::from_millis(500) && first <= Duration::from_secs(1), "{first:?}");
+            let third = backoff_delay(2);
+            assert!(third >= Duration::from_secs(2) && third <= Duration::from_secs(4), "{third:?}");
+            let late = backoff_delay(30);
+            assert!(late >= Duration::from_secs(30) && late <= BACKOFF_CAP, "{late:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_is_jittered() {
+        let delays: std::collections::HashSet<Duration> = (0..20).map(|_| backoff_delay(3)).collect();
+        assert!(delays.len() > 1);
+    }
+
+    #[test]
+    fn summary_names_every_counter() {
+        let stats = Stats { received: 5, printed: 3, filtered: 1, undecodable: 1, undecryptable: 0, duplicates: 0 };
+        assert_eq!(
+            summary("interrupted", Duration::from_secs(12), stats, 2),
+            "interrupted after 12s: received 5, printed 3, filtered 1, undecodable 1, undecryptable 0, duplicates 0, \
+             reconnects 2"
+        );
+    }
+}

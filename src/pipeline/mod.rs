@@ -1,0 +1,14 @@
+//! The push pipeline: decode, decrypt (safe mode), filter, drop redeliveries, format and write.
+//!
+//! It knows neither MQTT's library nor the command line: it takes [`Delivery`]s from any source (the
+//! MQTT session, `decode`'s files, the fuzz targets) and settings built by the config layer.
+
+pub mod dedupe;
+pub mod delivery;
+pub mod engine;
+pub mod output;
+pub mod push;
+pub mod safe_mode;
+
+pub use delivery::{Delivery, Qos};
+pub use engine::{Engine, Handled, Progress, Release, Stats};
