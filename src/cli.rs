@@ -207,7 +207,7 @@ pub struct ViewArgs {
     #[command(flatten)]
     pub output: OutputArgs,
 
-    /// ndjson/json: wrap each push as {"topic","qos","retained","dup","received_at","push"}
+    /// ndjson/json: wrap each push as {"topic","qos","retained","received_at","push"}
     #[arg(long, help_heading = "Output")]
     pub envelope: bool,
 

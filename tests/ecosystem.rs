@@ -56,17 +56,10 @@ fn committed_man_page_matches_the_cli() {
     assert_committed("docs/sensoro-sub.1", &page);
 }
 
-fn check_args(broker: &Broker, extra: &[&str]) -> Vec<String> {
-    let mut args = strings(&["check"]);
-    args.extend(broker.sub_args());
-    args.extend(strings(extra));
-    args
-}
-
 #[test]
 fn check_reports_each_step_and_waits_for_a_push() {
     let broker = Broker::start();
-    let sub = Sub::spawn(&check_args(&broker, &["--timeout", "15s", "--session", "mine"]));
+    let sub = Sub::spawn(&broker.args(&["check", "--timeout", "15s", "--session", "mine"]));
     sub.wait_stdout_lines(5);
     broker.publish(push(1, "0117C9A1B2C3D4E5", "temp_humi").as_bytes(), 1);
     let done = sub.finish();
@@ -88,7 +81,7 @@ fn check_reports_each_step_and_waits_for_a_push() {
 #[test]
 fn check_fails_at_the_step_that_fails_with_its_exit_code() {
     let broker = Broker::start();
-    let mut wrong = check_args(&broker, &[]);
+    let mut wrong = broker.args(&["check"]);
     let at = wrong.iter().position(|s| s == APP_SECRET).unwrap();
     wrong[at] = "nope".into();
     let done = run_to_end(&wrong);
@@ -115,7 +108,7 @@ fn check_fails_at_the_step_that_fails_with_its_exit_code() {
     assert!(closed.stdout.join("\n").contains("FAIL  TCP"), "{closed:#?}");
     assert!(closed.stderr.is_empty(), "the report says it once: {closed:#?}");
 
-    let quiet = run_to_end(&check_args(&broker, &["--timeout", "1s"]));
+    let quiet = run_to_end(&broker.args(&["check", "--timeout", "1s"]));
     assert_eq!(quiet.code, Some(5), "{quiet:#?}");
     assert!(quiet.stdout.join("\n").contains("FAIL  first push    none within 1s"), "{quiet:#?}");
 }
@@ -215,4 +208,46 @@ fn config_show_prints_resolved_settings_with_secrets_masked() {
         assert!(shown.contains(line), "missing {line:?} in:\n{shown}");
     }
     assert!(shown.lines().any(|l| l.starts_with("host") && l.ends_with("(profile)")), "{shown}");
+}
+
+/// Runs `args` with stdout a pipe whose reading end is already closed, so the first write fails
+/// with EPIPE; `stdin` is fed to the command.
+fn run_with_closed_stdout(args: &[String], stdin: &[u8]) -> Finished {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let mut cmd = sub_command(args);
+    cmd.stdin(std::process::Stdio::piped()).stdout(writer).stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn sensoro-sub");
+    // The command may end before it reads its input; a failed write here is not the test's concern.
+    let _ = std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), stdin);
+    let code = wait_bounded(&mut child, PATIENCE).map(|status| status.code());
+    let mut stderr = String::new();
+    let _ = std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr);
+    Finished { code: code.flatten(), stdout: Vec::new(), stderr: stderr.lines().map(str::to_owned).collect() }
+}
+
+/// `| head -c1`, `| true`: whichever command writes to a reader that went away ends at once, with
+/// exit 0 and nothing on stderr about it (as ripgrep and bat do). `simulate` writes nothing to stdout.
+#[test]
+fn every_command_ends_quietly_with_0_when_stdout_is_closed() {
+    let broker = Broker::start();
+    let push = push(1, "0117C9A1B2C3D4E5", "temp_humi");
+    let mut commands: Vec<(Vec<String>, Vec<u8>)> = vec![
+        (strings(&["completions", "bash"]), Vec::new()),
+        (broker.args(&["config", "show"]), Vec::new()),
+        (strings(&["decode"]), format!("{push}\n").into_bytes()),
+        (broker.args(&["check"]), Vec::new()),
+        (broker.args(&["--format", "ndjson"]), Vec::new()),
+    ];
+    if cfg!(feature = "simulator") {
+        commands.push((strings(&["demo", "--count", "3", "--rate", "50/s"]), Vec::new()));
+    }
+    for (args, stdin) in commands {
+        let done = run_with_closed_stdout(&args, &stdin);
+        assert_eq!(done.code, Some(0), "{args:?}: {done:#?}");
+        let stderr = done.stderr_text().to_lowercase();
+        for word in ["error", "panicked", "broken pipe"] {
+            assert!(!stderr.contains(word), "{args:?} says {word:?}: {done:#?}");
+        }
+    }
 }

@@ -52,7 +52,7 @@ fn a_subscriber_killed_ten_times_still_prints_every_push_of_its_durable_session(
     let output = broker.dir().join("pushes.ndjson");
     let spawn = || {
         let file = OpenOptions::new().create(true).append(true).open(&output).unwrap();
-        let sub = Sub::spawn_to(&session_args(&broker, "crash"), file);
+        let sub = Sub::spawn_to(&broker.args(&["--session", "crash", "--format", "ndjson"]), file);
         sub.wait_subscribed();
         sub
     };
@@ -89,13 +89,6 @@ fn wait_until_all_printed(output: &std::path::Path, total: usize) {
     }
 }
 
-/// A durable NDJSON subscriber of the broker's AppID.
-fn session_args(broker: &Broker, session: &str) -> Vec<String> {
-    let mut args = broker.sub_args();
-    args.extend(strings(&["--session", session, "--format", "ndjson"]));
-    args
-}
-
 /// Peak resident memory of a running process, from /proc.
 fn peak_rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
@@ -107,7 +100,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
 fn a_stalled_reader_costs_no_memory_and_loses_nothing() {
     const TOTAL: usize = 20_000;
     let broker = Broker::start();
-    let (sub, mut stdout) = Sub::spawn_with_stdout(&session_args(&broker, "stall"));
+    let (sub, mut stdout) = Sub::spawn_with_stdout(&broker.args(&["--session", "stall", "--format", "ndjson"]));
     sub.wait_subscribed();
     // Nobody reads stdout for 30 s while 20,000 pushes arrive: the pipe fills, the write blocks,
     // and with it the acknowledgements; the backlog stays in the broker, not in our process.
@@ -187,7 +180,7 @@ fn every_push_survives_five_broker_restarts_under_load() {
     let mut broker = Broker::start();
     let output = broker.dir().join("pushes.ndjson");
     let file = OpenOptions::new().create(true).append(true).open(&output).unwrap();
-    let sub = Sub::spawn_to(&session_args(&broker, "restarts"), file);
+    let sub = Sub::spawn_to(&broker.args(&["--session", "restarts", "--format", "ndjson"]), file);
     sub.wait_subscribed();
     let publisher = publish_through_restarts(broker.port, TOTAL, 500);
     for round in 1..=5 {
@@ -258,7 +251,7 @@ impl Relay {
 fn a_silently_dead_network_is_noticed_within_one_and_a_half_keepalives_and_nothing_is_lost() {
     let broker = Broker::start();
     let relay = Relay::start(broker.port);
-    let mut args = session_args(&broker, "cut");
+    let mut args = broker.args(&["--session", "cut", "--format", "ndjson"]);
     let at = args.iter().position(|a| *a == broker.port.to_string()).unwrap();
     args[at] = relay.port.to_string();
     // paho checks in whole seconds: a 4 s keepalive keeps that granularity small against 1.5 × 4 s.

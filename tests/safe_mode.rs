@@ -31,14 +31,8 @@ fn plain_of(n: usize, data: &str) -> String {
 
 const DATA: &str = r#"{"temperature":21.5,"humidity":44,"note":"北京 🌡️"}"#;
 
-fn sub_args(broker: &Broker, extra: &[&str]) -> Vec<String> {
-    let mut args = broker.sub_args();
-    args.extend(strings(extra));
-    args
-}
-
 fn live(broker: &Broker, extra: &[&str], payloads: &[String]) -> Finished {
-    let sub = Sub::spawn(&sub_args(broker, extra));
+    let sub = Sub::spawn(&broker.args(extra));
     sub.wait_subscribed();
     for payload in payloads {
         broker.publish(payload.as_bytes(), 1);

@@ -8,15 +8,9 @@ use std::process::{Command, Stdio};
 use common::*;
 use serde_json::Value;
 
-fn args(broker: &Broker, extra: &[&str]) -> Vec<String> {
-    let mut args = broker.sub_args();
-    args.extend(strings(extra));
-    args
-}
-
 /// A subscriber on `broker` with `extra` flags, given `payloads` once subscribed, run to its end.
 fn run_with_pushes(broker: &Broker, extra: &[&str], payloads: &[&[u8]]) -> Finished {
-    run_command_with_pushes(broker, sub_command(&args(broker, extra)), payloads)
+    run_command_with_pushes(broker, sub_command(&broker.args(extra)), payloads)
 }
 
 #[test]
@@ -64,7 +58,7 @@ fn pretty_and_json_are_colored_only_when_asked() {
     let a = push(4, "0117C9A1B2C3D4E5", "temp_humi");
     let done = run_with_pushes(&broker, &["--format", "json", "--color", "always", "-n", "1"], &[a.as_bytes()]);
     assert!(done.stdout.concat().contains("\x1b["), "{done:#?}");
-    let mut cmd = sub_command(&args(&broker, &["--format", "pretty", "-n", "1"]));
+    let mut cmd = sub_command(&broker.args(&["--format", "pretty", "-n", "1"]));
     cmd.env("NO_COLOR", "1");
     let done = run_command_with_pushes(&broker, cmd, &[a.as_bytes()]);
     assert_eq!(done.stdout.len(), 1, "{done:#?}");
@@ -87,7 +81,7 @@ fn json_is_indented_and_equal_to_the_push() {
 fn raw_passes_any_bytes_through() {
     let broker = Broker::start();
     let binary: &[u8] = b"\x00\xffnot json\x01";
-    let sub = Sub::spawn_with_stdout(&args(&broker, &["--format", "raw", "-n", "2"]));
+    let sub = Sub::spawn_with_stdout(&broker.args(&["--format", "raw", "-n", "2"]));
     let (sub, mut stdout) = sub;
     sub.wait_subscribed();
     broker.publish(binary, 1);
@@ -137,7 +131,7 @@ fn filters_select_by_serial_number_and_device_type() {
 #[test]
 fn timeout_without_a_push_exits_5() {
     let broker = Broker::start();
-    let done = run_to_end(&args(&broker, &["--timeout", "1s"]));
+    let done = run_to_end(&broker.args(&["--timeout", "1s"]));
     assert_eq!(done.code, Some(5), "{done:#?}");
     assert!(done.stderr_text().contains("no push for 1s (--timeout)"), "{done:#?}");
 }
@@ -145,7 +139,7 @@ fn timeout_without_a_push_exits_5() {
 #[test]
 fn timeout_counts_from_the_last_push() {
     let broker = Broker::start();
-    let sub = Sub::spawn(&args(&broker, &["--timeout", "2s"]));
+    let sub = Sub::spawn(&broker.args(&["--timeout", "2s"]));
     sub.wait_subscribed();
     for n in 0..3 {
         std::thread::sleep(std::time::Duration::from_millis(900));
@@ -159,7 +153,7 @@ fn timeout_counts_from_the_last_push() {
 #[test]
 fn duration_ends_normally() {
     let broker = Broker::start();
-    let sub = Sub::spawn(&args(&broker, &["--duration", "3s"]));
+    let sub = Sub::spawn(&broker.args(&["--duration", "3s"]));
     sub.wait_subscribed();
     broker.publish(push(1, "A", "t").as_bytes(), 1);
     let done = sub.finish();
@@ -171,7 +165,7 @@ fn duration_ends_normally() {
 #[test]
 fn wrong_secret_is_refused_with_exit_4_and_advice() {
     let broker = Broker::start();
-    let mut a = args(&broker, &["-v"]);
+    let mut a = broker.args(&["-v"]);
     let at = a.iter().position(|s| s == APP_SECRET).unwrap();
     a[at] = "wrong-secret".into();
     let done = run_to_end(&a);
@@ -302,7 +296,7 @@ fn secret_file_works_and_secrets_never_reach_output() {
 fn mqtt_3_1_and_3_1_1_both_work() {
     let broker = Broker::start();
     for (flag, shown) in [("3.1", "MQTT 3.1)"), ("3.1.1", "MQTT 3.1.1)"), ("auto", "MQTT 3.1.1)")] {
-        let sub = Sub::spawn(&args(&broker, &["--mqtt-version", flag, "-n", "1"]));
+        let sub = Sub::spawn(&broker.args(&["--mqtt-version", flag, "-n", "1"]));
         sub.wait_subscribed();
         broker.publish(push(1, "A", "t").as_bytes(), 1);
         let done = sub.finish();
@@ -331,7 +325,7 @@ fn undecodable_payloads_are_reported_counted_and_the_stream_goes_on() {
 #[test]
 fn quiet_hides_status_but_not_undecodable_reports() {
     let broker = Broker::start();
-    let sub = Sub::spawn(&args(&broker, &["-q", "-n", "1"]));
+    let sub = Sub::spawn(&broker.args(&["-q", "-n", "1"]));
     // No "subscribed" line with -q: wait for the broker to log the subscription instead.
     let deadline = std::time::Instant::now() + PATIENCE;
     while !broker.log().contains("users/foobar/devices") {
@@ -348,7 +342,7 @@ fn quiet_hides_status_but_not_undecodable_reports() {
 
 fn interrupt_prints_a_summary(signal_name: &str) {
     let broker = Broker::start();
-    let sub = Sub::spawn(&args(&broker, &[]));
+    let sub = Sub::spawn(&broker.args(&[]));
     sub.wait_subscribed();
     broker.publish(push(1, "A", "t").as_bytes(), 1);
     broker.publish(b"oops", 1);
@@ -378,7 +372,7 @@ fn sigterm_disconnects_and_prints_a_summary() {
 #[test]
 fn closed_stdout_exits_0_quietly_and_leaves_the_unwritten_push_unacknowledged() {
     let broker = Broker::start();
-    let (sub, stdout) = Sub::spawn_with_stdout(&args(&broker, &["--session", "pipe", "--envelope"]));
+    let (sub, stdout) = Sub::spawn_with_stdout(&broker.args(&["--session", "pipe", "--envelope"]));
     let mut head = Command::new("head")
         .args(["-n", "1"])
         .stdin(Stdio::from(stdout))
@@ -399,7 +393,7 @@ fn closed_stdout_exits_0_quietly_and_leaves_the_unwritten_push_unacknowledged() 
     assert!(!done.stderr_text().contains("received"), "no summary on a closed pipe: {done:#?}");
 
     // Push 2 was never written: the same durable session gets it.
-    let again = Sub::spawn(&args(&broker, &["--session", "pipe", "--envelope", "-n", "1"]));
+    let again = Sub::spawn(&broker.args(&["--session", "pipe", "--envelope", "-n", "1"]));
     let done = again.finish();
     assert_eq!(done.code, Some(0), "{done:#?}");
     let envelope: Value = serde_json::from_str(&done.stdout[0]).unwrap();
@@ -410,7 +404,7 @@ fn closed_stdout_exits_0_quietly_and_leaves_the_unwritten_push_unacknowledged() 
 fn a_push_that_cannot_be_written_is_not_acknowledged() {
     let broker = Broker::start();
     let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
-    let sub = Sub::spawn_to(&args(&broker, &["--session", "full"]), full);
+    let sub = Sub::spawn_to(&broker.args(&["--session", "full"]), full);
     sub.wait_subscribed();
     broker.publish(push(1, "A", "t").as_bytes(), 1);
     let done = sub.finish();
@@ -418,7 +412,7 @@ fn a_push_that_cannot_be_written_is_not_acknowledged() {
     let err = done.stderr_text();
     assert!(err.contains("cannot write to stdout") && err.contains("not acknowledged"), "{err}");
 
-    let done = run_to_end(&args(&broker, &["--session", "full", "--envelope", "-n", "1"]));
+    let done = run_to_end(&broker.args(&["--session", "full", "--envelope", "-n", "1"]));
     assert_eq!(done.code, Some(0), "{done:#?}");
     let envelope: Value = serde_json::from_str(&done.stdout[0]).unwrap();
     assert_eq!(envelope["push"]["msgId"], "msg-1", "the unwritten push comes again");
@@ -438,7 +432,7 @@ fn durable_session_gets_every_push_sent_while_away() {
     let away: Vec<String> = (1..=100).map(|n| push(n, "A", "t")).collect();
     broker.publish_lines(&away, 1);
 
-    let done = run_to_end(&args(&broker, &["--session", "collector", "-n", "100"]));
+    let done = run_to_end(&broker.args(&["--session", "collector", "-n", "100"]));
     assert_eq!(done.code, Some(0), "{done:#?}");
     assert_eq!(done.stdout, away, "all 100, in order");
     assert!(done.stderr_text().contains("durable session resumed"), "{done:#?}");
@@ -447,7 +441,7 @@ fn durable_session_gets_every_push_sent_while_away() {
 #[test]
 fn reconnects_after_the_broker_restarts_and_keeps_printing() {
     let mut broker = Broker::start();
-    let sub = Sub::spawn(&args(&broker, &["--session", "restart", "-n", "2"]));
+    let sub = Sub::spawn(&broker.args(&["--session", "restart", "-n", "2"]));
     sub.wait_subscribed();
     broker.publish(push(1, "A", "t").as_bytes(), 1);
     sub.wait_stdout_lines(1);
@@ -465,7 +459,7 @@ fn reconnects_after_the_broker_restarts_and_keeps_printing() {
 #[test]
 fn give_up_after_ends_with_exit_3_when_the_broker_stays_down() {
     let mut broker = Broker::start();
-    let sub = Sub::spawn(&args(&broker, &["--give-up-after", "2s"]));
+    let sub = Sub::spawn(&broker.args(&["--give-up-after", "2s"]));
     sub.wait_subscribed();
     broker.stop();
     let done = sub.finish();
@@ -477,7 +471,7 @@ fn give_up_after_ends_with_exit_3_when_the_broker_stays_down() {
 fn qos_0_subscription_works() {
     let broker = Broker::start();
     let a = push(1, "A", "t");
-    let sub = Sub::spawn(&args(&broker, &["--qos", "0", "--envelope", "-n", "1"]));
+    let sub = Sub::spawn(&broker.args(&["--qos", "0", "--envelope", "-n", "1"]));
     sub.wait_subscribed();
     broker.publish(a.as_bytes(), 0);
     let done = sub.finish();
@@ -506,7 +500,7 @@ fn count_with_a_durable_session_leaves_the_rest_for_the_next_run() {
     broker.publish_lines(&away, 1);
     let mut printed = Vec::new();
     for _ in 0..5 {
-        let done = run_to_end(&args(&broker, &["--session", "cron", "-n", "10"]));
+        let done = run_to_end(&broker.args(&["--session", "cron", "-n", "10"]));
         assert_eq!(done.code, Some(0), "{done:#?}");
         assert_eq!(done.stdout.len(), 10);
         printed.extend(done.stdout);
@@ -517,7 +511,7 @@ fn count_with_a_durable_session_leaves_the_rest_for_the_next_run() {
 #[test]
 fn a_closed_pipe_ends_the_run_without_waiting_for_another_push() {
     let broker = Broker::start();
-    let (sub, stdout) = Sub::spawn_with_stdout(&args(&broker, &[]));
+    let (sub, stdout) = Sub::spawn_with_stdout(&broker.args(&[]));
     let mut head =
         Command::new("head").args(["-n", "1"]).stdin(Stdio::from(stdout)).stdout(Stdio::null()).spawn().expect("head");
     sub.wait_subscribed();
@@ -533,7 +527,7 @@ fn redeliveries_with_the_same_msg_id_are_printed_once_unless_no_dedupe() {
     let broker = Broker::start();
     let (a, b) = (push(1, "A", "t"), push(2, "A", "t"));
     let payloads = [a.as_bytes(), a.as_bytes(), b.as_bytes(), a.as_bytes()];
-    let sub = Sub::spawn(&args(&broker, &[]));
+    let sub = Sub::spawn(&broker.args(&[]));
     sub.wait_subscribed();
     for payload in payloads {
         broker.publish(payload, 1);
@@ -556,9 +550,9 @@ fn redeliveries_with_the_same_msg_id_are_printed_once_unless_no_dedupe() {
 #[test]
 fn two_clients_with_one_client_id_are_told_apart_from_a_network_problem() {
     let broker = Broker::start();
-    let first = Sub::spawn(&args(&broker, &["--client-id", "foobar/twin"]));
+    let first = Sub::spawn(&broker.args(&["--client-id", "foobar/twin"]));
     first.wait_subscribed();
-    let second = Sub::spawn(&args(&broker, &["--client-id", "foobar/twin"]));
+    let second = Sub::spawn(&broker.args(&["--client-id", "foobar/twin"]));
     let warned =
         |sub: &Sub| sub.stderr().iter().any(|l| l.contains("another client is probably using clientId foobar/twin"));
     let deadline = std::time::Instant::now() + PATIENCE;
@@ -582,9 +576,7 @@ fn two_clients_with_one_client_id_are_told_apart_from_a_network_problem() {
 fn qos_0_bursts_are_written_in_batches_and_qos_1_line_by_line() {
     let broker = Broker::start();
     for (qos, pushes) in [(0u8, 3000usize), (1, 500)] {
-        let mut args = broker.sub_args();
-        args.extend(strings(&["--qos", &qos.to_string(), "--format", "ndjson", "-v"]));
-        let sub = Sub::spawn(&args);
+        let sub = Sub::spawn(&broker.args(&["--qos", &qos.to_string(), "--format", "ndjson", "-v"]));
         sub.wait_subscribed();
         // Stopped, the subscriber reads nothing while the burst piles up in its socket.
         signal(sub.pid(), "STOP");

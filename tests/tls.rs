@@ -5,17 +5,9 @@ mod common;
 
 use common::*;
 
-/// `before`, then the given connection flags (no --host/--port of the plain listener), then credentials.
-fn with_credentials(before: &[&str], connection: &[&str]) -> Vec<String> {
-    let mut args = strings(before);
-    args.extend(strings(connection));
-    args.extend(strings(&["--app-id", APP_ID, "--app-secret", APP_SECRET]));
-    args
-}
-
-/// A subscription with the given connection flags, printing NDJSON.
+/// A subscription with the given connection flags (no --host/--port of the plain listener), printing NDJSON.
 fn args(connection: &[&str]) -> Vec<String> {
-    with_credentials(&[], &[connection, &["--format", "ndjson"]].concat())
+    args_with(connection, &["--format", "ndjson"])
 }
 
 /// Subscribes with `connection`, publishes one push on the plain listener, and expects it printed.
@@ -136,16 +128,14 @@ fn check_shows_the_tls_step() {
     let broker = Broker::start_tls();
     let ports = broker.tls.as_ref().unwrap();
     let ca = broker.ca_file();
-    let done = run_to_end(&with_credentials(
-        &["check"],
-        &["--host", &format!("mqtts://127.0.0.1:{}", ports.good), "--cafile", &ca],
-    ));
+    let done =
+        run_to_end(&args_with(&["--host", &format!("mqtts://127.0.0.1:{}", ports.good), "--cafile", &ca], &["check"]));
     assert_eq!(done.code, Some(0), "{done:?}");
     let tls = done.stdout.iter().find(|l| l.contains("TLS ")).expect("a TLS step");
     assert!(tls.starts_with("ok") && tls.contains("certificate names: 127.0.0.1, localhost; verified with"), "{tls}");
 
     let wrong = format!("mqtts://127.0.0.1:{}", ports.wrong_host);
-    let done = run_to_end(&with_credentials(&["check"], &["--host", &wrong, "--cafile", &ca]));
+    let done = run_to_end(&args_with(&["--host", &wrong, "--cafile", &ca], &["check"]));
     assert_eq!(done.code, Some(3), "{done:?}");
     let tls = done.stdout.iter().find(|l| l.contains("TLS ")).expect("a TLS step");
     assert!(tls.starts_with("FAIL") && tls.contains("wrong.example"), "{tls}");

@@ -484,6 +484,16 @@ mod tests {
     }
 
     #[test]
+    fn a_line_waits_only_when_released_with_the_next_and_leaves_with_it() {
+        let (mut engine, out) = engine(Format::Ndjson, Filter::default(), None);
+        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes()), Release::WithNext).unwrap(), Handled::Printed);
+        assert_eq!(text(&out), "", "held for the next push");
+        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap(), Handled::Printed);
+        assert_eq!(text(&out), format!("{SAMPLE}\n{SAMPLE}\n"), "both leave, in order");
+        assert_eq!(engine.sink().writes(), 1);
+    }
+
+    #[test]
     fn raw_passes_undecodable_payloads_through() {
         let (mut engine, out) = engine(Format::Raw, Filter::new(vec![], vec!["temp_humi".into()]), None);
         assert_eq!(engine.handle(&delivery(b"\xff\xfe"), Release::Now).unwrap(), Handled::Undecodable);

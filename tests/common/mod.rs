@@ -185,12 +185,9 @@ impl Broker {
         cmd
     }
 
-    /// Arguments that point `sensoro-sub` at this broker with valid credentials.
-    pub fn sub_args(&self) -> Vec<String> {
-        ["--host", "127.0.0.1", "--port", &self.port.to_string(), "--app-id", APP_ID, "--app-secret", APP_SECRET]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+    /// `sensoro-sub` arguments for this broker's plain listener: see [`args_with`].
+    pub fn args(&self, extra: &[&str]) -> Vec<String> {
+        args_with(&["--host", "127.0.0.1", "--port", &self.port.to_string()], extra)
     }
 }
 
@@ -462,6 +459,17 @@ pub fn run_command_with_pushes(broker: &Broker, cmd: Command, payloads: &[&[u8]]
 /// Runs `sensoro-sub` to completion with no broker interaction expected (usage errors and the like).
 pub fn run_to_end(args: &[String]) -> Finished {
     Sub::spawn(args).finish()
+}
+
+/// The one argument builder of the tests: a leading subcommand of `extra` (`check`, `config show`),
+/// then the `connection` flags and valid credentials, then the rest of `extra`.
+pub fn args_with(connection: &[&str], extra: &[&str]) -> Vec<String> {
+    let subcommand = extra.iter().take_while(|word| !word.starts_with('-')).count();
+    let mut args = strings(&extra[..subcommand]);
+    args.extend(strings(connection));
+    args.extend(strings(&["--app-id", APP_ID, "--app-secret", APP_SECRET]));
+    args.extend(strings(&extra[subcommand..]));
+    args
 }
 
 pub fn strings(args: &[&str]) -> Vec<String> {
