@@ -1,5 +1,5 @@
-//! Command-line flags, as the user types them. The config layer ([`crate::config`]) turns them into
-//! the settings each part of the program owns; nothing below it sees these types.
+//! Command-line flags, as the user types them. The config layer turns them into the settings each
+//! part of the program owns; nothing below it sees these types.
 
 use std::path::PathBuf;
 use std::time::Duration;

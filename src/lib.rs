@@ -8,8 +8,6 @@ pub mod commands;
 pub mod config;
 pub mod duration;
 pub mod exit;
-#[cfg(any(test, fuzzing))]
-pub mod hostile;
 pub mod mqtt;
 pub mod pipeline;
 pub mod secret;

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sensoro_sub::hostile;
+use sensoro_sub::pipeline::hostile;
 
 fuzz_target!(|input: &[u8]| {
     let Some((&choice, payload)) = input.split_first() else { return };

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sensoro_sub::hostile;
+use sensoro_sub::pipeline::hostile;
 use sensoro_sub::pipeline::output::Format;
 use sensoro_sub::pipeline::safe_mode;
 

@@ -15,8 +15,8 @@ use std::time::SystemTime;
 use paho_mqtt as mqtt;
 
 use super::error::Error;
+use super::event::Event;
 use super::socket::BrokerSocket;
-use super::supervisor::Event;
 use crate::pipeline::output::Sink;
 use crate::pipeline::{Delivery, Engine, Handled, Progress, Qos, Release};
 

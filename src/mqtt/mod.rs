@@ -18,6 +18,7 @@ mod client;
 pub mod connection;
 mod diagnose;
 pub mod error;
+mod event;
 pub mod probe;
 mod socket;
 mod supervisor;

@@ -18,6 +18,7 @@ use super::client::{self, server_uri};
 use super::connection::{Clocks, ConnectionConfig};
 use super::diagnose;
 use super::error::Error;
+use super::event::Event;
 use super::socket::BrokerSocket;
 use crate::duration::display;
 use crate::pipeline::output::{Sink, stdout_reader_gone};
@@ -38,18 +39,6 @@ const TAKEOVER_DROPS: u32 = 3;
 const TAKEOVER_FIRST_ATTEMPT: u32 = 4;
 /// Upper bound on a clean disconnect at the end of the run.
 const DISCONNECT_WAIT: Duration = Duration::from_secs(2);
-
-/// What wakes the supervisor. A bounded channel: callbacks drop a wake-up when it is full (a full
-/// channel already holds one); request threads and failures block until it is read.
-pub(super) enum Event {
-    ConnectionLost,
-    CountReached,
-    Stop,
-    /// A callback cannot go on (stdout failed); the push it was writing is held unacknowledged.
-    Failed(Error),
-    /// The outcome of a connect or subscribe request (see [`Supervisor::request`]).
-    Response(mqtt::Result<mqtt::ServerResponse>),
-}
 
 /// Why the supervisor stops: a normal end (with a word for the summary) or a failure.
 enum Interrupt {

@@ -350,7 +350,7 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     use super::*;
-    use crate::hostile;
+    use crate::pipeline::hostile;
     use crate::pipeline::output::OutputConfig;
     use crate::pipeline::output::test_support::{SAMPLE, delivery};
     use crate::status::StatusConfig;

@@ -6,6 +6,8 @@
 pub mod dedupe;
 pub mod delivery;
 pub mod engine;
+#[cfg(any(test, fuzzing))]
+pub mod hostile;
 pub mod output;
 pub mod push;
 pub mod safe_mode;

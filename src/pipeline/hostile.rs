@@ -4,10 +4,10 @@
 
 use std::time::SystemTime;
 
-use crate::pipeline::output::{Format, OutputConfig, Printer};
-use crate::pipeline::push::Filter;
-use crate::pipeline::safe_mode::{AppKey, SafeMode};
-use crate::pipeline::{Delivery, Engine, Handled, Qos, Release};
+use super::output::{Format, OutputConfig, Printer};
+use super::push::Filter;
+use super::safe_mode::{AppKey, SafeMode};
+use super::{Delivery, Engine, Handled, Qos, Release};
 use crate::status::{Status, StatusConfig, Verbosity};
 
 /// The AppID the hostile engine decrypts for, and its AppKey.

@@ -1,0 +1,17 @@
+//! What the callbacks and request threads tell the supervisor.
+
+use paho_mqtt as mqtt;
+
+use super::error::Error;
+
+/// What wakes the supervisor. A bounded channel: callbacks drop a wake-up when it is full (a full
+/// channel already holds one); request threads and failures block until it is read.
+pub enum Event {
+    ConnectionLost,
+    CountReached,
+    Stop,
+    /// A callback cannot go on (stdout failed); the push it was writing is held unacknowledged.
+    Failed(Error),
+    /// The outcome of a connect or subscribe request (see `Supervisor::request`).
+    Response(mqtt::Result<mqtt::ServerResponse>),
+}
