@@ -14,6 +14,7 @@ GNU time, and a release build of sensoro-sub (built if missing).
 
   python3 bench/subscribers.py                      # defaults: 20000 pushes, 5 rounds
   python3 bench/subscribers.py --pushes 20000 --rounds 2 --mode drain
+  python3 bench/subscribers.py --baseline /tmp/old/sensoro-sub   # also an earlier build, same rounds
 """
 import argparse
 import functools
@@ -150,10 +151,14 @@ class DirectPublisher:
         self.sock.close()
 
 
+BASELINE = "baseline"
+BINARIES = {"sensoro-sub": os.path.join(ROOT, "target", "release", "sensoro-sub")}
+
+
 def subscriber_command(tool, broker, qos, count, durable):
     suffix = f"bench-{tool}"
-    if tool == "sensoro-sub":
-        cmd = [os.path.join(ROOT, "target", "release", "sensoro-sub"), "--host", "127.0.0.1", "--port", str(broker.port),
+    if tool in BINARIES:
+        cmd = [BINARIES[tool], "--host", "127.0.0.1", "--port", str(broker.port),
                "--app-id", APP_ID, "--app-secret", SECRET, "--qos", str(qos), "--format", "ndjson", "-q"]
         cmd += ["--session", suffix] if durable else []
         cmd += ["--count", str(count)] if count else []
@@ -246,10 +251,15 @@ def main():
     parser.add_argument("--mode", choices=["drain", "latency", "both"], default="both")
     parser.add_argument("--rate", type=int, default=1000, help="latency mode: pushes per second")
     parser.add_argument("--seconds", type=int, default=10, help="latency mode: how long to publish")
+    parser.add_argument("--baseline", metavar="BINARY",
+                        help="an earlier sensoro-sub build to run in the same alternating rounds")
     args = parser.parse_args()
-    if not os.path.exists(os.path.join(ROOT, "target", "release", "sensoro-sub")):
+    if not os.path.exists(BINARIES["sensoro-sub"]):
         subprocess.run(["cargo", "build", "--release", "--locked"], cwd=ROOT, check=True)
     tools = ["sensoro-sub", "mosquitto_sub"]
+    if args.baseline:
+        BINARIES[BASELINE] = os.path.abspath(args.baseline)
+        tools.append(BASELINE)
     broker = Broker()
     try:
         if args.mode in ("drain", "both"):
@@ -270,8 +280,9 @@ def main():
                     s = summary[tool]
                     print(f"  QoS {qos}  {tool:<13} {s['rate']:>9.0f} msg/s  {s['cpu_us']:5.2f} us CPU/msg  "
                           f"peak RSS {s['rss_mib']:5.1f} MiB")
-                ratio = summary["sensoro-sub"]["rate"] / summary["mosquitto_sub"]["rate"]
-                print(f"  QoS {qos}  throughput ratio sensoro-sub / mosquitto_sub = {ratio:.2f}x")
+                for tool in [t for t in tools if t != "mosquitto_sub"]:
+                    ratio = summary[tool]["rate"] / summary["mosquitto_sub"]["rate"]
+                    print(f"  QoS {qos}  throughput ratio {tool} / mosquitto_sub = {ratio:.2f}x")
             os.unlink(backlog.name)
         if args.mode in ("latency", "both"):
             print(f"latency: {args.rate} pushes/s for {args.seconds} s, QoS 1, median of {args.rounds} rounds")
