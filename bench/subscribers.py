@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
-"""Compare sensoro-sub with mosquitto_sub on a broker this script starts itself.
+"""Compare sensoro-sub with its peers on a mosquitto this script starts itself: mosquitto_sub, the
+vendor's Node.js sample (bench/node/vendor-sample.js) and `mqtt sub` (MQTT.js), the Node.js peers when
+node and bench/node/node_modules are here (`bench/setup` installs them).
 
-Modes (both run unless --mode picks one):
-  drain    N pushes queued in the broker for a durable session while the subscriber is stopped, then
-           the subscriber is started and timed until the N-th line reaches its stdout. Peak RSS and
-           CPU time per push are measured with GNU time. At QoS 0 and QoS 1.
-  latency  the subscriber runs; pushes are published at a steady rate, each carrying its send time;
-           publish -> stdout latency p50/p99 per subscriber.
+Drain scenarios (N pushes to the subscriber's stdout, a pipe this script reads; timed to the N-th line):
+  paused        the subscriber is connected, then stopped (SIGSTOP, as Ctrl-Z does) while the N pushes
+                queue, then resumed; timed from SIGCONT. Clean session, or a durable one ("session").
+  fresh start   the N pushes queue for a durable session while the subscriber is away; timed from start.
+Peak RSS and CPU time per push come from GNU time. Latency mode: the subscriber runs while pushes are
+published at a steady rate, each carrying its send time; p50/p99 of publish -> stdout.
 
-Rounds alternate between the two subscribers so that drift of the machine hits both alike.
-Loopback only; every process is killed by PID. Needs mosquitto, mosquitto_pub, mosquitto_sub,
-GNU time, and a release build of sensoro-sub (built if missing).
+Rounds alternate the order of the subscribers so that drift of the machine hits all alike. Loopback
+only; every process is killed by PID. Needs mosquitto, mosquitto_pub, mosquitto_sub, GNU time, and a
+release build of sensoro-sub (built if missing).
 
-  python3 bench/subscribers.py                      # defaults: 20000 pushes, 5 rounds
-  python3 bench/subscribers.py --pushes 20000 --rounds 2 --mode drain
+  python3 bench/subscribers.py --table               # every scenario and latency; table into docs/performance.md
+  python3 bench/subscribers.py --mode drain --scenario "paused, QoS 1" --pushes 100000
   python3 bench/subscribers.py --baseline /tmp/old/sensoro-sub   # also an earlier build, same rounds
 """
 import argparse
@@ -22,6 +24,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -73,7 +76,8 @@ class Broker:
         conf = os.path.join(self.dir, "mosquitto.conf")
         with open(conf, "w") as f:
             f.write(f"user root\nlistener {self.port} 127.0.0.1\nallow_anonymous false\npassword_file {pw}\n"
-                    f"acl_file {self.dir}/acl\nmax_queued_messages 0\nmax_inflight_messages 0\nqueue_qos0_messages true\npersistence false\n")
+                    f"acl_file {self.dir}/acl\nmax_queued_messages 0\nmax_inflight_messages 0\nqueue_qos0_messages true\npersistence false\n"
+                    f"log_dest file {self.dir}/log\nlog_type subscribe\n")
         self.proc = subprocess.Popen(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 10
         while True:
@@ -84,6 +88,23 @@ class Broker:
                 if time.time() > deadline:
                     raise SystemExit("mosquitto did not start")
                 time.sleep(0.02)
+
+    def log_size(self):
+        try:
+            return os.path.getsize(os.path.join(self.dir, "log"))
+        except OSError:
+            return 0
+
+    def wait_subscribed(self, client_id, since):
+        """Waits for the broker to log `client_id`'s SUBSCRIBE after byte `since` of its log."""
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            with open(os.path.join(self.dir, "log"), "rb") as f:
+                f.seek(since)
+                if f" {client_id} ".encode() in f.read():
+                    return
+            time.sleep(0.01)
+        raise SystemExit(f"{client_id} did not subscribe")
 
     def stop(self):
         self.proc.kill()
@@ -153,31 +174,83 @@ class DirectPublisher:
 
 BASELINE = "baseline"
 BINARIES = {"sensoro-sub": os.path.join(ROOT, "target", "release", "sensoro-sub")}
+NODE_DIR = os.path.join(ROOT, "bench", "node")
+VENDOR_SAMPLE, MQTT_SUB = "vendor sample", "mqtt sub"
+# Each scenario: (name, QoS, durable session?, how the backlog meets the subscriber).
+SCENARIOS = [
+    ("paused, QoS 0", 0, False, "paused"),
+    ("paused, QoS 1", 1, False, "paused"),
+    ("paused, QoS 1, session", 1, True, "paused"),
+    ("fresh start, QoS 0, session", 0, True, "fresh"),
+    ("fresh start, QoS 1, session", 1, True, "fresh"),
+]
 
 
-def subscriber_command(tool, broker, qos, count, durable):
-    suffix = f"bench-{tool}"
+def subscriber_command(tool, broker, qos, count, durable, suffix):
+    """The command line (and extra environment) of one subscriber; `count` 0 means run until killed."""
+    client_id = f"{APP_ID}/{suffix}"
+    env = dict(os.environ)
     if tool in BINARIES:
         cmd = [BINARIES[tool], "--host", "127.0.0.1", "--port", str(broker.port),
                "--app-id", APP_ID, "--app-secret", SECRET, "--qos", str(qos), "--format", "ndjson", "-q"]
-        cmd += ["--session", suffix] if durable else []
+        cmd += ["--session", suffix] if durable else ["--client-id", client_id]
         cmd += ["--count", str(count)] if count else []
-    else:
+    elif tool == "mosquitto_sub":
         cmd = ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(broker.port), "-u", APP_ID, "-P", SECRET,
-               "-q", str(qos), "-t", TOPIC, "-i", f"{APP_ID}/{suffix}"]
+               "-q", str(qos), "-t", TOPIC, "-i", client_id]
         cmd += ["-c"] if durable else []
         cmd += ["-C", str(count)] if count else []
-    return cmd, suffix
+    elif tool == VENDOR_SAMPLE:
+        cmd = ["node", os.path.join(NODE_DIR, "vendor-sample.js")]
+        env.update(BENCH_HOST="127.0.0.1", BENCH_PORT=str(broker.port), BENCH_APP_ID=APP_ID, BENCH_APP_SECRET=SECRET,
+                   BENCH_QOS=str(qos), BENCH_CLIENT_SUFFIX=suffix, BENCH_CLEAN="0" if durable else "1",
+                   BENCH_COUNT=str(count))
+    else:
+        cmd = ["node", os.path.join(NODE_DIR, "node_modules", "mqtt", "build", "bin", "mqtt.js"), "sub",
+               "-h", "127.0.0.1", "-p", str(broker.port), "-u", APP_ID, "-P", SECRET, "-q", str(qos),
+               "-t", TOPIC, "-i", client_id]
+        cmd += ["--no-clean"] if durable else []
+    return cmd, env
 
 
-def drain_round(tool, broker, qos, backlog_file, count):
-    cmd, suffix = subscriber_command(tool, broker, qos, count, durable=True)
-    broker.register(suffix, qos)
-    broker.publish_lines(backlog_file, qos)
+def child_of(pid):
+    """The one child of `pid` (GNU time's subscriber), so that signals reach the subscriber itself."""
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as f:
+                children = f.read().split()
+            if children:
+                return int(children[0])
+        except OSError:
+            pass
+        time.sleep(0.005)
+    raise SystemExit(f"no child of {pid}")
+
+
+def drain_round(tool, broker, qos, durable, how, backlog_file, count, round_number):
+    """Times the drain of `count` queued pushes to the subscriber's stdout (read by this process).
+    fresh: queued for a durable session while it is away, timed from start. paused: queued while the
+    connected subscriber is stopped (SIGSTOP, as Ctrl-Z), timed from SIGCONT."""
+    suffix = f"bench-{tool.replace(' ', '-')}-{round_number}"
+    cmd, env = subscriber_command(tool, broker, qos, count, durable, suffix)
+    if durable:
+        broker.register(suffix, qos)
+    if how == "fresh":
+        broker.publish_lines(backlog_file, qos)
     timing = tempfile.NamedTemporaryFile(prefix="time-", delete=False).name
+    mark = broker.log_size()
     start = time.perf_counter()
     proc = subprocess.Popen(["/usr/bin/time", "-f", "%M %U %S", "-o", timing] + cmd, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
+                            stderr=subprocess.DEVNULL, env=env)
+    subscriber = child_of(proc.pid)
+    if how == "paused":
+        broker.wait_subscribed(f"{APP_ID}/{suffix}", mark)
+        os.kill(subscriber, signal.SIGSTOP)
+        broker.publish_lines(backlog_file, qos)
+        time.sleep(0.3)  # the broker has sent what the socket takes and queued the rest
+        start = time.perf_counter()
+        os.kill(subscriber, signal.SIGCONT)
     lines = 0
     deadline = start + 120
     while lines < count:
@@ -186,12 +259,16 @@ def drain_round(tool, broker, qos, backlog_file, count):
             break
         lines += chunk.count(b"\n")
     elapsed = time.perf_counter() - start
-    proc.stdout.close()
     try:
-        proc.wait(timeout=10)
+        proc.wait(timeout=2)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        os.kill(subscriber, signal.SIGTERM)  # a peer without a count option
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    proc.stdout.close()
     with open(timing) as f:
         rss_kib, user, system = f.read().split()[-3:]
     os.unlink(timing)
@@ -200,9 +277,11 @@ def drain_round(tool, broker, qos, backlog_file, count):
     return {"rate": count / elapsed, "rss_mib": int(rss_kib) / 1024, "cpu_us": (float(user) + float(system)) / count * 1e6}
 
 
-def latency_round(tool, broker, qos, rate, seconds):
-    cmd, _ = subscriber_command(tool, broker, qos, 0, durable=False)
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+def latency_round(tool, broker, qos, rate, seconds, round_number):
+    suffix = f"latency-{tool.replace(' ', '-')}-{round_number}"
+    cmd, env = subscriber_command(tool, broker, qos, 0, False, suffix)
+    mark = broker.log_size()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     latencies = []
 
     def read():
@@ -222,7 +301,7 @@ def latency_round(tool, broker, qos, rate, seconds):
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    time.sleep(1.0)  # connected and subscribed (loopback); pushes before that would be lost, not late
+    broker.wait_subscribed(f"{APP_ID}/{suffix}", mark)  # pushes before that would be lost, not late
     publisher = broker.direct_publisher(qos)
     rng = random.Random(1)
     total = int(rate * seconds)
@@ -244,23 +323,90 @@ def latency_round(tool, broker, qos, rate, seconds):
     return {"p50_us": latencies[len(latencies) // 2], "p99_us": latencies[int(len(latencies) * 0.99)]}
 
 
+def node_peers():
+    """The Node.js peers, when node and their packages are here (`bench/setup` installs them)."""
+    if shutil.which("node") is None:
+        print("note: no node: the vendor's Node.js sample and `mqtt sub` are left out")
+        return []
+    if not os.path.isdir(os.path.join(NODE_DIR, "node_modules", "mqtt")):
+        print("note: bench/node/node_modules missing (run bench/setup): the Node.js peers are left out")
+        return []
+    return [VENDOR_SAMPLE, MQTT_SUB]
+
+
+def alternate(tools, rounds, run):
+    """Runs `run(tool, round)` for every tool in every round, each round in another order, so that
+    drift of the machine hits every tool alike; returns the median of each measure per tool."""
+    results = {tool: [] for tool in tools}
+    for r in range(rounds):
+        order = tools[r % len(tools):] + tools[:r % len(tools)]
+        for tool in (order if r % 2 == 0 else order[::-1]):
+            results[tool].append(run(tool, r))
+    return {t: {k: statistics.median(x[k] for x in results[t]) for k in results[t][0]} for t in tools}
+
+
+def table(tools, drains, latency, pushes, rounds, rate):
+    """The peer table in Markdown: throughput as msg/s and the ratio to mosquitto_sub, CPU, memory."""
+    out = [f"Drain of {pushes:,} pushes (~260 bytes, unique msgIds) to a pipe read by the harness; "
+           f"median of {rounds} alternating rounds; ratio to mosquitto_sub in the same scenario.", "",
+           "| subscriber | " + " | ".join(name for name, *_ in SCENARIOS) + " | p50 / p99 at " + f"{rate}/s, QoS 1 |"
+           + " peak RSS |",
+           "| --- |" + " --- |" * (len(SCENARIOS) + 2)]
+    for tool in tools:
+        cells = []
+        for name, *_ in SCENARIOS:
+            s, base = drains[name][tool], drains[name]["mosquitto_sub"]
+            cells.append(f"{s['rate'] / 1000:.0f}k ({s['rate'] / base['rate']:.2f}×), {s['cpu_us']:.1f} µs CPU")
+        lat = latency.get(tool)
+        cells.append(f"{lat['p50_us'] / 1000:.2f} / {lat['p99_us'] / 1000:.2f} ms" if lat else "–")
+        cells.append(f"{max(drains[name][tool]['rss_mib'] for name, *_ in SCENARIOS):.1f} MiB")
+        label = f"**{tool}**" if tool == "sensoro-sub" else tool
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+TABLE_START, TABLE_END = "<!-- peer-table:start -->", "<!-- peer-table:end -->"
+
+
+def write_table(path, text):
+    with open(path) as f:
+        doc = f.read()
+    if TABLE_START not in doc:
+        raise SystemExit(f"{path} has no {TABLE_START} ... {TABLE_END} section")
+    head, rest = doc.split(TABLE_START, 1)
+    _, tail = rest.split(TABLE_END, 1)
+    stamp = time.strftime("%Y-%m-%d", time.gmtime())
+    with open(path, "w") as f:
+        f.write(f"{head}{TABLE_START}\n<!-- written by `python3 bench/subscribers.py --table` on {stamp} -->\n\n"
+                f"{text}\n{TABLE_END}{tail}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pushes", type=int, default=20_000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--pushes", type=int, default=50_000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--mode", choices=["drain", "latency", "both"], default="both")
+    parser.add_argument("--scenario", action="append", choices=[name for name, *_ in SCENARIOS],
+                        help="drain only these scenarios (repeatable) [default: all]")
     parser.add_argument("--rate", type=int, default=1000, help="latency mode: pushes per second")
     parser.add_argument("--seconds", type=int, default=10, help="latency mode: how long to publish")
     parser.add_argument("--baseline", metavar="BINARY",
                         help="an earlier sensoro-sub build to run in the same alternating rounds")
+    parser.add_argument("--no-node", action="store_true", help="leave out the Node.js peers")
+    parser.add_argument("--table", nargs="?", const=os.path.join(ROOT, "docs", "performance.md"), metavar="FILE",
+                        help="write the peer table into FILE's peer-table section [default: docs/performance.md]")
     args = parser.parse_args()
+    if args.table and (args.mode != "both" or args.scenario):
+        raise SystemExit("--table needs every scenario and the latency run: drop --mode/--scenario")
     if not os.path.exists(BINARIES["sensoro-sub"]):
         subprocess.run(["cargo", "build", "--release", "--locked"], cwd=ROOT, check=True)
-    tools = ["sensoro-sub", "mosquitto_sub"]
+    tools = ["sensoro-sub", "mosquitto_sub"] + ([] if args.no_node else node_peers())
     if args.baseline:
         BINARIES[BASELINE] = os.path.abspath(args.baseline)
         tools.append(BASELINE)
+    scenarios = [s for s in SCENARIOS if not args.scenario or s[0] in args.scenario]
     broker = Broker()
+    drains, latency = {}, {}
     try:
         if args.mode in ("drain", "both"):
             backlog = tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False)
@@ -270,32 +416,28 @@ def main():
             backlog.close()
             size = os.path.getsize(backlog.name) / args.pushes
             print(f"drain: {args.pushes} pushes of ~{size:.0f} bytes, {args.rounds} alternating rounds")
-            for qos in (0, 1):
-                results = {tool: [] for tool in tools}
-                for r in range(args.rounds):
-                    for tool in (tools if r % 2 == 0 else tools[::-1]):
-                        results[tool].append(drain_round(tool, broker, qos, backlog.name, args.pushes))
-                summary = {t: {k: statistics.median(x[k] for x in results[t]) for k in results[t][0]} for t in tools}
+            for name, qos, durable, how in scenarios:
+                summary = alternate(tools, args.rounds, lambda tool, r: drain_round(
+                    tool, broker, qos, durable, how, backlog.name, args.pushes, r))
+                drains[name] = summary
+                base = summary["mosquitto_sub"]["rate"]
                 for tool in tools:
                     s = summary[tool]
-                    print(f"  QoS {qos}  {tool:<13} {s['rate']:>9.0f} msg/s  {s['cpu_us']:5.2f} us CPU/msg  "
-                          f"peak RSS {s['rss_mib']:5.1f} MiB")
-                for tool in [t for t in tools if t != "mosquitto_sub"]:
-                    ratio = summary[tool]["rate"] / summary["mosquitto_sub"]["rate"]
-                    print(f"  QoS {qos}  throughput ratio {tool} / mosquitto_sub = {ratio:.2f}x")
+                    print(f"  {name:<28} {tool:<13} {s['rate']:>9.0f} msg/s ({s['rate'] / base:4.2f}x)  "
+                          f"{s['cpu_us']:5.2f} us CPU/msg  peak RSS {s['rss_mib']:5.1f} MiB")
             os.unlink(backlog.name)
         if args.mode in ("latency", "both"):
             print(f"latency: {args.rate} pushes/s for {args.seconds} s, QoS 1, median of {args.rounds} rounds")
-            results = {tool: [] for tool in tools}
-            for r in range(args.rounds):
-                for tool in (tools if r % 2 == 0 else tools[::-1]):
-                    results[tool].append(latency_round(tool, broker, 1, args.rate, args.seconds))
+            latency = alternate(tools, args.rounds, lambda tool, r: latency_round(
+                tool, broker, 1, args.rate, args.seconds, r))
             for tool in tools:
-                p50 = statistics.median(x["p50_us"] for x in results[tool])
-                p99 = statistics.median(x["p99_us"] for x in results[tool])
-                print(f"  {tool:<13} p50 {p50:8.0f} us   p99 {p99:8.0f} us")
+                print(f"  {tool:<13} p50 {latency[tool]['p50_us']:8.0f} us   p99 {latency[tool]['p99_us']:8.0f} us")
     finally:
         broker.stop()
+    if args.table:
+        text = table([t for t in tools if t != BASELINE], drains, latency, args.pushes, args.rounds, args.rate)
+        write_table(args.table, text)
+        print(f"peer table written to {args.table}")
 
 
 if __name__ == "__main__":

@@ -20,11 +20,13 @@ use super::socket::BrokerSocket;
 use crate::pipeline::output::Sink;
 use crate::pipeline::{Delivery, Engine, Handled, Progress, Qos, Release};
 
-/// The message callback: the push is decoded, written and flushed before it returns.
+/// The message callback: the push is decoded and written before it returns. `durable`: the broker
+/// keeps our session, so a QoS 1 push unacknowledged at exit is redelivered to the next run.
 pub fn on_message(
     mut engine: Engine,
     broker_socket: Arc<BrokerSocket>,
     events: SyncSender<Event>,
+    durable: bool,
 ) -> impl FnMut(&mqtt::AsyncClient, Option<mqtt::Message>) + Send + 'static {
     let progress = engine.progress();
     move |_client, message| {
@@ -34,10 +36,15 @@ pub fn on_message(
             0 => Qos::AtMostOnce,
             _ => Qos::AtLeastOnce,
         };
-        // A QoS 0 push is never acknowledged, so its line may wait for the next push's, but only
-        // when that push has already arrived whole: nothing waits on the network.
-        let release = match qos {
-            Qos::AtMostOnce if broker_socket.next_publish_ready() => Release::WithNext,
+        // Only a durable session's QoS 1 push must be written before its PUBACK: the broker keeps
+        // it for the next run if we die first. A QoS 0 push is never acknowledged, and a clean
+        // session's unacknowledged pushes are discarded with the connection, so acknowledging them
+        // before or after the write loses exactly the same (docs/reliability.md). Those lines may
+        // wait for the next push's, but only when it has already arrived whole: nothing waits on
+        // the network.
+        let must_write_through = qos == Qos::AtLeastOnce && durable;
+        let release = match must_write_through {
+            false if broker_socket.next_publish_ready() => Release::WithNext,
             _ => Release::Now,
         };
         let delivery = Delivery {

@@ -1,10 +1,10 @@
 //! paho's TCP socket to the broker, seen from beside paho: to tell whether the next push has
-//! already arrived whole, so that a QoS 0 line may wait for it (`pipeline::Release::WithNext`).
+//! already arrived whole, so that a line nobody acknowledges may wait for it (`Release::WithNext`).
 //!
 //! A workaround for paho-mqtt 0.14 (pinned), which does not expose its socket: the socket is found
 //! among this process's descriptors by its peer address, and only reads that leave the data in place
 //! (`FIONREAD`, `MSG_PEEK`) are made on it. Linux only; elsewhere every line is written at once. The
-//! integration test `qos_0_bursts_are_written_in_batches_and_qos_1_line_by_line` fails the day this
+//! integration test `bursts_are_written_in_batches_unless_a_durable_session_acknowledges_after_each_line` fails the day this
 //! stops finding paho's socket.
 
 use std::net::SocketAddr;

@@ -90,7 +90,12 @@ pub fn subscribe(connection: &ConnectionConfig, clocks: Clocks, engine: Engine, 
         Ok(client) => client,
         Err(e) => return Outcome::failed(e),
     };
-    client.set_message_callback(callback::on_message(engine, Arc::clone(&broker_socket), events.clone()));
+    client.set_message_callback(callback::on_message(
+        engine,
+        Arc::clone(&broker_socket),
+        events.clone(),
+        !connection.clean_session,
+    ));
     client.set_connection_lost_callback(callback::on_connection_lost(
         Arc::clone(&lost),
         Arc::clone(&broker_socket),

@@ -52,7 +52,7 @@ pub enum Release {
     /// Written through before `handle` returns, with any line held back before it.
     Now,
     /// May be held back to leave with the next push's line: one `write` per burst. Only for a push
-    /// nobody acknowledges, when the next one has already arrived.
+    /// whose acknowledgement does not wait for its line, when the next one has already arrived.
     WithNext,
 }
 
