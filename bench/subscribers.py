@@ -23,6 +23,7 @@ import functools
 import json
 import os
 import random
+import select
 import shutil
 import signal
 import socket
@@ -111,13 +112,16 @@ class Broker:
         self.proc.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def pub_command(self, qos):
-        return ["mosquitto_pub", "-h", "127.0.0.1", "-p", str(self.port), "-u", PUBLISHER, "-P", PUBLISHER_SECRET,
-                "-t", TOPIC, "-q", str(qos), "-l"]
-
     def publish_lines(self, path, qos):
+        """Publishes each line of `path` as one push and waits until the broker has them all.
+        Not `mosquitto_pub -l`: while a connected subscriber is stopped the broker answers slowly,
+        mosquitto_pub gives up waiting for its PUBACKs and disconnects, and mosquitto 2.0.11 then
+        drops the rest of its pushes (logged as "disconnected due to out of memory")."""
+        publisher = DirectPublisher(self.port, qos)
         with open(path, "rb") as f:
-            subprocess.run(self.pub_command(qos), stdin=f, check=True)
+            for line in f:
+                publisher.publish(line.rstrip(b"\n"))
+        publisher.close()
 
     def direct_publisher(self, qos):
         return DirectPublisher(self.port, qos)
@@ -137,7 +141,7 @@ class DirectPublisher:
     unread (a few bytes each; the socket buffer holds them all)."""
 
     def __init__(self, port, qos):
-        self.qos, self.packet_id = qos, 0
+        self.qos, self.packet_id, self.sent = qos, 0, 0
         self.sock = socket.create_connection(("127.0.0.1", port))
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         field = lambda text: len(text.encode()).to_bytes(2, "big") + text.encode()
@@ -166,9 +170,20 @@ class DirectPublisher:
             body += self.packet_id.to_bytes(2, "big")
         body += payload
         self.sock.sendall(bytes([0x30 | self.qos << 1]) + self._length(len(body)) + body)
+        self.sent += 1
 
     def close(self):
+        """At QoS 1, first waits for every PUBACK (4 bytes each), so the broker has every push."""
+        if self.qos:
+            expected, received = 4 * self.sent, 0
+            self.sock.settimeout(120)
+            while received < expected:
+                chunk = self.sock.recv(1 << 16)
+                if not chunk:
+                    raise SystemExit("the broker closed the publisher's connection")
+                received += len(chunk)
         self.sock.sendall(bytes([0xE0, 0]))  # DISCONNECT
+        self.sock.close()
         self.sock.close()
 
 
@@ -176,6 +191,8 @@ BASELINE = "baseline"
 BINARIES = {"sensoro-sub": os.path.join(ROOT, "target", "release", "sensoro-sub")}
 NODE_DIR = os.path.join(ROOT, "bench", "node")
 VENDOR_SAMPLE, MQTT_SUB = "vendor sample", "mqtt sub"
+PAHO_FLOOR = "paho floor"
+PAHO_FLOOR_BINARY = os.path.join(ROOT, "target", "release", "examples", "paho_floor")
 # Each scenario: (name, QoS, durable session?, how the backlog meets the subscriber).
 SCENARIOS = [
     ("paused, QoS 0", 0, False, "paused"),
@@ -200,6 +217,9 @@ def subscriber_command(tool, broker, qos, count, durable, suffix):
                "-q", str(qos), "-t", TOPIC, "-i", client_id]
         cmd += ["-c"] if durable else []
         cmd += ["-C", str(count)] if count else []
+    elif tool == PAHO_FLOOR:
+        cmd = [PAHO_FLOOR_BINARY, "127.0.0.1", str(broker.port), APP_ID, SECRET, client_id, str(qos), str(count),
+               "1" if durable else "0"]
     elif tool == VENDOR_SAMPLE:
         cmd = ["node", os.path.join(NODE_DIR, "vendor-sample.js")]
         env.update(BENCH_HOST="127.0.0.1", BENCH_PORT=str(broker.port), BENCH_APP_ID=APP_ID, BENCH_APP_SECRET=SECRET,
@@ -254,8 +274,11 @@ def drain_round(tool, broker, qos, durable, how, backlog_file, count, round_numb
     lines = 0
     deadline = start + 120
     while lines < count:
+        left = deadline - time.perf_counter()
+        if left <= 0 or not select.select([proc.stdout], [], [], left)[0]:
+            break
         chunk = proc.stdout.read1(1 << 16)
-        if not chunk or time.perf_counter() > deadline:
+        if not chunk:
             break
         lines += chunk.count(b"\n")
     elapsed = time.perf_counter() - start
@@ -393,6 +416,8 @@ def main():
     parser.add_argument("--baseline", metavar="BINARY",
                         help="an earlier sensoro-sub build to run in the same alternating rounds")
     parser.add_argument("--no-node", action="store_true", help="leave out the Node.js peers")
+    parser.add_argument("--floor", action="store_true",
+                        help="add paho's floor: a paho subscriber whose callback does next to nothing")
     parser.add_argument("--table", nargs="?", const=os.path.join(ROOT, "docs", "performance.md"), metavar="FILE",
                         help="write the peer table into FILE's peer-table section [default: docs/performance.md]")
     args = parser.parse_args()
@@ -404,6 +429,9 @@ def main():
     if args.baseline:
         BINARIES[BASELINE] = os.path.abspath(args.baseline)
         tools.append(BASELINE)
+    if args.floor:
+        subprocess.run(["cargo", "build", "--release", "--locked", "--example", "paho_floor"], cwd=ROOT, check=True)
+        tools.append(PAHO_FLOOR)
     scenarios = [s for s in SCENARIOS if not args.scenario or s[0] in args.scenario]
     broker = Broker()
     drains, latency = {}, {}
@@ -435,7 +463,8 @@ def main():
     finally:
         broker.stop()
     if args.table:
-        text = table([t for t in tools if t != BASELINE], drains, latency, args.pushes, args.rounds, args.rate)
+        text = table([t for t in tools if t not in (BASELINE, PAHO_FLOOR)], drains, latency, args.pushes, args.rounds,
+                     args.rate)
         write_table(args.table, text)
         print(f"peer table written to {args.table}")
 

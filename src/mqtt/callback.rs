@@ -16,7 +16,7 @@ use paho_mqtt as mqtt;
 
 use super::error::Error;
 use super::event::Event;
-use super::socket::BrokerSocket;
+use super::socket;
 use crate::pipeline::output::Sink;
 use crate::pipeline::{Delivery, Engine, Handled, Progress, Qos, Release};
 
@@ -24,7 +24,6 @@ use crate::pipeline::{Delivery, Engine, Handled, Progress, Qos, Release};
 /// keeps our session, so a QoS 1 push unacknowledged at exit is redelivered to the next run.
 pub fn on_message(
     mut engine: Engine,
-    broker_socket: Arc<BrokerSocket>,
     events: SyncSender<Event>,
     durable: bool,
 ) -> impl FnMut(&mqtt::AsyncClient, Option<mqtt::Message>) + Send + 'static {
@@ -44,7 +43,7 @@ pub fn on_message(
         // the network.
         let must_write_through = qos == Qos::AtLeastOnce && durable;
         let release = match must_write_through {
-            false if broker_socket.next_publish_ready() => Release::WithNext,
+            false if socket::next_publish_ready() => Release::WithNext,
             _ => Release::Now,
         };
         let delivery = Delivery {
@@ -85,13 +84,11 @@ fn hold(progress: &Progress, events: &SyncSender<Event>, why: Option<Event>) -> 
 /// that will not come now.
 pub fn on_connection_lost(
     lost: Arc<AtomicBool>,
-    broker_socket: Arc<BrokerSocket>,
     sink: Arc<Sink>,
     events: SyncSender<Event>,
 ) -> impl FnMut(&mqtt::AsyncClient) + Send + 'static {
     move |_client| {
         lost.store(true, Ordering::SeqCst);
-        broker_socket.forget();
         let _ = events.try_send(Event::ConnectionLost);
         if let Err(e) = sink.flush() {
             let _ = events.send(Event::Failed(Error::stdout(e, false)));

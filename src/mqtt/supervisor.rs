@@ -19,7 +19,6 @@ use super::connection::{Clocks, ConnectionConfig};
 use super::diagnose;
 use super::error::Error;
 use super::event::Event;
-use super::socket::BrokerSocket;
 use crate::duration::display;
 use crate::pipeline::output::{Sink, stdout_reader_gone};
 use crate::pipeline::{Engine, Progress, Stats};
@@ -80,25 +79,16 @@ pub fn subscribe(connection: &ConnectionConfig, clocks: Clocks, engine: Engine, 
     }
 
     // A name that does not resolve will not start to: say so plainly instead of "connect failure".
-    let addresses = match diagnose::resolve(connection) {
-        Ok(addresses) => addresses,
-        Err(e) => return Outcome::failed(e),
-    };
-    // Through TLS the socket shows only ciphertext: no peeking, every line is written at once.
-    let broker_socket = Arc::new(BrokerSocket::new(if connection.tls.is_none() { addresses } else { Vec::new() }));
+    if let Err(e) = diagnose::resolve(connection) {
+        return Outcome::failed(e);
+    }
     let client = match client::create(connection) {
         Ok(client) => client,
         Err(e) => return Outcome::failed(e),
     };
-    client.set_message_callback(callback::on_message(
-        engine,
-        Arc::clone(&broker_socket),
-        events.clone(),
-        !connection.clean_session,
-    ));
+    client.set_message_callback(callback::on_message(engine, events.clone(), !connection.clean_session));
     client.set_connection_lost_callback(callback::on_connection_lost(
         Arc::clone(&lost),
-        Arc::clone(&broker_socket),
         Arc::clone(&sink),
         events.clone(),
     ));
@@ -110,7 +100,6 @@ pub fn subscribe(connection: &ConnectionConfig, clocks: Clocks, engine: Engine, 
         wakeups,
         progress,
         sink,
-        broker_socket,
         lost,
         status,
         started: Instant::now(),
@@ -170,7 +159,6 @@ struct Supervisor<'a> {
     wakeups: Receiver<Event>,
     progress: Arc<Progress>,
     sink: Arc<Sink>,
-    broker_socket: Arc<BrokerSocket>,
     /// Set by paho's lost-connection callback; cleared before each connection attempt. Read instead of
     /// `is_connected()`, which waits for paho's mutex and so for a push being written.
     lost: Arc<AtomicBool>,
@@ -275,7 +263,6 @@ impl Supervisor<'_> {
         let c = self.connection;
         let options = client::connect_options(c).map_err(Interrupt::Failed)?;
         self.lost.store(false, Ordering::SeqCst);
-        self.broker_socket.forget();
         self.status.detail(format_args!(
             "connecting to {} as {} (MQTT {})",
             server_uri(c),

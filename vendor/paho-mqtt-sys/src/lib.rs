@@ -34,6 +34,14 @@ use std::ptr;
 
 include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 
+// sensoro-sub patch (vendor/paho-mqtt-sys.patch): the C core reads ahead; see Socket.c.
+extern "C" {
+    /// Whether a whole PUBLISH packet is already here for the socket the last packet came from (in
+    /// its read-ahead buffer, or waiting in the socket). Call from a message-arrived callback: 1
+    /// when another message follows at once, 0 when not or unknown.
+    pub fn Socket_readAheadPublishReady() -> c_int;
+}
+
 // The following 'Default' trait implementations contain initializations
 // for the structures from the Paho C library. Each of those structs
 // contains an initializer macro in MQTTAsync.h.
