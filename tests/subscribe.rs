@@ -27,6 +27,38 @@ fn ndjson_is_the_default_off_a_terminal_and_prints_pushes_verbatim() {
     );
 }
 
+/// paho's C core reads the socket ahead in 64 KiB pieces (vendor/paho-mqtt-sys.patch): pushes larger
+/// than that, among small ones and split across reads, arrive whole and in order, at QoS 0 and 1.
+#[test]
+fn pushes_larger_than_the_read_ahead_arrive_whole_and_in_order() {
+    let broker = Broker::start();
+    let big = |n: usize, size: usize| {
+        let small = push(n, "0117C9A1B2C3D4E5", "temp_humi");
+        small.replace(r#""battery":87"#, &format!(r#""battery":87,"blob":"{}""#, "x".repeat(size)))
+    };
+    for qos in ["0", "1"] {
+        let pushes: Vec<String> = vec![
+            push(1, "A", "t"),
+            big(2, 300_000),
+            push(3, "A", "t"),
+            big(4, 70_000),
+            big(5, 65_400),
+            push(6, "A", "t"),
+        ];
+        let sub = Sub::spawn(&broker.args(&["--qos", qos, "-n", "6"]));
+        sub.wait_subscribed();
+        // Stopped, so the pushes pile up in the socket and are read ahead together.
+        signal(sub.pid(), "STOP");
+        for payload in &pushes {
+            broker.publish(payload.as_bytes(), qos.parse().unwrap());
+        }
+        signal(sub.pid(), "CONT");
+        let done = sub.finish();
+        assert_eq!(done.code, Some(0), "QoS {qos}: {:?}", done.stderr);
+        assert_eq!(done.stdout, pushes, "QoS {qos}");
+    }
+}
+
 #[test]
 fn pretty_prints_one_readable_line_per_push() {
     let broker = Broker::start();

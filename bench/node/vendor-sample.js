@@ -24,6 +24,7 @@ client.on('message', function (topic, message) {
   // message is Buffer
   console.log(message.toString());
   if (count && ++seen >= count) {
-    client.end(false, function () { process.exit(0); });
+    // Not process.exit(): console.log to a full pipe is queued, and exit would drop the queue.
+    client.end();
   }
 });
