@@ -36,7 +36,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l cafile -d 'PEM 
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l client-id -d 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l session -d 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l qos -d 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l mqtt-version -d 'MQTT protocol version; auto tries 3.1.1, then 3.1' -r -f -a "auto\t''
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l mqtt-version -d 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up' -r -f -a "auto\t''
 3.1\t''
 3.1.1\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l topic -d 'Topic to subscribe to [default: users/APPID/devices]. The vendor\'s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample' -r
@@ -96,7 +96,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l cafile
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l client-id -d 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l session -d 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l qos -d 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l mqtt-version -d 'MQTT protocol version; auto tries 3.1.1, then 3.1' -r -f -a "auto\t''
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l mqtt-version -d 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up' -r -f -a "auto\t''
 3.1\t''
 3.1.1\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l topic -d 'Topic to subscribe to [default: users/APPID/devices]. The vendor\'s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample' -r
@@ -139,6 +139,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l dev
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l rate -d 'Pushes per AppID, e.g. 5/s, 300/m, 0.5/s' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l seed -d 'Seed for a reproducible fleet and readings [default: random]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s n -l count -d 'Stop publishing after N pushes per AppID (the broker keeps serving)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l mqtt-3.1-only -d 'Behave as a 3.1-era broker: refuse MQTT 3.1.1 CONNECTs with CONNACK 1 (unacceptable protocol version), accept 3.1'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s v -l verbose -d 'Log every login and subscription decision'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand completions" -s h -l help -d 'Print help'
@@ -157,7 +158,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fi
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l client-id -d 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l session -d 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l qos -d 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l mqtt-version -d 'MQTT protocol version; auto tries 3.1.1, then 3.1' -r -f -a "auto\t''
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l mqtt-version -d 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up' -r -f -a "auto\t''
 3.1\t''
 3.1.1\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l topic -d 'Topic to subscribe to [default: users/APPID/devices]. The vendor\'s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample' -r

@@ -89,7 +89,8 @@ pub struct ShowArgs {
 const SIMULATE_HELP: &str = "\
 Rules, as the service's: username = AppID, password = AppSecret, clientId ^APPID(/[-_0-9a-zA-Z]{0,36})?$
 (else CONNACK 5); only users/APPID/devices may be subscribed (else SUBACK 0x80); QoS 0 and 1;
-durable sessions. Pushes go to users/APPID/devices at QoS 1.
+durable sessions. Pushes go to users/APPID/devices at QoS 1. With --mqtt-3.1-only it is a 3.1-era
+broker: a CONNECT of any other version gets CONNACK 1.
 
 Example:
   sensoro-sub simulate --app-id foobar --app-secret s3cret --listen 127.0.0.1:1883 &
@@ -155,6 +156,11 @@ pub struct SimulateArgs {
     /// Stop publishing after N pushes per AppID (the broker keeps serving)
     #[arg(long, short = 'n', value_name = "N")]
     pub count: Option<u64>,
+
+    /// Behave as a 3.1-era broker: refuse MQTT 3.1.1 CONNECTs with CONNACK 1 (unacceptable protocol
+    /// version), accept 3.1
+    #[arg(long = "mqtt-3.1-only")]
+    pub mqtt_3_1_only: bool,
 
     /// Log every login and subscription decision
     #[arg(short, long)]
@@ -312,7 +318,7 @@ pub struct ConnectionArgs {
     #[arg(long, default_value = "1", value_parser = parse_qos, help_heading = "Connection")]
     pub qos: QosArg,
 
-    /// MQTT protocol version; auto tries 3.1.1, then 3.1
+    /// MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up
     #[arg(long, value_enum, default_value_t = MqttVersionArg::Auto, help_heading = "Connection")]
     pub mqtt_version: MqttVersionArg,
 

@@ -243,3 +243,40 @@ fn simulate_refuses_unpaired_accounts_and_a_taken_port() {
     assert_eq!(done.code, Some(2), "{done:#?}");
     assert!(done.stderr_text().contains("choose another --listen"), "{done:#?}");
 }
+
+/// A 3.1-era broker (`simulate --mqtt-3.1-only`) answers a 3.1.1 CONNECT with CONNACK 1: the default
+/// `--mqtt-version auto` falls back to 3.1 and says so, `check` reports it, a forced 3.1.1 is refused
+/// with advice that names 3.1, and a third-party 3.1 client still works there.
+#[test]
+fn auto_falls_back_to_mqtt_3_1_on_a_broker_that_refuses_3_1_1() {
+    let (_sim, port) = simulate(&["--mqtt-3.1-only"]);
+    let connection = ["--host", "127.0.0.1", "--port", &port.to_string()];
+
+    let auto = run_to_end(&args_with(&connection, &["-n", "2", "-v"]));
+    assert_eq!(auto.code, Some(0), "{auto:#?}");
+    assert_eq!(auto.stdout.len(), 2, "{auto:#?}");
+    for line in &auto.stdout {
+        assert_push_shape(line, APP_ID);
+    }
+    let said = auto.stderr_text();
+    assert!(said.contains("refused MQTT 3.1.1 (CONNACK 1); trying 3.1"), "{said}");
+    assert!(said.contains(&format!("connected to 127.0.0.1:{port} as")) && said.contains("(MQTT 3.1)"), "{said}");
+
+    let forced = run_to_end(&args_with(&connection, &["-n", "1", "--mqtt-version", "3.1.1"]));
+    assert_eq!(forced.code, Some(4), "{forced:#?}");
+    assert!(forced.stderr_text().contains("refused MQTT 3.1.1 (CONNACK 1): try --mqtt-version 3.1"), "{forced:#?}");
+
+    let v31 = run_to_end(&args_with(&connection, &["-n", "1", "--mqtt-version", "3.1"]));
+    assert_eq!((v31.code, v31.stdout.len()), (Some(0), 1), "{v31:#?}");
+
+    let check = run_to_end(&args_with(&connection, &["check"]));
+    assert_eq!(check.code, Some(0), "{check:#?}");
+    assert!(check.stdout.iter().any(|l| l.contains("with MQTT 3.1 (3.1.1 refused)")), "{check:#?}");
+
+    let login = ["-u", APP_ID, "-P", APP_SECRET, "-t", "users/foobar/devices", "-C", "1"];
+    let old = mosquitto_sub(port, &[&login[..], &["-i", "foobar/m31", "-V", "mqttv31"]].concat());
+    assert!(old.status.success(), "{}", text(&old.stderr));
+    assert_push_shape(text(&old.stdout).trim(), APP_ID);
+    let new = mosquitto_sub(port, &[&login[..], &["-i", "foobar/m311", "-V", "mqttv311"]].concat());
+    assert!(!new.status.success() && text(&new.stderr).contains("unacceptable protocol version"), "{new:?}");
+}

@@ -115,11 +115,16 @@ pub fn run(connection: &ConnectionConfig, wait_for_push: Option<Duration>, color
         }
     }
 
-    let (probe, version) = match Probe::log_in(&c, MQTT_TIMEOUT) {
+    let (probe, login) = match Probe::log_in(&c, MQTT_TIMEOUT) {
         Ok(logged_in) => logged_in,
         Err(error) => return report.fail_with("MQTT login", &error),
     };
-    report.step(true, "MQTT login", format_args!("accepted (CONNACK 0) as {} with MQTT {version}", c.client_id))?;
+    let fallback = if login.fell_back { " (3.1.1 refused)" } else { "" };
+    report.step(
+        true,
+        "MQTT login",
+        format_args!("accepted (CONNACK 0) as {} with MQTT {}{fallback}", c.client_id, login.version),
+    )?;
 
     let granted = match probe.subscribe(MQTT_TIMEOUT) {
         Ok(granted) => granted,

@@ -2,8 +2,8 @@
 //! fix them. Only this layer and `cli.rs` know the flags, so only they name them.
 
 use crate::exit::Failure;
-use crate::mqtt::Error;
 use crate::mqtt::tls::{DEFAULT_TLS_PORT, TlsConfig, TlsRefusal};
+use crate::mqtt::{Error, MqttVersion};
 use crate::pipeline::safe_mode::AppKeyError;
 use crate::service::AppIdError;
 
@@ -25,7 +25,15 @@ pub fn explain(error: &Error) -> String {
         Error::Resolve { .. } => format!("{error}; check --host and your DNS"),
         Error::Unreachable { .. } => format!("{error}: check --host/--port and your network"),
         Error::Tls(refusal) => tls(refusal),
-        Error::ProtocolVersion { .. } => format!("{error}: try --mqtt-version auto, 3.1 or 3.1.1"),
+        Error::ProtocolVersion { version: MqttVersion::V311, .. } => {
+            format!("{error}: try --mqtt-version 3.1 (or auto, which falls back to it)")
+        }
+        Error::ProtocolVersion { version: MqttVersion::V31, .. } => {
+            format!("{error}: try --mqtt-version 3.1.1 (or auto, which tries it first)")
+        }
+        Error::ProtocolVersion { .. } => {
+            format!("{error}: check that --host/--port point at the SENSORO service or another MQTT 3.x broker")
+        }
         Error::SubscriptionRefused { .. } => format!("{error}; check --topic"),
         Error::GaveUp { last, after } => format!(
             "{}; gave up after {} without a connection (--give-up-after)",

@@ -57,11 +57,12 @@ fn skip_openssl_init() {
     });
 }
 
-pub fn connect_options(c: &ConnectionConfig) -> Result<mqtt::ConnectOptions, Error> {
-    let version = match c.mqtt_version {
-        MqttVersion::Auto => mqtt::MqttVersion::Default,
+/// Options for one CONNECT with `version`. `Auto` is the caller's to resolve (3.1.1, then 3.1):
+/// paho's own "default" negotiation does not fall back on a CONNACK 1.
+pub fn connect_options(c: &ConnectionConfig, version: MqttVersion) -> Result<mqtt::ConnectOptions, Error> {
+    let version = match version {
+        MqttVersion::Auto | MqttVersion::V311 => mqtt::MqttVersion::V3_1_1,
         MqttVersion::V31 => mqtt::MqttVersion::V3_1,
-        MqttVersion::V311 => mqtt::MqttVersion::V3_1_1,
     };
     let mut builder = mqtt::ConnectOptionsBuilder::with_mqtt_version(version);
     builder

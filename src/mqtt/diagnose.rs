@@ -6,7 +6,7 @@ use std::net::{SocketAddr, ToSocketAddrs};
 
 use paho_mqtt::{self as mqtt, ConnectReturnCode};
 
-use super::connection::ConnectionConfig;
+use super::connection::{ConnectionConfig, MqttVersion};
 use super::error::Error;
 use super::tls::{self, HandshakeFailure};
 use crate::pipeline::Qos;
@@ -37,20 +37,38 @@ pub fn connect_failure(c: &ConnectionConfig, paho_error: &mqtt::Error) -> Error 
     generic()
 }
 
-/// What a failed connect request means.
-pub fn connect_error(c: &ConnectionConfig, error: &mqtt::Error) -> Error {
+/// What a failed CONNECT with `version` means.
+pub fn connect_error(c: &ConnectionConfig, version: MqttVersion, error: &mqtt::Error) -> Error {
     match error {
-        mqtt::Error::ConnectReturn(code) => refusal(*code, c),
+        mqtt::Error::ConnectReturn(code) => refusal(*code, c, version),
         other => connect_failure(c, other),
     }
 }
 
+/// Whether a failed MQTT 3.1.1 CONNECT of `--mqtt-version auto` is worth trying again as 3.1: a
+/// 3.1-era broker answers 3.1.1 with CONNACK 1, or just closes the connection.
+pub fn worth_3_1(error: &Error) -> bool {
+    matches!(error, Error::ProtocolVersion { .. } | Error::Unreachable { .. })
+}
+
+/// The failure to report when 3.1.1 failed with `first` and 3.1 then with `second`: both versions
+/// refused, or whichever says more (a CONNACK beats a closed connection).
+pub fn after_fallback(first: Error, second: Error) -> Error {
+    match (&first, &second) {
+        (Error::ProtocolVersion { code, .. }, Error::ProtocolVersion { .. }) => {
+            Error::ProtocolVersion { version: MqttVersion::Auto, code: *code }
+        }
+        (_, Error::Unreachable { .. }) => first,
+        _ => second,
+    }
+}
+
 /// What a refusing CONNACK means. [`Error::Unavailable`] is worth retrying; the others are not.
-fn refusal(code: ConnectReturnCode, c: &ConnectionConfig) -> Error {
+fn refusal(code: ConnectReturnCode, c: &ConnectionConfig, version: MqttVersion) -> Error {
     let rc = code as u8;
     match code {
         ConnectReturnCode::ServerUnavailable | ConnectReturnCode::Accepted => Error::Unavailable { code: rc },
-        ConnectReturnCode::UnacceptableProtocolVersion => Error::ProtocolVersion { version: c.mqtt_version, code: rc },
+        ConnectReturnCode::UnacceptableProtocolVersion => Error::ProtocolVersion { version, code: rc },
         _ => Error::LoginRefused {
             code: rc,
             reason: code.to_string(),

@@ -112,6 +112,9 @@ impl fmt::Display for Error {
             }
             Error::Tls(refusal) => refusal.fmt(f),
             Error::Unavailable { code } => write!(f, "the broker is unavailable (CONNACK {code}): try again later"),
+            Error::ProtocolVersion { version: MqttVersion::Auto, code } => {
+                write!(f, "the broker refused both MQTT 3.1.1 and 3.1 (CONNACK {code})")
+            }
             Error::ProtocolVersion { version, code } => write!(f, "the broker refused MQTT {version} (CONNACK {code})"),
             Error::LoginRefused { code, reason, app_id, client_id } => write!(
                 f,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use paho_mqtt as mqtt;
 
 use super::client;
-use super::connection::ConnectionConfig;
+use super::connection::{ConnectionConfig, MqttVersion};
 use super::diagnose;
 use super::error::Error;
 use crate::pipeline::Qos;
@@ -17,21 +17,40 @@ pub struct Probe<'a> {
     pushes: mqtt::SyncReceiver<Option<mqtt::Message>>,
 }
 
+/// How a probe logged in.
+pub struct Login {
+    /// The MQTT version the broker accepted, as users write it.
+    pub version: &'static str,
+    /// `--mqtt-version auto` had to fall back to 3.1.
+    pub fell_back: bool,
+}
+
 impl<'a> Probe<'a> {
-    /// Connects and waits up to `limit` for the CONNACK. Returns the MQTT version granted.
-    pub fn log_in(connection: &'a ConnectionConfig, limit: Duration) -> Result<(Probe<'a>, &'static str), Error> {
+    /// Connects and waits up to `limit` for each CONNACK; `auto` tries 3.1.1, then 3.1 as the
+    /// session does.
+    pub fn log_in(connection: &'a ConnectionConfig, limit: Duration) -> Result<(Probe<'a>, Login), Error> {
         let client = client::create(connection)?;
         let pushes = client.start_consuming();
-        let options = client::connect_options(connection)?;
-        match client.connect(options).wait_for(limit) {
-            Ok(response) => Ok((Probe { connection, client, pushes }, diagnose::granted(&response).0)),
-            Err(e @ mqtt::Error::ConnectReturn(_)) => Err(diagnose::connect_error(connection, &e)),
+        let attempt = |version| match client.connect(client::connect_options(connection, version)?).wait_for(limit) {
+            Ok(response) => Ok(response),
+            Err(e @ mqtt::Error::ConnectReturn(_)) => Err(diagnose::connect_error(connection, version, &e)),
             Err(e) => Err(Error::Unreachable {
                 host: connection.host.clone(),
                 port: connection.port,
                 reason: format!("no CONNACK: {e}"),
             }),
-        }
+        };
+        let (response, fell_back) = match connection.mqtt_version {
+            MqttVersion::Auto => match attempt(MqttVersion::V311) {
+                Err(refused) if diagnose::worth_3_1(&refused) => {
+                    (attempt(MqttVersion::V31).map_err(|e| diagnose::after_fallback(refused, e))?, true)
+                }
+                first => (first?, false),
+            },
+            version => (attempt(version)?, false),
+        };
+        let version = diagnose::granted(&response).0;
+        Ok((Probe { connection, client, pushes }, Login { version, fell_back }))
     }
 
     /// Subscribes to the connection's topic; returns the QoS the broker granted.

@@ -15,7 +15,7 @@ use paho_mqtt as mqtt;
 
 use super::callback;
 use super::client::{self, server_uri};
-use super::connection::{Clocks, ConnectionConfig};
+use super::connection::{Clocks, ConnectionConfig, MqttVersion};
 use super::diagnose;
 use super::error::Error;
 use super::event::Event;
@@ -108,6 +108,7 @@ pub fn subscribe(connection: &ConnectionConfig, clocks: Clocks, engine: Engine, 
         reconnects: 0,
         connected_at: None,
         quick_drops: 0,
+        version: connection.mqtt_version,
     };
     let interrupt = supervisor.run();
     supervisor.shutdown(&interrupt);
@@ -171,6 +172,8 @@ struct Supervisor<'a> {
     connected_at: Option<Instant>,
     /// Connections in a row that were lost within [`QUICK_DROP`].
     quick_drops: u32,
+    /// The MQTT version to connect with: the configured one until a connection shows which works.
+    version: MqttVersion,
 }
 
 impl Supervisor<'_> {
@@ -261,23 +264,27 @@ impl Supervisor<'_> {
     /// One connect + subscribe. `Ok(Err(error))` is worth retrying; a refusal ends the run.
     fn attempt(&mut self) -> Flow<Result<(), Error>> {
         let c = self.connection;
-        let options = client::connect_options(c).map_err(Interrupt::Failed)?;
         self.lost.store(false, Ordering::SeqCst);
-        self.status.detail(format_args!(
-            "connecting to {} as {} (MQTT {})",
-            server_uri(c),
-            c.client_id,
-            c.mqtt_version
-        ));
-        let response = match self.request(move |client| client.connect(options))? {
+        let response = match self.version {
+            MqttVersion::Auto => match self.connect(MqttVersion::V311)? {
+                Err(refused) if diagnose::worth_3_1(&refused) => {
+                    self.status.detail(format_args!("MQTT 3.1.1: {refused}; trying 3.1"));
+                    let fallback = self.connect(MqttVersion::V31)?;
+                    fallback.map_err(|error| diagnose::after_fallback(refused, error))
+                }
+                first => first,
+            },
+            version => self.connect(version)?,
+        };
+        let response = match response {
             Ok(response) => response,
-            Err(e) => {
-                let error = diagnose::connect_error(c, &e);
-                return if diagnose::is_final(&error) { Err(Interrupt::Failed(error)) } else { Ok(Err(error)) };
-            }
+            Err(error) if diagnose::is_final(&error) => return Err(Interrupt::Failed(error)),
+            Err(error) => return Ok(Err(error)),
         };
         self.connected_at = Some(Instant::now());
         let (version, session_present) = diagnose::granted(&response);
+        // The version that worked is the one to reconnect with: no fallback dance every time.
+        self.version = if version == "3.1" { MqttVersion::V31 } else { MqttVersion::V311 };
         let session = match (c.clean_session, session_present) {
             (true, _) => String::new(),
             (false, true) => ", durable session resumed".into(),
@@ -299,6 +306,14 @@ impl Supervisor<'_> {
         }
         self.status.info(format_args!("subscribed to {} (QoS {granted}); waiting for pushes", c.topic));
         Ok(Ok(()))
+    }
+
+    /// One CONNECT with this MQTT version (not `Auto`), waiting for its CONNACK.
+    fn connect(&self, version: MqttVersion) -> Flow<Result<mqtt::ServerResponse, Error>> {
+        let c = self.connection;
+        let options = client::connect_options(c, version).map_err(Interrupt::Failed)?;
+        self.status.detail(format_args!("connecting to {} as {} (MQTT {version})", server_uri(c), c.client_id));
+        Ok(self.request(move |client| client.connect(options))?.map_err(|e| diagnose::connect_error(c, version, &e)))
     }
 
     /// Reconnects with exponential backoff and jitter until connected, refused, or `--give-up-after`.

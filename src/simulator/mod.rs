@@ -23,7 +23,7 @@ use crate::pipeline::safe_mode::{AppKey, SafeMode};
 use crate::secret::Secret;
 use crate::service;
 use crate::status::{Status, StatusConfig, Verbosity};
-use broker::{Accounts, Broker};
+use broker::{Accounts, Broker, Versions};
 use fleet::Fleet;
 
 /// Everything the publisher needs; one fleet per AppID.
@@ -92,7 +92,8 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<Exit> {
         if plan.key.is_some() { ", safe mode" } else { "" }
     );
     runtime()?.block_on(async move {
-        let broker = broker::start(args.listen, accounts.into_iter().collect(), status)
+        let versions = if args.mqtt_3_1_only { Versions::Only31 } else { Versions::All };
+        let broker = broker::start(args.listen, accounts.into_iter().collect(), versions, status)
             .await
             .map_err(|e| Failure::usage(format!("{e}: choose another --listen address")))?;
         status.info(format_args!("simulating the SENSORO push service on {}: {summary}", broker.address));
@@ -175,7 +176,7 @@ pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Outcome> {
     // The stand-in runs on its own threads for the life of the process; the subscriber has the main one.
     std::thread::spawn(move || {
         runtime.block_on(async move {
-            match broker::start("127.0.0.1:0".parse().expect("an address"), accounts, quiet).await {
+            match broker::start("127.0.0.1:0".parse().expect("an address"), accounts, Versions::All, quiet).await {
                 Ok(broker) => {
                     let _ = ready.send(Ok(broker.address));
                     publish(Arc::new(broker), plan, quiet).await;
