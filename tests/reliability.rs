@@ -254,8 +254,9 @@ fn a_silently_dead_network_is_noticed_within_one_and_a_half_keepalives_and_nothi
     let mut args = broker.args(&["--session", "cut", "--format", "ndjson"]);
     let at = args.iter().position(|a| *a == broker.port.to_string()).unwrap();
     args[at] = relay.port.to_string();
-    // paho checks in whole seconds: a 4 s keepalive keeps that granularity small against 1.5 × 4 s.
-    args.extend(strings(&["--keepalive", "4s"]));
+    // 10 s: paho counts whole seconds and a busy 2-core machine adds its own delay; the promise is
+    // 1.5 × keepalive, so detection (measured at ~1.0-1.25×) has seconds of room under the bound.
+    args.extend(strings(&["--keepalive", "10s"]));
     let sub = Sub::spawn(&args);
     sub.wait_subscribed();
     broker.publish(push(1, "A", "t").as_bytes(), 1);
@@ -267,7 +268,7 @@ fn a_silently_dead_network_is_noticed_within_one_and_a_half_keepalives_and_nothi
     broker.publish(push(3, "A", "t").as_bytes(), 1);
     sub.wait_stderr("the lost connection", |lines| lines.iter().any(|l| l.contains(" lost")));
     let noticed = cut_at.elapsed();
-    assert!(noticed <= Duration::from_millis(6_000), "noticed after {noticed:?}, keepalive 4 s");
+    assert!(noticed <= Duration::from_millis(15_000), "noticed after {noticed:?}, keepalive 10 s");
 
     sub.wait_stdout_lines(3);
     let ids: Vec<String> = sub
@@ -276,5 +277,5 @@ fn a_silently_dead_network_is_noticed_within_one_and_a_half_keepalives_and_nothi
         .map(|l| serde_json::from_str::<Value>(l).unwrap()["msgId"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(ids, ["msg-1", "msg-2", "msg-3"], "the pushes sent into the dead link arrive after the reconnect");
-    eprintln!("dead link noticed after {noticed:?} (keepalive 4 s)");
+    eprintln!("dead link noticed after {noticed:?} (keepalive 10 s)");
 }

@@ -280,3 +280,21 @@ fn auto_falls_back_to_mqtt_3_1_on_a_broker_that_refuses_3_1_1() {
     let new = mosquitto_sub(port, &[&login[..], &["-i", "foobar/m311", "-V", "mqttv311"]].concat());
     assert!(!new.status.success() && text(&new.stderr).contains("unacceptable protocol version"), "{new:?}");
 }
+
+/// The service refuses a subscription to another topic with SUBACK 0x80 (mosquitto would grant it and
+/// deliver nothing): the subscriber and `check` both exit 4 and say which topic the service allows.
+#[test]
+fn a_refused_subscription_exits_4_and_names_the_allowed_topic() {
+    let (_sim, port) = simulate(&[]);
+    let connection = ["--host", "127.0.0.1", "--port", &port.to_string()];
+    for extra in [&["--topic", "users/other/devices"][..], &["check", "--topic", "users/other/devices"][..]] {
+        let done = run_to_end(&args_with(&connection, extra));
+        assert_eq!(done.code, Some(4), "{extra:?}: {done:#?}");
+        let said = format!("{}\n{}", done.stdout.join("\n"), done.stderr_text());
+        assert!(
+            said.contains("refused the subscription to users/other/devices (")
+                && said.contains("the service allows only users/foobar/devices; check --topic"),
+            "{extra:?}: {said}"
+        );
+    }
+}
