@@ -142,6 +142,20 @@ fn a_profile_supplies_credentials_and_flags_override_it() {
     let mut cmd = sub_command(&strings(&["--config", wrong.to_str().unwrap(), "-n", "1"]));
     cmd.env("SENSORO_PROFILE", "lab").env("SENSORO_APP_SECRET", APP_SECRET);
     assert_eq!(run_command_with_pushes(&broker, cmd, &[push(2, "A", "t").as_bytes()]).code, Some(0));
+
+    // Flags win as well: the profile's port is closed and its secret wrong; --port and --app-secret fix both.
+    let closed = free_port();
+    let off = profile_text(&broker, "wrong").replace(&format!("port = {}", broker.port), &format!("port = {closed}"));
+    let off = write_config(dir.path(), &off, 0o600);
+    let port = broker.port.to_string();
+    let flags = ["--config", off.to_str().unwrap(), "--profile", "lab", "--port", &port, "--app-secret", APP_SECRET];
+    let done = run_command_with_pushes(
+        &broker,
+        sub_command(&strings(&[&flags[..], &["-n", "1"]].concat())),
+        &[push(3, "A", "t").as_bytes()],
+    );
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert!(done.stdout[0].contains(r#""msgId":"msg-3""#), "{done:#?}");
 }
 
 #[test]
