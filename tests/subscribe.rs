@@ -354,6 +354,25 @@ fn undecodable_payloads_are_reported_counted_and_the_stream_goes_on() {
     assert!(err.contains("received 5, printed 1, filtered 0, undecodable 4"), "{err}");
 }
 
+/// An undecodable report shows 1 KiB of the payload and says how much more there is; `-v` shows all.
+#[test]
+fn verbose_shows_the_whole_undecodable_payload() {
+    let broker = Broker::start();
+    let long = format!("{}END", "z".repeat(3000));
+    for (verbose, shown) in [(false, false), (true, true)] {
+        let mut extra = vec!["-n", "1"];
+        if verbose {
+            extra.push("-v");
+        }
+        let good = push(1, "A", "t");
+        let done = run_with_pushes(&broker, &extra, &[long.as_bytes(), good.as_bytes()]);
+        assert_eq!(done.code, Some(0), "{done:#?}");
+        let report = done.stderr.iter().find(|l| l.contains("undecodable push #1")).expect("a report");
+        assert_eq!(report.contains(&format!("{long}\"")), shown, "verbose {verbose}: {report}");
+        assert_eq!(report.contains("(1979 more bytes; -v shows all)"), !shown, "verbose {verbose}: {report}");
+    }
+}
+
 #[test]
 fn quiet_hides_status_but_not_undecodable_reports() {
     let broker = Broker::start();
@@ -389,6 +408,9 @@ fn interrupt_prints_a_summary(signal_name: &str) {
         last.ends_with("received 3, printed 2, filtered 0, undecodable 1, undecryptable 0, duplicates 0, reconnects 0"),
         "{last}"
     );
+    // A clean end: the broker got a DISCONNECT, not a dropped connection.
+    let log = broker.log();
+    assert!(log.contains("Received DISCONNECT from foobar/"), "{signal_name}: {log}");
 }
 
 #[test]
