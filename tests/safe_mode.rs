@@ -67,6 +67,26 @@ fn decrypted_data_replaces_encrypt_data_in_every_format() {
     assert!(envelope["push"].get("encryptData").is_none());
 }
 
+/// The AppKey from the environment (as systemd and cron set it), live and in `decode`.
+#[test]
+fn the_app_key_can_come_from_sensoro_app_key() {
+    let broker = Broker::start();
+    let push = safe_push(1, &encrypt(&key(), APP_ID, DATA, [9; 16]));
+    let mut cmd = sub_command(&broker.args(&["-n", "1"]));
+    cmd.env("SENSORO_APP_KEY", KEY);
+    let done = run_command_with_pushes(&broker, cmd, &[push.as_bytes()]);
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert_eq!(done.stdout, vec![plain_of(1, DATA)], "{done:#?}");
+
+    let mut cmd = sub_command(&strings(&["decode"]));
+    cmd.env("SENSORO_APP_KEY", KEY).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn decode");
+    child.stdin.take().unwrap().write_all(format!("{push}\n").as_bytes()).unwrap();
+    wait_bounded(&mut child, PATIENCE).expect("decode ends");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), plain_of(1, DATA));
+}
+
 #[test]
 fn filters_apply_to_decrypted_pushes() {
     let broker = Broker::start();
