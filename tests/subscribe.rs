@@ -619,7 +619,21 @@ fn two_clients_with_one_client_id_are_told_apart_from_a_network_problem() {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    // The warned one says so once, and its next retry waits 8-16 s instead of 0.5-1 s.
     let (mut first, mut second) = (first, second);
+    let warned_one = if warned(&first) { &first } else { &second };
+    let lines = warned_one.wait_stderr("the retry after the warning", |lines| {
+        lines.iter().skip_while(|l| !l.contains("another client is probably")).any(|l| l.contains("reconnecting in"))
+    });
+    let warnings = lines.iter().filter(|l| l.contains("another client is probably")).count();
+    assert_eq!(warnings, 1, "{lines:#?}");
+    let retry = lines
+        .iter()
+        .skip_while(|l| !l.contains("another client is probably"))
+        .find(|l| l.contains("reconnecting in"))
+        .expect("a retry");
+    let delay: f64 = retry.split("reconnecting in ").nth(1).and_then(|r| r.split('s').next()?.parse().ok()).unwrap();
+    assert!((8.0..=16.0).contains(&delay), "{retry}");
     first.kill();
     second.kill();
 }

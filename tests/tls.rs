@@ -40,6 +40,13 @@ fn cafile_verifies_the_broker_and_pushes_arrive() {
     let sub = receives_a_push(&broker, &["--host", "127.0.0.1", "--port", &port, "--cafile", &ca]);
     let stderr = sub.stderr().join("\n");
     assert!(!stderr.contains("warning"), "{stderr}");
+
+    // The same trust from the environment (as a systemd unit sets it): SENSORO_CAFILE implies TLS too.
+    let mut cmd = sub_command(&args(&["--host", "127.0.0.1", "--port", &port, "-n", "1"]));
+    cmd.env("SENSORO_CAFILE", &ca);
+    let done = run_command_with_pushes(&broker, cmd, &[push(2, "10A1B2C3D4E5F601", "temp_humi").as_bytes()]);
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert!(done.stdout[0].contains(r#""msgId":"msg-2""#), "{done:#?}");
 }
 
 #[test]
