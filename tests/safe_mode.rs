@@ -226,6 +226,19 @@ fn decode_runs_the_same_pipeline_over_a_file_or_stdin() {
     assert!(filtered.stdout[0].contains("temperature=21.5°C"), "{filtered:#?}");
 }
 
+/// `decode --app-id` checks every push against that AppID instead of the push's own `appId`.
+#[test]
+fn decode_with_app_id_decrypts_only_what_was_encrypted_for_it() {
+    let k = key();
+    let ours = safe_push(1, &encrypt(&k, APP_ID, DATA, [4; 16]));
+    let theirs = safe_push(2, &encrypt(&k, "someone-else", DATA, [4; 16]));
+    let log = format!("{ours}\n{theirs}\n");
+    let done = decode(&["--app-key", KEY, "--app-id", "someone-else"], log.as_bytes());
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert_eq!(done.stdout, vec![ours, plain_of(2, DATA)], "{done:#?}");
+    assert!(done.stderr_text().contains(&format!("stdin:1: encrypted for AppID \"{APP_ID}\"")), "{done:#?}");
+}
+
 #[test]
 fn decode_without_app_id_checks_each_push_against_its_own_app_id() {
     let fixtures: Value =
