@@ -265,3 +265,46 @@ fn every_command_ends_quietly_with_0_when_stdout_is_closed() {
         }
     }
 }
+
+/// Runs `sensoro-sub decode` on one push with stdout a pseudo-terminal, as a person's terminal is;
+/// returns what the terminal showed.
+fn decode_on_a_terminal(args: &[&str], env: &[(&str, &str)]) -> String {
+    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
+    grantpt(&master).expect("grantpt");
+    unlockpt(&master).expect("unlockpt");
+    let slave_path = ptsname(&master, Vec::new()).expect("its name");
+    let slave = std::fs::OpenOptions::new().read(true).write(true).open(slave_path.to_str().unwrap()).expect("slave");
+    let mut cmd = sub_command(&strings(&[&["decode"][..], args].concat()));
+    cmd.env_remove("TERM").envs(env.iter().copied());
+    cmd.stdin(std::process::Stdio::piped()).stdout(slave).stderr(std::process::Stdio::null());
+    let mut child = cmd.spawn().expect("spawn decode");
+    let push = format!("{}\n", push(1, "0117C9A1B2C3D4E5", "temp_humi"));
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), push.as_bytes()).unwrap();
+    let status = wait_bounded(&mut child, PATIENCE).expect("decode ends");
+    assert!(status.success(), "{args:?} {env:?}");
+    drop(cmd); // our copy of the slave end: the master then reads to the end
+    let mut master = std::fs::File::from(master);
+    let mut shown = Vec::new();
+    // Once the slave side is closed the master reads what is left, then fails with EIO.
+    let _ = std::io::Read::read_to_end(&mut master, &mut shown);
+    String::from_utf8_lossy(&shown).into_owned()
+}
+
+/// "auto" colors a terminal, unless NO_COLOR is set or TERM is dumb; `--color always` wins over both.
+#[test]
+fn colors_follow_the_terminal_no_color_and_term_dumb() {
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], bool);
+    let cases: [Case; 5] = [
+        (&[], &[("TERM", "xterm-256color")], true),
+        (&[], &[("TERM", "xterm-256color"), ("NO_COLOR", "1")], false),
+        (&[], &[("TERM", "dumb")], false),
+        (&["--color", "always"], &[("TERM", "dumb"), ("NO_COLOR", "1")], true),
+        (&["--color", "never"], &[("TERM", "xterm-256color")], false),
+    ];
+    for (args, env, colored) in cases {
+        let shown = decode_on_a_terminal(args, env);
+        assert!(shown.contains("0117C9A1B2C3D4E5"), "the push is shown as pretty text: {shown:?}");
+        assert_eq!(shown.contains("\x1b["), colored, "{args:?} {env:?}: {shown:?}");
+    }
+}

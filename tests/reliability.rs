@@ -13,6 +13,13 @@ use common::*;
 use serde_json::Value;
 
 /// Publishes `total` QoS 1 pushes with unique msgIds at `rate` per second through one mosquitto_pub.
+/// The reliability tests run one at a time: each loads both cores of a CI machine (publisher,
+/// broker, subscriber), and timing bounds must not depend on which others run beside it.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn publish_steadily(broker: &Broker, total: usize, rate: u64) -> thread::JoinHandle<()> {
     let mut publisher = Command::new("mosquitto_pub")
         .args(["-h", "127.0.0.1", "-p", &broker.port.to_string(), "-u", PUBLISHER, "-P", PUBLISHER_SECRET])
@@ -47,6 +54,7 @@ fn msg_ids(path: &std::path::Path) -> HashSet<String> {
 
 #[test]
 fn a_subscriber_killed_ten_times_still_prints_every_push_of_its_durable_session() {
+    let _serial = one_at_a_time();
     const TOTAL: usize = 10_000; // 20 s at 500 pushes/s
     let broker = Broker::start();
     let output = broker.dir().join("pushes.ndjson");
@@ -98,6 +106,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
 
 #[test]
 fn a_stalled_reader_costs_no_memory_and_loses_nothing() {
+    let _serial = one_at_a_time();
     const TOTAL: usize = 20_000;
     let broker = Broker::start();
     let (sub, mut stdout) = Sub::spawn_with_stdout(&broker.args(&["--session", "stall", "--format", "ndjson"]));
@@ -176,6 +185,7 @@ fn publish_through_restarts(port: u16, total: usize, rate: u64) -> thread::JoinH
 
 #[test]
 fn every_push_survives_five_broker_restarts_under_load() {
+    let _serial = one_at_a_time();
     const TOTAL: usize = 18_000; // 36 s at 500 pushes/s
     let mut broker = Broker::start();
     let output = broker.dir().join("pushes.ndjson");
@@ -249,6 +259,7 @@ impl Relay {
 
 #[test]
 fn a_silently_dead_network_is_noticed_within_one_and_a_half_keepalives_and_nothing_is_lost() {
+    let _serial = one_at_a_time();
     let broker = Broker::start();
     let relay = Relay::start(broker.port);
     let mut args = broker.args(&["--session", "cut", "--format", "ndjson"]);

@@ -90,11 +90,11 @@ fn pretty_and_json_are_colored_only_when_asked() {
     let a = push(4, "0117C9A1B2C3D4E5", "temp_humi");
     let done = run_with_pushes(&broker, &["--format", "json", "--color", "always", "-n", "1"], &[a.as_bytes()]);
     assert!(done.stdout.concat().contains("\x1b["), "{done:#?}");
-    let mut cmd = sub_command(&broker.args(&["--format", "pretty", "-n", "1"]));
-    cmd.env("NO_COLOR", "1");
-    let done = run_command_with_pushes(&broker, cmd, &[a.as_bytes()]);
+    // Piped, "auto" never colors, even pretty output (NO_COLOR and TERM=dumb on a terminal:
+    // tests/ecosystem.rs, colors_follow_the_terminal_no_color_and_term_dumb).
+    let done = run_with_pushes(&broker, &["--format", "pretty", "-n", "1"], &[a.as_bytes()]);
     assert_eq!(done.stdout.len(), 1, "{done:#?}");
-    assert!(!done.stdout[0].contains('\x1b'), "NO_COLOR must win over auto");
+    assert!(!done.stdout[0].contains('\x1b'), "a pipe gets no colors from auto");
 }
 
 #[test]
@@ -599,6 +599,31 @@ fn redeliveries_with_the_same_msg_id_are_printed_once_unless_no_dedupe() {
     let done = run_with_pushes(&broker, &["--no-dedupe", "-n", "4"], &payloads);
     assert_eq!(done.code, Some(0), "{done:#?}");
     assert_eq!(done.stdout, vec![a.clone(), a.clone(), b.clone(), a.clone()]);
+}
+
+/// The window is the last 10,000 printed msgIds, as documented: a copy of the 10,000th-last push is
+/// still dropped, a copy of the 10,001st-last prints again.
+#[test]
+fn the_dedupe_window_holds_the_last_10000_msg_ids() {
+    let broker = Broker::start();
+    let mut lines: Vec<String> = (0..10_001).map(|n| push(n, "A", "t")).collect();
+    lines.push(push(1, "A", "t")); // the 10,000th-last printed: a duplicate
+    lines.push(push(0, "A", "t")); // left the window when push 10,000 came: printed again
+    lines.push(push(10_001, "A", "t"));
+    let sub = Sub::spawn(&broker.args(&["--format", "ndjson"]));
+    sub.wait_subscribed();
+    broker.publish_lines(&lines, 1);
+    let printed = sub.wait_stdout_lines(10_003);
+    signal(sub.pid(), "INT");
+    let done = sub.finish();
+    assert_eq!(printed[10_001], push(0, "A", "t"), "msg-0 left the window");
+    assert_eq!(printed[10_002], push(10_001, "A", "t"));
+    assert!(
+        done.stderr_text()
+            .contains("received 10004, printed 10003, filtered 0, undecodable 0, undecryptable 0, duplicates 1"),
+        "{:?}",
+        done.stderr.last()
+    );
 }
 
 #[test]
