@@ -171,15 +171,18 @@ fn timeout_without_a_push_exits_5() {
 #[test]
 fn timeout_counts_from_the_last_push() {
     let broker = Broker::start();
-    let sub = Sub::spawn(&broker.args(&["--timeout", "2s"]));
+    let sub = Sub::spawn(&broker.args(&["--timeout", "3s"]));
     sub.wait_subscribed();
-    for n in 0..3 {
-        std::thread::sleep(std::time::Duration::from_millis(900));
+    // Four pushes 1 s apart, each counted from the moment the one before was printed: the run
+    // outlasts the 3 s timeout only because each push restarts it (2 s of room per gap).
+    for n in 0..4 {
         broker.publish(push(n, "A", "t").as_bytes(), 1);
+        sub.wait_stdout_lines(n + 1);
+        std::thread::sleep(std::time::Duration::from_secs(1));
     }
     let done = sub.finish();
     assert_eq!(done.code, Some(5), "{done:#?}");
-    assert_eq!(done.stdout.len(), 3, "pushes kept the timeout from firing: {done:#?}");
+    assert_eq!(done.stdout.len(), 4, "pushes kept the timeout from firing: {done:#?}");
 }
 
 #[test]
@@ -568,8 +571,14 @@ fn a_closed_pipe_ends_the_run_without_waiting_for_another_push() {
     sub.wait_subscribed();
     broker.publish(push(1, "A", "t").as_bytes(), 1);
     wait_bounded(&mut head, PATIENCE).expect("head exits after one line");
+    let head_gone = std::time::Instant::now();
+    let mut sub = sub;
+    let status = wait_bounded(&mut sub.child, PATIENCE).expect("sensoro-sub ends");
+    let took = head_gone.elapsed();
+    // Promised: within a second (the supervisor looks at stdout once a second); room for a busy machine.
+    assert!(took <= std::time::Duration::from_millis(2_500), "ended {took:?} after its reader");
+    assert_eq!(status.code(), Some(0));
     let done = sub.finish();
-    assert_eq!(done.code, Some(0), "{done:#?}");
     assert!(!done.stderr_text().contains("received"), "quiet: {done:#?}");
 }
 
