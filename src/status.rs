@@ -1,7 +1,9 @@
 //! Status on stderr: connection progress, warnings, errors and the exit summary. stdout is for data only.
 
+use std::collections::VecDeque;
 use std::fmt::Display;
 use std::io::Write;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use colored::Color;
 
@@ -64,12 +66,15 @@ impl Status {
     fn line(&self, label: Option<(&str, Style)>, message: impl Display) {
         let mut line = Vec::with_capacity(128);
         Style::dim().write(&mut line, self.config.color, PREFIX);
-        if let Some((label, style)) = label {
+        let label = label.map_or("", |(label, style)| {
             style.write(&mut line, self.config.color, label);
-        }
+            label
+        });
+        let start = line.len();
         let _ = write!(line, "{message}");
+        let message = String::from_utf8_lossy(&line[start..]).into_owned();
         line.push(b'\n');
-        emit(&line);
+        emit(line, label, message);
     }
 }
 
@@ -77,14 +82,99 @@ impl Status {
 pub fn error_line(color: bool, message: impl Display) {
     let mut line = Vec::with_capacity(128);
     Style::dim().write(&mut line, color, PREFIX);
-    Style::fg(Color::Red).bold().write(&mut line, color, "error: ");
+    Style::fg(Color::Red).bold().write(&mut line, color, ERROR_LABEL);
+    let start = line.len();
     let _ = write!(line, "{message}");
+    let message = String::from_utf8_lossy(&line[start..]).into_owned();
     line.push(b'\n');
-    emit(&line);
+    emit(line, ERROR_LABEL, message);
 }
 
-/// One write per line, so status lines from different threads never interleave mid-line.
-fn emit(line: &[u8]) {
+const ERROR_LABEL: &str = "error: ";
+
+/// One write per line, so status lines from different threads never interleave mid-line; or, while
+/// a full-screen view holds stderr's lines, into [`HELD`].
+fn emit(line: Vec<u8>, label: &str, message: String) {
+    let mut held = lock_held();
+    if let Some(held) = held.as_mut() {
+        if held.lines.len() == HELD_LIMIT {
+            held.lines.pop_front();
+            held.dropped += 1;
+        }
+        held.lines.push_back(HeldLine { text: format!("{label}{message}"), bytes: line });
+        return;
+    }
+    drop(held);
     // Nowhere to report a failing stderr; the run itself goes on.
-    let _ = std::io::stderr().lock().write_all(line);
+    let _ = std::io::stderr().lock().write_all(&line);
+}
+
+/// A full-screen view owns the terminal: a line written to stderr meanwhile would tear its picture.
+/// Between [`hold`] and [`release`] status lines are kept here (the latest few hundred), the view
+/// shows the newest, and [`release`] writes them all once the terminal is restored.
+static HELD: Mutex<Option<Held>> = Mutex::new(None);
+const HELD_LIMIT: usize = 500;
+
+struct Held {
+    lines: VecDeque<HeldLine>,
+    /// Lines pushed out by newer ones.
+    dropped: u64,
+}
+
+struct HeldLine {
+    /// Without prefix or colors, for the view.
+    text: String,
+    /// As it would have been written.
+    bytes: Vec<u8>,
+}
+
+fn lock_held() -> MutexGuard<'static, Option<Held>> {
+    // A panic while holding the lock leaves whole lines behind: go on with them.
+    HELD.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// From now on status lines are held instead of written (see [`HELD`]).
+pub fn hold() {
+    lock_held().get_or_insert_with(|| Held { lines: VecDeque::new(), dropped: 0 });
+}
+
+/// The newest held line, plain (e.g. `warning: ...`), for a view's status line.
+pub fn newest_held() -> Option<String> {
+    lock_held().as_ref().and_then(|held| held.lines.back()).map(|line| line.text.clone())
+}
+
+/// Stops holding, and writes what was held to stderr, in order.
+pub fn release() {
+    let Some(held) = lock_held().take() else { return };
+    let mut stderr = std::io::stderr().lock();
+    if held.dropped > 0 {
+        let _ = writeln!(stderr, "{PREFIX}({} earlier status lines not kept)", held.dropped);
+    }
+    for line in held.lines {
+        let _ = stderr.write_all(&line.bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn held_lines_wait_for_release_and_the_newest_is_readable() {
+        // Other tests may emit lines meanwhile (HELD is global): look for ours, bound the rest.
+        let status = Status::new(StatusConfig { verbosity: Verbosity::Normal, color: true });
+        hold();
+        status.info("connected, held-test");
+        status.warn("careful, held-test");
+        let texts = || lock_held().as_ref().unwrap().lines.iter().map(|l| l.text.clone()).collect::<Vec<_>>();
+        assert!(texts().contains(&"warning: careful, held-test".to_owned()), "{:?}", texts());
+        assert!(newest_held().is_some());
+        for n in 0..HELD_LIMIT {
+            status.info(n);
+        }
+        assert!(lock_held().as_ref().unwrap().dropped >= 2);
+        assert_eq!(texts().len(), HELD_LIMIT);
+        release();
+        assert!(lock_held().is_none(), "released");
+    }
 }

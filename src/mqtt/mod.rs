@@ -28,4 +28,4 @@ pub use connection::{Clocks, ConnectionConfig, MqttVersion};
 pub use diagnose::resolve;
 pub use error::Error;
 pub use probe::Probe;
-pub use supervisor::{Outcome, subscribe};
+pub use supervisor::{Link, LinkState, Outcome, Session, Stopper, subscribe};

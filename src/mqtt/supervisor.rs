@@ -7,7 +7,7 @@
 
 use std::io;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
 use std::time::{Duration, Instant};
 
@@ -65,81 +65,156 @@ impl Outcome {
 
 /// Subscribes and feeds every push to `engine` until the run ends.
 pub fn subscribe(connection: &ConnectionConfig, clocks: Clocks, engine: Engine, status: Status) -> Outcome {
-    let progress = engine.progress();
-    let sink = engine.sink();
-    let lost = Arc::new(AtomicBool::new(false));
-    let (events, wakeups) = sync_channel::<Event>(16);
-    {
-        let events = events.clone();
-        if let Err(e) = ctrlc::set_handler(move || {
-            let _ = events.try_send(Event::Stop);
-        }) {
-            return Outcome::failed(Error::Setup(format!("cannot install the Ctrl-C/SIGTERM handler: {e}")));
+    Session::new().run(connection, clocks, engine, status)
+}
+
+/// A session about to run, for a caller that watches it from another thread (`watch`): it can
+/// stop it as Ctrl-C does, and see whether it is connected.
+pub struct Session {
+    events: SyncSender<Event>,
+    wakeups: Receiver<Event>,
+    link: Arc<Link>,
+}
+
+/// Ends a running session as Ctrl-C does: the summary is shown and the outcome returned.
+#[derive(Clone)]
+pub struct Stopper(SyncSender<Event>);
+
+impl Stopper {
+    pub fn stop(&self) {
+        // Blocks only while the channel is full; the supervisor reads it until the run ends, and
+        // after that the send fails at once.
+        let _ = self.0.send(Event::Stop);
+    }
+}
+
+/// Where the connection stands, as the supervisor last saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkState {
+    /// Before the first connection is made and subscribed.
+    Connecting,
+    Connected,
+    /// Lost, and trying again.
+    Reconnecting,
+}
+
+/// The supervisor's [`LinkState`], readable from any thread.
+#[derive(Debug)]
+pub struct Link(AtomicU8);
+
+impl Link {
+    pub fn state(&self) -> LinkState {
+        match self.0.load(Ordering::Relaxed) {
+            0 => LinkState::Connecting,
+            1 => LinkState::Connected,
+            _ => LinkState::Reconnecting,
         }
     }
 
-    // A name that does not resolve will not start to: say so plainly instead of "connect failure".
-    if let Err(e) = diagnose::resolve(connection) {
-        return Outcome::failed(e);
+    fn set(&self, state: LinkState) {
+        self.0.store(state as u8, Ordering::Relaxed);
     }
-    let client = match client::create(connection) {
-        Ok(client) => client,
-        Err(e) => return Outcome::failed(e),
-    };
-    client.set_message_callback(callback::on_message(engine, events.clone(), !connection.clean_session));
-    client.set_connection_lost_callback(callback::on_connection_lost(
-        Arc::clone(&lost),
-        Arc::clone(&sink),
-        events.clone(),
-    ));
+}
 
-    let mut supervisor = Supervisor {
-        connection,
-        client,
-        events,
-        wakeups,
-        progress,
-        sink,
-        lost,
-        status,
-        started: Instant::now(),
-        stop_at: clocks.duration.map(|d| Instant::now() + d),
-        timeout: clocks.timeout,
-        reconnects: 0,
-        connected_at: None,
-        quick_drops: 0,
-        version: connection.mqtt_version,
-    };
-    let interrupt = supervisor.run();
-    supervisor.shutdown(&interrupt);
-    let stats = supervisor.progress.stats();
-    let elapsed = supervisor.started.elapsed();
-    let result = match interrupt {
-        Interrupt::Finished(why) => {
-            status.detail(format_args!(
-                "{} lines left in {} writes to stdout",
-                stats.printed,
-                supervisor.sink.writes()
-            ));
-            status.info(summary(why, elapsed, stats, supervisor.reconnects));
-            Ok(())
-        }
-        // The reader went away (`| head -n 1`): a quiet end.
-        Interrupt::Failed(Error::StdoutClosed) => Err(Error::StdoutClosed),
-        Interrupt::Failed(failure @ Error::Stdout { .. }) => Err(failure),
-        Interrupt::Failed(failure) => {
-            status.detail(format_args!(
-                "{} lines left in {} writes to stdout",
-                stats.printed,
-                supervisor.sink.writes()
-            ));
-            if stats.received > 0 || supervisor.reconnects > 0 {
-                status.info(summary("stopped", elapsed, stats, supervisor.reconnects));
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Session {
+    pub fn new() -> Session {
+        let (events, wakeups) = sync_channel::<Event>(16);
+        Session { events, wakeups, link: Arc::new(Link(AtomicU8::new(LinkState::Connecting as u8))) }
+    }
+
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.events.clone())
+    }
+
+    pub fn link(&self) -> Arc<Link> {
+        Arc::clone(&self.link)
+    }
+
+    /// Subscribes and feeds every push to `engine` until the run ends.
+    pub fn run(self, connection: &ConnectionConfig, clocks: Clocks, engine: Engine, status: Status) -> Outcome {
+        let Session { events, wakeups, link } = self;
+        let progress = engine.progress();
+        let sink = engine.sink();
+        let lost = Arc::new(AtomicBool::new(false));
+        {
+            let events = events.clone();
+            if let Err(e) = ctrlc::set_handler(move || {
+                let _ = events.try_send(Event::Stop);
+            }) {
+                return Outcome::failed(Error::Setup(format!("cannot install the Ctrl-C/SIGTERM handler: {e}")));
             }
-            Err(failure)
         }
-    };
-    Outcome { result, holding: supervisor.progress.is_holding() }
+
+        // A name that does not resolve will not start to: say so plainly instead of "connect failure".
+        if let Err(e) = diagnose::resolve(connection) {
+            return Outcome::failed(e);
+        }
+        let client = match client::create(connection) {
+            Ok(client) => client,
+            Err(e) => return Outcome::failed(e),
+        };
+        client.set_message_callback(callback::on_message(engine, events.clone(), !connection.clean_session));
+        client.set_connection_lost_callback(callback::on_connection_lost(
+            Arc::clone(&lost),
+            Arc::clone(&sink),
+            events.clone(),
+        ));
+
+        let mut supervisor = Supervisor {
+            connection,
+            client,
+            events,
+            wakeups,
+            progress,
+            sink,
+            lost,
+            link,
+            status,
+            started: Instant::now(),
+            stop_at: clocks.duration.map(|d| Instant::now() + d),
+            timeout: clocks.timeout,
+            reconnects: 0,
+            connected_at: None,
+            quick_drops: 0,
+            version: connection.mqtt_version,
+        };
+        let interrupt = supervisor.run();
+        supervisor.shutdown(&interrupt);
+        let stats = supervisor.progress.stats();
+        let elapsed = supervisor.started.elapsed();
+        let result = match interrupt {
+            Interrupt::Finished(why) => {
+                status.detail(format_args!(
+                    "{} lines left in {} writes to stdout",
+                    stats.printed,
+                    supervisor.sink.writes()
+                ));
+                status.info(summary(why, elapsed, stats, supervisor.reconnects));
+                Ok(())
+            }
+            // The reader went away (`| head -n 1`): a quiet end.
+            Interrupt::Failed(Error::StdoutClosed) => Err(Error::StdoutClosed),
+            Interrupt::Failed(failure @ Error::Stdout { .. }) => Err(failure),
+            Interrupt::Failed(failure) => {
+                status.detail(format_args!(
+                    "{} lines left in {} writes to stdout",
+                    stats.printed,
+                    supervisor.sink.writes()
+                ));
+                if stats.received > 0 || supervisor.reconnects > 0 {
+                    status.info(summary("stopped", elapsed, stats, supervisor.reconnects));
+                }
+                Err(failure)
+            }
+        };
+        Outcome { result, holding: supervisor.progress.is_holding() }
+    }
 }
 
 fn summary(why: &str, elapsed: Duration, stats: Stats, reconnects: u64) -> String {
@@ -163,6 +238,7 @@ struct Supervisor<'a> {
     /// Set by paho's lost-connection callback; cleared before each connection attempt. Read instead of
     /// `is_connected()`, which waits for paho's mutex and so for a push being written.
     lost: Arc<AtomicBool>,
+    link: Arc<Link>,
     status: Status,
     started: Instant,
     stop_at: Option<Instant>,
@@ -304,6 +380,7 @@ impl Supervisor<'_> {
                 c.qos
             ));
         }
+        self.link.set(LinkState::Connected);
         self.status.info(format_args!("subscribed to {} (QoS {granted}); waiting for pushes", c.topic));
         Ok(Ok(()))
     }
@@ -319,6 +396,7 @@ impl Supervisor<'_> {
     /// Reconnects with exponential backoff and jitter until connected, refused, or `--give-up-after`.
     fn reconnect(&mut self) -> Flow<()> {
         let lost_at = Instant::now();
+        self.link.set(LinkState::Reconnecting);
         self.status.info(format_args!("connection to {}:{} lost", self.connection.host, self.connection.port));
         let quick = self.connected_at.is_some_and(|at| at.elapsed() < QUICK_DROP);
         self.quick_drops = if quick { self.quick_drops + 1 } else { 0 };

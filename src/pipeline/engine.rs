@@ -162,6 +162,15 @@ pub struct Engine {
     count_limit: Option<u64>,
     progress: Arc<Progress>,
     recent: RecentIds,
+    /// Takes each push instead of the printer (`watch`); `None` for every printing command.
+    observer: Option<Box<dyn Observer>>,
+}
+
+/// A view that keeps what it needs of each push instead of printing it (`watch`'s fleet table). It
+/// sees every push that passed the filters and the dedupe, decrypted, before `handle` returns (so
+/// before the MQTT session acknowledges it), and must not block for long.
+pub trait Observer: Send {
+    fn observe(&mut self, delivery: &Delivery, push: &Push);
 }
 
 impl Engine {
@@ -184,7 +193,26 @@ impl Engine {
             count_limit,
             progress: Arc::new(Progress::new()),
             recent: RecentIds::default(),
+            observer: None,
         }
+    }
+
+    /// An engine that hands each push to `observer` and writes nothing: the same decoding,
+    /// decryption, filters, dedupe and counters as the printing one.
+    pub fn observing(
+        observer: Box<dyn Observer>,
+        filter: Filter,
+        safe_mode: SafeMode,
+        count_limit: Option<u64>,
+        status: Status,
+    ) -> Self {
+        // A printer that is never used: with an observer no push takes the verbatim fast path
+        // (pretty never prints verbatim) or reaches the printer.
+        let printer =
+            Printer::new(super::output::OutputConfig { format: Format::Pretty, envelope: false, color: false });
+        let mut engine = Engine::new(printer, filter, safe_mode, count_limit, status, Box::new(io::sink()));
+        engine.observer = Some(observer);
+        engine
     }
 
     /// Drops pushes whose msgId is among the last `window` printed (QoS 1 redeliveries); 0: off.
@@ -236,13 +264,10 @@ impl Engine {
         let may_wait = release == Release::WithNext;
         if !self.buffer.is_empty() {
             self.sink.write(&self.buffer, may_wait)?;
-            let printed = Progress::count(&self.progress.printed);
-            let since_start = u64::try_from(self.progress.started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            self.progress.last_printed_ms.store(since_start, Ordering::Relaxed);
-            if self.count_limit.is_some_and(|limit| printed >= limit) {
-                self.progress.close();
-                self.sink.flush()?;
-            }
+            self.count_printed()?;
+        } else if handled == Handled::Printed {
+            // Shown by the observer: nothing to write, but it counts like a printed line.
+            self.count_printed()?;
         } else if !may_wait {
             self.sink.flush()?;
         }
@@ -250,6 +275,18 @@ impl Engine {
             self.buffer = Vec::with_capacity(4096);
         }
         Ok(handled)
+    }
+
+    /// Counts a printed push: the clock of `--timeout`, and the end of the run at `--count`.
+    fn count_printed(&self) -> io::Result<()> {
+        let printed = Progress::count(&self.progress.printed);
+        let since_start = u64::try_from(self.progress.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.progress.last_printed_ms.store(since_start, Ordering::Relaxed);
+        if self.count_limit.is_some_and(|limit| printed >= limit) {
+            self.progress.close();
+            self.sink.flush()?;
+        }
+        Ok(())
     }
 
     /// Decodes, decrypts, filters and formats one push into the buffer; writes nothing yet.
@@ -285,6 +322,9 @@ impl Engine {
                         Handled::Filtered
                     } else if push.msg_id().is_some_and(|id| !self.recent.insert(id)) {
                         Handled::Duplicate
+                    } else if let Some(observer) = &mut self.observer {
+                        observer.observe(delivery, &push);
+                        Handled::Printed
                     } else {
                         self.printer.write_push(&mut self.buffer, delivery, &push);
                         Handled::Printed
@@ -512,6 +552,33 @@ mod tests {
         assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap(), Handled::Refused);
         assert_eq!(text(&out).lines().count(), 1);
         assert_eq!(engine.progress().stats().received, 2);
+    }
+
+    #[test]
+    fn an_observer_sees_decoded_pushes_that_pass_and_they_count_as_printed() {
+        #[derive(Clone, Default)]
+        struct Seen(Arc<Mutex<Vec<String>>>);
+        impl Observer for Seen {
+            fn observe(&mut self, _: &Delivery, push: &Push) {
+                self.0.lock().unwrap().push(push.sn().unwrap_or("-").to_owned());
+            }
+        }
+        let seen = Seen::default();
+        let status = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
+        let filter = Filter::new(vec![], vec!["temp_humi".into()]);
+        let mut engine =
+            Engine::observing(Box::new(seen.clone()), filter, SafeMode::default(), Some(2), status).dedupe(10);
+        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap(), Handled::Printed);
+        assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap(), Handled::Duplicate);
+        assert_eq!(engine.handle(&delivery(br#"{"deviceType":"smoke"}"#), Release::Now).unwrap(), Handled::Filtered);
+        assert_eq!(engine.handle(&delivery(b"nope"), Release::Now).unwrap(), Handled::Undecodable);
+        let other = SAMPLE.replace("m-1", "m-2");
+        assert_eq!(engine.handle(&delivery(other.as_bytes()), Release::Now).unwrap(), Handled::Printed);
+        assert_eq!(*seen.0.lock().unwrap(), ["0117C9A1B2C3D4E5", "0117C9A1B2C3D4E5"]);
+        let stats = engine.progress().stats();
+        assert_eq!((stats.printed, stats.duplicates, stats.filtered, stats.undecodable), (2, 1, 1, 1));
+        assert!(engine.progress().is_closed(), "the count holds for an observer too");
+        assert_eq!(engine.sink().writes(), 0, "nothing written");
     }
 
     #[test]

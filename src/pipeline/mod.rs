@@ -10,7 +10,8 @@ pub mod engine;
 pub mod hostile;
 pub mod output;
 pub mod push;
+pub mod reading;
 pub mod safe_mode;
 
 pub use delivery::{Delivery, Qos};
-pub use engine::{Engine, Handled, Progress, Release, Stats};
+pub use engine::{Engine, Handled, Observer, Progress, Release, Stats};

@@ -11,6 +11,7 @@ use colored::Color;
 use serde_json::{Map, Value};
 
 use crate::pipeline::push::Push;
+use crate::pipeline::reading;
 use crate::style::Style;
 
 /// Columns wide enough for SENSORO's 16-hex-digit serial numbers and common device types.
@@ -25,17 +26,7 @@ const KIND_STYLE: Style = Style::fg(Color::Magenta);
 const KEY_STYLE: Style = Style::dim();
 const VALUE_STYLE: Style = Style::plain_bold();
 const NOTE_STYLE: Style = Style::fg(Color::Yellow);
-
-/// Units of the readings SPEC.md documents; other fields print bare.
-fn unit_of(key: &str) -> &'static str {
-    match key {
-        "temperature" => "°C",
-        "humidity" | "battery" => "%",
-        "light" => " lux",
-        "interval" => "s",
-        _ => "",
-    }
-}
+const ALARM_STYLE: Style = Style::fg(Color::Red).bold();
 
 pub fn write_line(out: &mut Vec<u8>, push: &Push, received_at: SystemTime, color: bool) {
     // A createdTime outside chrono's calendar (found by fuzzing) falls back to the time of receipt.
@@ -69,61 +60,20 @@ pub fn write_line(out: &mut Vec<u8>, push: &Push, received_at: SystemTime, color
 }
 
 fn write_readings(out: &mut Vec<u8>, data: &Map<String, Value>, color: bool) {
-    let mut path = String::new();
-    for (key, value) in data {
-        path.clear();
-        path.push_str(key);
-        write_reading(out, &mut path, value, color);
-    }
-}
-
-/// Writes `path=value`, flattening nested objects into `parent.child` paths.
-fn write_reading(out: &mut Vec<u8>, path: &mut String, value: &Value, color: bool) {
-    if let Value::Object(fields) = value {
-        let parent_len = path.len();
-        for (key, child) in fields {
-            path.truncate(parent_len);
-            path.push('.');
-            path.push_str(key);
-            write_reading(out, path, child, color);
+    reading::visit(data, |path, leaf, value| {
+        out.extend_from_slice(GAP.as_bytes());
+        KEY_STYLE.write(out, color, format_args!("{path}="));
+        // A reading that means trouble is red, as in `watch`.
+        let style = if reading::alarm(path, value).is_some() { ALARM_STYLE } else { VALUE_STYLE };
+        if color {
+            let _ = style.open(out);
         }
-        path.truncate(parent_len);
-        return;
-    }
-    out.extend_from_slice(GAP.as_bytes());
-    KEY_STYLE.write(out, color, format_args!("{path}="));
-    let leaf = path.rsplit('.').next().unwrap_or(path);
-    if color {
-        let _ = VALUE_STYLE.open(out);
-    }
-    write_value(out, value);
-    out.extend_from_slice(unit_of(leaf).as_bytes());
-    if color {
-        let _ = Style::close(out);
-    }
-}
-
-fn write_value(out: &mut Vec<u8>, value: &Value) {
-    match value {
-        Value::String(text) if is_bare(text) => out.extend_from_slice(text.as_bytes()),
-        Value::Array(items) if items.iter().all(|v| !v.is_object() && !v.is_array()) => {
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_value(out, item);
-            }
+        reading::write_value(out, value);
+        out.extend_from_slice(reading::unit_of(leaf).as_bytes());
+        if color {
+            let _ = Style::close(out);
         }
-        // Quoted strings, nested arrays, numbers, booleans and null: their JSON text.
-        other => {
-            let _ = serde_json::to_writer(&mut *out, other);
-        }
-    }
-}
-
-/// Strings that read unambiguously without quotes.
-fn is_bare(text: &str) -> bool {
-    !text.is_empty() && !text.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '=' | ','))
+    });
 }
 
 #[cfg(test)]
@@ -168,6 +118,22 @@ mod tests {
         let text = render(Format::Pretty, false, true, SAMPLE);
         assert!(text.contains("\x1b[36m0117C9A1B2C3D4E5\x1b[0m"), "{text:?}");
         assert!(text.contains("\x1b[2mtemperature=\x1b[0m\x1b[1m23.50°C\x1b[0m"), "{text:?}");
+    }
+
+    #[test]
+    fn alarm_readings_are_red_and_others_are_not() {
+        let text = render(
+            Format::Pretty,
+            false,
+            true,
+            r#"{"sn":"A","data":{"leak":true,"smoke":2,"battery":12,"temperature":80}}"#,
+        );
+        for alarm in ["leak=\x1b[0m\x1b[1;31mtrue", "smoke=\x1b[0m\x1b[1;31m2", "battery=\x1b[0m\x1b[1;31m12%"] {
+            assert!(text.contains(alarm), "{alarm}: {text:?}");
+        }
+        assert!(text.contains("temperature=\x1b[0m\x1b[1m80°C"), "{text:?}");
+        let calm = render(Format::Pretty, false, true, r#"{"sn":"A","data":{"leak":false,"smoke":0,"battery":20}}"#);
+        assert!(!calm.contains("31m"), "{calm:?}");
     }
 
     #[test]
