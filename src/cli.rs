@@ -49,8 +49,16 @@ pub enum Command {
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
 
+    /// Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last
+    /// seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are
+    /// flagged. A clean session unless --session, so it takes no collector's pushes. q quits
+    #[cfg(feature = "watch")]
+    #[command(after_help = WATCH_HELP)]
+    Watch(WatchArgs),
+
     /// Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded
-    /// broker with the service's rules, and this tool subscribed to it. Ctrl-C stops both
+    /// broker with the service's rules, and this tool subscribed to it (--watch: as a live table).
+    /// Ctrl-C stops both
     #[cfg(feature = "simulator")]
     Demo(DemoArgs),
 
@@ -83,6 +91,37 @@ pub struct ShowArgs {
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
+}
+
+#[cfg(feature = "watch")]
+const WATCH_HELP: &str = "\
+Keys: s cycles the sort (last seen, SN, type, battery); arrows, PgUp/PgDn, Home/End scroll;
+/ filters by text (SN, type, readings, \"alarm\", \"silent\"; Enter keeps it, Esc clears it);
+q, Esc or Ctrl-C quit (exit 0) and the summary is printed on stderr.
+A device is silent when not heard from for more than twice its own interval.
+stdout must be a terminal; for pipes and files use the default command with --format ndjson.
+
+Example:
+  sensoro-sub watch --profile prod
+  sensoro-sub demo --watch                     try it on a simulated fleet";
+
+/// `watch`: the subscriber's account, connection, safe-mode and filter flags, for a screen.
+#[cfg(feature = "watch")]
+#[derive(Args, Debug)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub account: AccountArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// When to color the table (NO_COLOR in the environment means never, unless "always"); without
+    /// colors, alarms and silent devices are shown in reverse video
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
 }
 
 #[cfg(feature = "simulator")]
@@ -119,6 +158,11 @@ pub struct DemoArgs {
     /// Safe mode: the stand-in encrypts pushes and the subscriber decrypts them with a throwaway AppKey
     #[arg(long)]
     pub safe_mode: bool,
+
+    /// Show the simulated fleet as `watch` does: a live full-screen table instead of lines
+    #[cfg(feature = "watch")]
+    #[arg(long, conflicts_with_all = ["format", "envelope", "quiet", "verbose"])]
+    pub watch: bool,
 
     #[command(flatten)]
     pub fleet: FleetArgs,

@@ -16,3 +16,5 @@ pub mod service;
 pub mod simulator;
 pub mod status;
 pub mod style;
+#[cfg(feature = "watch")]
+pub mod watch;

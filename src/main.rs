@@ -43,6 +43,11 @@ fn run() -> Result<ExitCode> {
             let config = DecodeConfig::resolve(args, terminal)?;
             decode::run(&config, Status::new(config.status))?
         }
+        #[cfg(feature = "watch")]
+        Some(Command::Watch(args)) => {
+            let config = Config::watch(args, terminal)?;
+            end_session(sensoro_sub::watch::run(&config, Status::new(config.status))?)?
+        }
         #[cfg(feature = "simulator")]
         Some(Command::Demo(args)) => end_session(sensoro_sub::simulator::demo(args, terminal)?)?,
         #[cfg(feature = "simulator")]

@@ -302,6 +302,51 @@ impl Config {
     }
 }
 
+#[cfg(feature = "watch")]
+impl Config {
+    /// `watch`: the subscriber's settings, drawn on the terminal instead of printed.
+    ///
+    /// A viewer never eats data: a durable session named in the profile is for the collector, so
+    /// `watch` uses a clean session unless `--session` itself is given (and then it warns).
+    pub fn watch(args: crate::cli::WatchArgs, terminal: Terminal) -> Result<Config, Failure> {
+        needs_terminal(terminal)?;
+        let mut resolved = Resolved::resolve(args.account, args.connection)?;
+        let connection = &mut resolved.connection;
+        if resolved.sources.session == Source::Profile {
+            connection.session = None;
+            connection.clean_session = true;
+            connection.client_id = service::random_client_id(&connection.app_id);
+        }
+        let color = terminal.stdout_color(args.color);
+        Ok(Config {
+            connection: resolved.connection,
+            output: OutputConfig { format: Format::Pretty, envelope: false, color },
+            filter: Filter::new(args.filter.sn, args.filter.device_type),
+            safe_mode: resolved.safe_mode,
+            dedupe_window: dedupe::DEFAULT_WINDOW,
+            count: None,
+            clocks: Clocks::default(),
+            status: StatusConfig {
+                verbosity: Verbosity::Normal,
+                color: terminal.color(args.color, terminal.stderr_is_tty),
+            },
+        })
+    }
+}
+
+/// A full-screen view needs stdout to be a terminal; anything else gets a usage error that points
+/// to the format for pipes and files.
+#[cfg(feature = "watch")]
+pub fn needs_terminal(terminal: Terminal) -> Result<(), Failure> {
+    if terminal.stdout_is_tty {
+        Ok(())
+    } else {
+        Err(Failure::usage(
+            "watch needs a terminal, and stdout is not one: for pipes and files use `sensoro-sub --format ndjson`",
+        ))
+    }
+}
+
 impl DecodeConfig {
     pub fn resolve(args: DecodeArgs, terminal: Terminal) -> Result<DecodeConfig, Failure> {
         let app_id = args.app_id.map(|id| id.trim().to_owned()).filter(|id| !id.is_empty());
@@ -447,6 +492,32 @@ mod tests {
         assert!(resolve(&["--app-key", &"A".repeat(43)], PLAIN).unwrap().safe_mode.has_key());
         let err = resolve(&["--app-key", "too-short"], PLAIN).unwrap_err();
         assert!(err.message.contains("not a valid AppKey") && !err.message.contains("too-short"), "{}", err.message);
+    }
+
+    #[cfg(feature = "watch")]
+    #[test]
+    fn watch_needs_a_terminal_and_leaves_a_profile_session_alone() {
+        let watch = |args: &[&str], terminal| {
+            let mut argv = vec!["sensoro-sub", "watch", "--app-id", "foobar", "--app-secret", "s3cret"];
+            argv.extend_from_slice(args);
+            match Cli::try_parse_from(argv).expect("flags parse").command {
+                Some(crate::cli::Command::Watch(args)) => Config::watch(args, terminal),
+                other => panic!("{other:?}"),
+            }
+        };
+        let err = watch(&[], PLAIN).unwrap_err();
+        assert_eq!(err.exit, crate::exit::Exit::Usage);
+        assert!(err.message.contains("needs a terminal") && err.message.contains("--format ndjson"), "{}", err.message);
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "[profiles.default]\nsession = \"collector\"\n").unwrap();
+        let config = watch(&["--config", file.to_str().unwrap()], TTY).unwrap();
+        assert!(config.connection.clean_session && config.connection.session.is_none());
+        assert!(!config.connection.client_id.ends_with("/collector"), "{}", config.connection.client_id);
+        let config = watch(&["--config", file.to_str().unwrap(), "--session", "peek"], TTY).unwrap();
+        assert_eq!(config.connection.client_id, "foobar/peek");
+        assert!(!config.connection.clean_session);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! A believable fleet of SENSORO devices: each has a serial number, a device type and its own
-//! sensors, whose values drift over time, with a battery that slowly drains and now and then an
-//! alarm-like reading. Seeded, so a run can be repeated exactly (all but `createdTime`).
+//! sensors, whose values drift over time, with a battery that slowly drains, now and then an alarm
+//! that lasts a few pushes, one battery already low, and (in fleets of 5 or more) a device or two
+//! that goes silent for a while and comes back. Trackers move around Beijing. Seeded, so a run can
+//! be repeated exactly (all but `createdTime`).
 
 use serde_json::{Map, Value, json};
 
@@ -10,6 +12,11 @@ use crate::pipeline::safe_mode::{AppKey, encrypt};
 pub const DEVICE_TYPES: [&str; 10] =
     ["temp_humi", "light", "smoke", "leak", "ch4", "pm", "gas", "no2_so2", "magnetic", "tracker"];
 
+/// A quiet device's silences repeat every this many rounds (one round: a push per device).
+const QUIET_PERIOD: u64 = 40;
+/// An alarm starts on one push in this many.
+const ALARM_ODDS: u8 = 25;
+
 /// One device and the state its readings drift from.
 #[derive(Debug, Clone)]
 struct Device {
@@ -18,34 +25,58 @@ struct Device {
     battery: f64,
     /// Current values of the drifting quantities (meaning depends on the type).
     levels: [f64; 3],
-    interval: u32,
+    /// Pushes left in the current alarm (a leak does not stop at once).
+    alarm_left: u8,
+    /// Rounds (within [`QUIET_PERIOD`]) during which the device says nothing.
+    quiet: Option<std::ops::Range<u64>>,
 }
 
 #[derive(Debug)]
 pub struct Fleet {
     app_id: String,
     devices: Vec<Device>,
+    /// The `interval` every device reports: twice the time a round takes at the fleet's rate, so
+    /// that `watch` flags a device as silent only when it really stopped.
+    interval: u64,
     rng: fastrand::Rng,
     sent: u64,
     next_device: usize,
 }
 
 impl Fleet {
-    pub fn new(app_id: &str, size: usize, seed: u64) -> Fleet {
+    /// `rate`: pushes per second the fleet as a whole sends.
+    pub fn new(app_id: &str, size: usize, rate: f64, seed: u64) -> Fleet {
         let mut rng = fastrand::Rng::with_seed(seed);
-        let devices = (0..size.max(1))
-            .map(|i| {
-                let device_type = DEVICE_TYPES[i % DEVICE_TYPES.len()];
-                Device {
-                    sn: format!("{:016X}", rng.u64(..)),
-                    device_type,
-                    battery: rng.f64() * 40.0 + 60.0,
-                    levels: [rng.f64(), rng.f64(), rng.f64()],
-                    interval: [60, 300, 600][rng.usize(..3)],
-                }
+        let size = size.max(1);
+        let mut devices: Vec<Device> = (0..size)
+            .map(|i| Device {
+                sn: format!("{:016X}", rng.u64(..)),
+                device_type: DEVICE_TYPES[i % DEVICE_TYPES.len()],
+                battery: rng.f64() * 40.0 + 60.0,
+                levels: [rng.f64(), rng.f64(), rng.f64()],
+                alarm_left: 0,
+                quiet: None,
             })
             .collect();
-        Fleet { app_id: app_id.to_owned(), devices, rng, sent: 0, next_device: 0 }
+        if size >= 5 {
+            // Early enough that a demo shows them within a minute.
+            let silences = if size >= 10 { [Some(3..18), Some(8..30)] } else { [Some(3..18), None] };
+            let mut chosen = Vec::new();
+            for silence in silences.into_iter().flatten() {
+                let index = loop {
+                    let i = rng.usize(..size);
+                    if !chosen.contains(&i) {
+                        break i;
+                    }
+                };
+                chosen.push(index);
+                devices[index].quiet = Some(silence);
+            }
+            let low = rng.usize(..size);
+            devices[low].battery = 12.0 + rng.f64() * 6.0;
+        }
+        let interval = ((2.0 * size as f64 / rate).ceil() as u64).max(1);
+        Fleet { app_id: app_id.to_owned(), devices, interval, rng, sent: 0, next_device: 0 }
     }
 
     pub fn len(&self) -> usize {
@@ -83,10 +114,17 @@ impl Fleet {
         serde_json::to_string(&push).expect("a push serialises")
     }
 
-    /// Mostly round-robin, sometimes a device reports out of turn, as real fleets do.
+    /// Mostly round-robin, sometimes a device reports out of turn, as real fleets do; a device in
+    /// one of its silences is passed over.
     fn pick_device(&mut self) -> usize {
-        let index = if self.rng.u8(..10) == 0 { self.rng.usize(..self.devices.len()) } else { self.next_device };
-        self.next_device = (index + 1) % self.devices.len();
+        let size = self.devices.len();
+        let round = self.sent / size as u64 % QUIET_PERIOD;
+        let start = if self.rng.u8(..10) == 0 { self.rng.usize(..size) } else { self.next_device };
+        let index = (0..size)
+            .map(|step| (start + step) % size)
+            .find(|&i| !self.devices[i].quiet.as_ref().is_some_and(|quiet| quiet.contains(&round)))
+            .unwrap_or(start);
+        self.next_device = (index + 1) % size;
         index
     }
 
@@ -97,7 +135,11 @@ impl Fleet {
             *level = (*level + (rng.f64() - 0.5) * 0.08).clamp(0.0, 1.0);
         }
         device.battery = (device.battery - rng.f64() * 0.05).max(0.0);
-        let alarm = rng.u8(..50) == 0;
+        if device.alarm_left == 0 && rng.u8(..ALARM_ODDS) == 0 {
+            device.alarm_left = rng.u8(2..7);
+        }
+        let alarm = device.alarm_left > 0;
+        device.alarm_left = device.alarm_left.saturating_sub(1);
         let [a, b, c] = device.levels;
         let round1 = |v: f64| (v * 10.0).round() / 10.0;
         let mut data = match device.device_type {
@@ -118,16 +160,17 @@ impl Fleet {
                 "z": ((c - 0.5) * 400.0) as i64,
             } }),
             _ => json!({
+                // Around Beijing (Tiananmen is at 116.397, 39.909), to five decimals (about a metre).
                 "lonlat": [
-                    (116.3 + a * 0.2 * 1e5).round() / 1e5,
-                    (39.8 + b * 0.2 * 1e5).round() / 1e5,
+                    ((116.3 + a * 0.2) * 1e5).round() / 1e5,
+                    ((39.8 + b * 0.2) * 1e5).round() / 1e5,
                 ],
                 "customer": format!("{:06x}", rng.u32(..0x100_0000)),
             }),
         };
         let fields = data.as_object_mut().expect("readings are an object");
         fields.insert("battery".into(), json!(device.battery.round() as i64));
-        fields.insert("interval".into(), json!(device.interval));
+        fields.insert("interval".into(), json!(self.interval));
         std::mem::take(fields)
     }
 }
@@ -146,7 +189,7 @@ mod tests {
 
     #[test]
     fn pushes_have_the_service_shape() {
-        let mut fleet = Fleet::new("foobar", 20, 1);
+        let mut fleet = Fleet::new("foobar", 20, 5.0, 1);
         let mut msg_ids = std::collections::HashSet::new();
         let mut types = std::collections::HashSet::new();
         for n in 0..500 {
@@ -169,7 +212,7 @@ mod tests {
     #[test]
     fn a_seed_repeats_the_run_and_another_seed_does_not() {
         let run = |seed| {
-            let mut fleet = Fleet::new("foobar", 5, seed);
+            let mut fleet = Fleet::new("foobar", 5, 5.0, seed);
             (0..50).map(|n| without_time(&fleet.next_payload(n, None))).collect::<Vec<_>>()
         };
         assert_eq!(run(7), run(7));
@@ -178,7 +221,7 @@ mod tests {
 
     #[test]
     fn readings_drift_and_batteries_drain() {
-        let mut fleet = Fleet::new("foobar", 1, 3);
+        let mut fleet = Fleet::new("foobar", 1, 5.0, 3);
         let values: Vec<f64> = (0..200)
             .map(|n| {
                 let push = Push::parse(fleet.next_payload(n, None).as_bytes()).unwrap();
@@ -195,9 +238,57 @@ mod tests {
     }
 
     #[test]
+    fn trackers_are_in_beijing() {
+        let mut fleet = Fleet::new("foobar", 30, 5.0, 4);
+        let mut seen = 0;
+        for n in 0..300 {
+            let push = Push::parse(fleet.next_payload(n, None).as_bytes()).unwrap();
+            if let Some(lonlat) = push.data().unwrap().get("lonlat") {
+                let (lon, lat) = (lonlat[0].as_f64().unwrap(), lonlat[1].as_f64().unwrap());
+                assert!((116.3..=116.5).contains(&lon) && (39.8..=40.0).contains(&lat), "{lonlat}");
+                seen += 1;
+            }
+        }
+        assert!(seen > 10, "{seen}");
+    }
+
+    /// What `watch` needs to show within a minute of `demo` (20 devices at 5/s: 300 pushes): alarms
+    /// from the shared list, and devices silent for more than twice their interval.
+    #[test]
+    fn a_demo_minute_has_alarms_and_silent_devices() {
+        use crate::pipeline::reading;
+        for seed in 0..20 {
+            let mut fleet = Fleet::new("demo", 20, 5.0, seed);
+            let mut last_seen = std::collections::HashMap::new();
+            let mut alarms = 0;
+            for n in 0..300u64 {
+                let now_ms = n * 200;
+                let push = Push::parse(fleet.next_payload(now_ms, None).as_bytes()).unwrap();
+                let data = push.data().unwrap();
+                let interval_ms = data["interval"].as_u64().unwrap() * 1000;
+                assert_eq!(interval_ms, 8000, "twice a round of 20 devices at 5/s");
+                reading::visit(data, |path, _, value| alarms += usize::from(reading::alarm(path, value).is_some()));
+                last_seen.insert(push.sn().unwrap().to_owned(), now_ms);
+            }
+            let silent = last_seen.values().filter(|&&seen| 299 * 200 - seen > 16_000).count();
+            assert!(alarms > 0, "seed {seed}: no alarm");
+            assert!((1..=2).contains(&silent), "seed {seed}: {silent} silent at the end of the minute");
+        }
+    }
+
+    #[test]
+    fn no_device_goes_silent_in_a_small_fleet() {
+        let mut fleet = Fleet::new("foobar", 4, 40.0, 42);
+        let sns: std::collections::HashSet<String> = (0..400)
+            .map(|n| Push::parse(fleet.next_payload(n, None).as_bytes()).unwrap().sn().unwrap().to_owned())
+            .collect();
+        assert_eq!(sns.len(), 4);
+    }
+
+    #[test]
     fn safe_mode_pushes_decrypt_with_the_key() {
         let key = AppKey::parse(&"B".repeat(43)).unwrap();
-        let mut fleet = Fleet::new("foobar", 3, 9);
+        let mut fleet = Fleet::new("foobar", 3, 5.0, 9);
         let payload = fleet.next_payload(1, Some(&key));
         let push = Push::parse(payload.as_bytes()).unwrap();
         let encrypted = push.fields["encryptData"].as_str().unwrap();

@@ -79,8 +79,10 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<Exit> {
     let terminal = Terminal::detect();
     let status = Status::new(StatusConfig { verbosity, color: terminal.stderr_auto_color() });
     let seed = seed(&args.fleet);
-    let fleets =
-        accounts.iter().map(|(id, _)| (id.clone(), Fleet::new(id, args.fleet.devices as usize, seed))).collect();
+    let fleets = accounts
+        .iter()
+        .map(|(id, _)| (id.clone(), Fleet::new(id, args.fleet.devices as usize, args.fleet.rate, seed)))
+        .collect();
     let sent = Arc::new(AtomicU64::new(0));
     let plan = Publishing { fleets, key, rate: args.fleet.rate, count: args.count, sent: Arc::clone(&sent) };
     let app_ids: Vec<&str> = accounts.iter().map(|(id, _)| id.as_str()).collect();
@@ -154,6 +156,10 @@ fn accounts(args: &SimulateArgs) -> Result<Vec<(String, String)>, Failure> {
 /// `sensoro-sub demo`: the stand-in on a free loopback port with throwaway credentials, and the
 /// ordinary subscriber connected to it. The caller must honour [`Outcome::holding`].
 pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Outcome> {
+    #[cfg(feature = "watch")]
+    if args.watch {
+        crate::config::needs_terminal(terminal)?;
+    }
     let app_id = "demo".to_owned();
     let secret = uuid::Uuid::new_v4().to_string();
     let key = args.safe_mode.then(|| {
@@ -164,7 +170,10 @@ pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Outcome> {
     });
     let quiet = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
     let plan = Publishing {
-        fleets: vec![(app_id.clone(), Fleet::new(&app_id, args.fleet.devices as usize, seed(&args.fleet)))],
+        fleets: vec![(
+            app_id.clone(),
+            Fleet::new(&app_id, args.fleet.devices as usize, args.fleet.rate, seed(&args.fleet)),
+        )],
         key: key.clone(),
         rate: args.fleet.rate,
         count: None,
@@ -215,5 +224,9 @@ pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Outcome> {
         args.fleet.rate,
         if args.safe_mode { ", safe mode" } else { "" }
     ));
+    #[cfg(feature = "watch")]
+    if args.watch {
+        return crate::watch::run(&config, status);
+    }
     Ok(commands::subscribe::run(&config, status))
 }

@@ -1,0 +1,285 @@
+//! The event loop: the MQTT session runs on its own thread and feeds the fleet through the engine;
+//! this thread owns the terminal, draws every tick, and handles keys and resizes.
+//!
+//! The terminal is restored on every way out: `q`/Esc/Ctrl-C (raw mode turns Ctrl-C into a key),
+//! SIGTERM/SIGINT/SIGHUP (the session's handler ends the session, and the loop sees it end), a
+//! session that fails (refused, lost for good; the error is printed after the screen is left), an
+//! error here (the guard's `Drop`) and a panic on this thread (the panic hook restores first, so the
+//! message lands on the normal screen).
+
+use std::io::{self, Write};
+use std::panic;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, ThreadId};
+use std::time::{Duration, Instant};
+
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::crossterm::{cursor, execute};
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+use super::model::Fleet;
+use super::view::{self, Palette, Session as SessionView, ViewState};
+use crate::config::Config;
+use crate::config::advice::INSECURE_WARNING;
+use crate::exit::Failure;
+use crate::mqtt::{self, Outcome};
+use crate::pipeline::push::Push;
+use crate::pipeline::{Delivery, Engine, Observer};
+use crate::status::{self, Status};
+
+/// How often the screen is redrawn when nothing happens: ages tick, pushes/s moves.
+const TICK: Duration = Duration::from_millis(250);
+
+/// The fleet, shared by the engine (on the MQTT session's thread) and the screen.
+#[derive(Clone, Default)]
+struct SharedFleet(Arc<Mutex<Fleet>>);
+
+impl SharedFleet {
+    fn lock(&self) -> MutexGuard<'_, Fleet> {
+        // A panic while recording a push (contained by the engine) leaves a usable fleet.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Observer for SharedFleet {
+    fn observe(&mut self, _: &Delivery, push: &Push) {
+        self.lock().record(push, Instant::now());
+    }
+}
+
+/// What a key asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Action {
+    Continue,
+    Quit,
+}
+
+/// Applies one key to the view. Scrolling past either end is clamped when the table is drawn.
+pub fn on_key(state: &mut ViewState, key: KeyEvent) -> Action {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return Action::Quit;
+    }
+    if state.editing {
+        match key.code {
+            KeyCode::Enter => state.editing = false,
+            KeyCode::Esc => {
+                state.editing = false;
+                state.filter.clear();
+            }
+            KeyCode::Backspace => _ = state.filter.pop(),
+            KeyCode::Char(c) => state.filter.push(c),
+            _ => {}
+        }
+        state.offset = 0;
+        return Action::Continue;
+    }
+    match key.code {
+        KeyCode::Char('q') | KeyCode::Esc => return Action::Quit,
+        KeyCode::Char('s') => {
+            state.sort = state.sort.next();
+            state.offset = 0;
+        }
+        KeyCode::Char('/') => state.editing = true,
+        KeyCode::Up => state.offset = state.offset.saturating_sub(1),
+        KeyCode::Down => state.offset = state.offset.saturating_add(1),
+        KeyCode::PageUp => state.offset = state.offset.saturating_sub(state.page),
+        KeyCode::PageDown => state.offset = state.offset.saturating_add(state.page),
+        KeyCode::Home => state.offset = 0,
+        KeyCode::End => state.offset = usize::MAX,
+        _ => {}
+    }
+    Action::Continue
+}
+
+/// Watches the fleet until `q` or the session ends; the caller must honour [`Outcome::holding`].
+/// Status lines are held while the screen is up and written after it is restored.
+pub fn run(config: &Config, status: Status) -> anyhow::Result<Outcome> {
+    let fleet = SharedFleet::default();
+    let engine = Engine::observing(
+        Box::new(fleet.clone()),
+        config.filter.clone(),
+        config.safe_mode.clone(),
+        config.count,
+        status,
+    )
+    .dedupe(config.dedupe_window);
+    let session = mqtt::Session::new();
+    let (stopper, link) = (session.stopper(), session.link());
+    let broker = format!("{}:{}", config.connection.host, config.connection.port);
+
+    status::hold();
+    let screen = match Screen::enter() {
+        Ok(screen) => screen,
+        Err(e) => {
+            status::release();
+            return Err(Failure::usage(format!("watch cannot take over the terminal: {e}")).into());
+        }
+    };
+    if let Some(name) = &config.connection.session {
+        status.warn(format_args!(
+            "watching with --session {name} consumes that session's queue: pushes it takes are not kept for \
+             the collector; leave out --session to watch with a clean session"
+        ));
+    }
+    if config.connection.tls.as_ref().is_some_and(|tls| !tls.verify) {
+        status.warn(INSECURE_WARNING);
+    }
+    let (connection, clocks) = (config.connection.clone(), config.clocks);
+    let subscriber = thread::Builder::new()
+        .name("mqtt-session".into())
+        .spawn(move || session.run(&connection, clocks, engine, status))?;
+
+    let palette = Palette { color: config.output.color };
+    let mut state = ViewState::default();
+    let drawn = draw_until_done(&screen, &fleet, &mut state, palette, &broker, &link, &subscriber);
+    if drawn.is_err() || !subscriber.is_finished() {
+        stopper.stop();
+    }
+    let outcome = subscriber.join();
+    drop(screen);
+    status::release();
+    drawn?;
+    outcome.map_err(|_| anyhow::anyhow!("internal error: the MQTT session's thread panicked (a bug: please report it)"))
+}
+
+/// Draws and handles keys until `q` (or the like) or the session's end.
+fn draw_until_done(
+    screen: &Screen,
+    fleet: &SharedFleet,
+    state: &mut ViewState,
+    palette: Palette,
+    broker: &str,
+    link: &mqtt::Link,
+    subscriber: &thread::JoinHandle<Outcome>,
+) -> io::Result<()> {
+    let mut terminal = screen.terminal()?;
+    while !subscriber.is_finished() {
+        let now = Instant::now();
+        let message = status::newest_held();
+        let session = SessionView { broker, link: link.state(), message: message.as_deref() };
+        {
+            let mut fleet = fleet.lock();
+            fleet.sample(now);
+            terminal.draw(|frame| view::draw(frame, &fleet, state, session, palette, now))?;
+        }
+        let deadline = now + TICK;
+        while let Some(wait) = deadline.checked_duration_since(Instant::now()) {
+            if !event::poll(wait)? {
+                break;
+            }
+            match event::read()? {
+                Event::Key(key) if key.kind != KeyEventKind::Release => {
+                    if on_key(state, key) == Action::Quit {
+                        return Ok(());
+                    }
+                    break;
+                }
+                // ratatui's next draw takes the new size.
+                Event::Resize(..) => break,
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The terminal while `watch` owns it: raw mode, the alternate screen, no cursor. Leaving restores it.
+struct Screen;
+
+/// True while the terminal is taken over; whoever restores it first clears it.
+static TAKEN: AtomicBool = AtomicBool::new(false);
+
+impl Screen {
+    fn enter() -> io::Result<Screen> {
+        install_panic_hook(thread::current().id());
+        enable_raw_mode()?;
+        TAKEN.store(true, Ordering::SeqCst);
+        let screen = Screen;
+        execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+        Ok(screen)
+    }
+
+    fn terminal(&self) -> io::Result<Terminal<CrosstermBackend<io::Stdout>>> {
+        Terminal::with_options(CrosstermBackend::new(io::stdout()), TerminalOptions { viewport: Viewport::Fullscreen })
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn restore() {
+    if TAKEN.swap(false, Ordering::SeqCst) {
+        let _ = disable_raw_mode();
+        let mut stdout = io::stdout();
+        let _ = execute!(stdout, LeaveAlternateScreen, cursor::Show);
+        let _ = stdout.flush();
+    }
+}
+
+/// A panic on the screen's thread restores the terminal before the message is printed. On another
+/// thread (the engine contains a panic while handling a push and goes on) the message is held with
+/// the status lines instead of tearing the screen.
+fn install_panic_hook(screen_thread: ThreadId) {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        if !TAKEN.load(Ordering::SeqCst) {
+            previous(info);
+        } else if thread::current().id() == screen_thread {
+            restore();
+            previous(info);
+        } else {
+            status::error_line(false, format_args!("panic on thread {:?}: {info}", thread::current().name()));
+        }
+    }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::watch::model::Sort;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn keys_sort_scroll_filter_and_quit() {
+        let mut state = ViewState { page: 10, ..ViewState::default() };
+        assert_eq!(on_key(&mut state, key(KeyCode::Char('s'))), Action::Continue);
+        assert_eq!(state.sort, Sort::Sn);
+        on_key(&mut state, key(KeyCode::PageDown));
+        on_key(&mut state, key(KeyCode::Down));
+        assert_eq!(state.offset, 11);
+        on_key(&mut state, key(KeyCode::Up));
+        on_key(&mut state, key(KeyCode::PageUp));
+        assert_eq!(state.offset, 0);
+        on_key(&mut state, key(KeyCode::End));
+        assert_eq!(state.offset, usize::MAX);
+        on_key(&mut state, key(KeyCode::Home));
+        assert_eq!(state.offset, 0);
+
+        on_key(&mut state, key(KeyCode::Char('/')));
+        for c in "leaq".chars() {
+            assert_eq!(on_key(&mut state, key(KeyCode::Char(c))), Action::Continue, "q types while filtering");
+        }
+        on_key(&mut state, key(KeyCode::Backspace));
+        on_key(&mut state, key(KeyCode::Char('k')));
+        on_key(&mut state, key(KeyCode::Enter));
+        assert_eq!((state.filter.as_str(), state.editing), ("leak", false));
+        on_key(&mut state, key(KeyCode::Char('/')));
+        on_key(&mut state, key(KeyCode::Esc));
+        assert_eq!((state.filter.as_str(), state.editing), ("", false), "Esc clears the filter");
+
+        assert_eq!(on_key(&mut state, key(KeyCode::Char('q'))), Action::Quit);
+        assert_eq!(on_key(&mut state, key(KeyCode::Esc)), Action::Quit);
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        state.editing = true;
+        assert_eq!(on_key(&mut state, ctrl_c), Action::Quit, "even while filtering");
+    }
+}

@@ -1,0 +1,328 @@
+//! The fleet as `watch` shows it: per device, its latest push and when it came. Pure and
+//! single-threaded: the caller shares it behind a lock and passes the time in, so tests can too.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
+
+use crate::pipeline::push::Push;
+use crate::pipeline::reading::{self, Alarm};
+
+/// What `watch` knows of one device.
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub sn: String,
+    pub device_type: String,
+    /// The latest push's readings (`data`); empty for a push that has none.
+    pub data: Map<String, Value>,
+    /// The latest push was encrypted and could not be decrypted (no or a wrong AppKey).
+    pub encrypted: bool,
+    /// When the latest push arrived.
+    pub last_seen: Instant,
+    pub pushes: u64,
+}
+
+/// One reading as a row shows it: `temperature=23.5°C`, and whether it means trouble.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    pub text: String,
+    pub alarm: bool,
+}
+
+impl Device {
+    /// The battery reading, if the latest push had one.
+    pub fn battery(&self) -> Option<&Value> {
+        self.data.get("battery")
+    }
+
+    /// How often the device says it reports (`interval`, seconds).
+    pub fn interval(&self) -> Option<Duration> {
+        let seconds = self.data.get("interval")?.as_f64()?;
+        (seconds.is_finite() && seconds > 0.0).then(|| Duration::from_secs_f64(seconds.min(1e9)))
+    }
+
+    /// Not heard from for more than twice its own interval (SPEC.md). Without an interval, never.
+    pub fn is_silent(&self, now: Instant) -> bool {
+        self.interval().is_some_and(|interval| now.saturating_duration_since(self.last_seen) > interval * 2)
+    }
+
+    /// The alarms among the latest readings (the battery's included).
+    pub fn alarms(&self) -> Vec<Alarm> {
+        let mut alarms = Vec::new();
+        reading::visit(&self.data, |path, _, value| alarms.extend(reading::alarm(path, value)));
+        alarms
+    }
+
+    /// The readings to show beside the battery: all but `battery` and `interval`, which have their
+    /// own column and meaning.
+    pub fn readings(&self) -> Vec<Reading> {
+        let mut readings = Vec::new();
+        let mut text = Vec::new();
+        reading::visit(&self.data, |path, leaf, value| {
+            if path == "battery" || path == "interval" {
+                return;
+            }
+            text.clear();
+            text.extend_from_slice(path.as_bytes());
+            text.push(b'=');
+            reading::write_value(&mut text, value);
+            text.extend_from_slice(reading::unit_of(leaf).as_bytes());
+            readings.push(Reading {
+                text: String::from_utf8_lossy(&text).into_owned(),
+                alarm: reading::alarm(path, value).is_some(),
+            });
+        });
+        readings
+    }
+
+    /// True when `needle` (lower case) is in the SN, the type, a reading, or names the row's state
+    /// (`alarm`, `silent`).
+    fn matches(&self, needle: &str, now: Instant) -> bool {
+        let has = |text: &str| text.to_lowercase().contains(needle);
+        has(&self.sn)
+            || has(&self.device_type)
+            || self.readings().iter().any(|r| has(&r.text))
+            || (!self.alarms().is_empty() && "alarm".contains(needle))
+            || (self.is_silent(now) && "silent".contains(needle))
+    }
+}
+
+/// The orders `s` cycles through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    /// Most recently heard first.
+    LastSeen,
+    Sn,
+    /// By type, then SN.
+    Type,
+    /// Lowest battery first; devices without one last.
+    Battery,
+}
+
+impl Sort {
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::LastSeen => Sort::Sn,
+            Sort::Sn => Sort::Type,
+            Sort::Type => Sort::Battery,
+            Sort::Battery => Sort::LastSeen,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::LastSeen => "last seen",
+            Sort::Sn => "SN",
+            Sort::Type => "type",
+            Sort::Battery => "battery",
+        }
+    }
+}
+
+/// How far back the pushes/s figure looks.
+const RATE_WINDOW: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Default)]
+pub struct Fleet {
+    devices: HashMap<String, Device>,
+    pushes: u64,
+    /// (when, pushes so far), oldest first, over the last [`RATE_WINDOW`].
+    samples: VecDeque<(Instant, u64)>,
+}
+
+impl Fleet {
+    /// Takes a push that passed the filters: it becomes its device's latest.
+    pub fn record(&mut self, push: &Push, now: Instant) {
+        self.pushes += 1;
+        let sn = push.sn().unwrap_or("-");
+        let device = match self.devices.get_mut(sn) {
+            Some(device) => device,
+            None => self.devices.entry(sn.to_owned()).or_insert_with(|| Device {
+                sn: sn.to_owned(),
+                device_type: String::new(),
+                data: Map::new(),
+                encrypted: false,
+                last_seen: now,
+                pushes: 0,
+            }),
+        };
+        device.device_type.clear();
+        device.device_type.push_str(push.device_type().unwrap_or("-"));
+        device.data = push.data().cloned().unwrap_or_default();
+        device.encrypted = push.is_encrypted();
+        device.last_seen = now;
+        device.pushes += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.devices.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.devices.is_empty()
+    }
+
+    pub fn pushes(&self) -> u64 {
+        self.pushes
+    }
+
+    /// Devices whose latest readings hold an alarm.
+    pub fn alarms(&self) -> usize {
+        self.devices.values().filter(|d| !d.alarms().is_empty()).count()
+    }
+
+    pub fn silent(&self, now: Instant) -> usize {
+        self.devices.values().filter(|d| d.is_silent(now)).count()
+    }
+
+    /// Notes the push count now; call it on every tick of the screen.
+    pub fn sample(&mut self, now: Instant) {
+        while self.samples.front().is_some_and(|(at, _)| now.saturating_duration_since(*at) > RATE_WINDOW) {
+            self.samples.pop_front();
+        }
+        self.samples.push_back((now, self.pushes));
+    }
+
+    /// Pushes per second over the last few seconds of samples.
+    pub fn rate(&self) -> f64 {
+        match (self.samples.front(), self.samples.back()) {
+            (Some((from, before)), Some((to, after))) if to > from => {
+                (after - before) as f64 / to.duration_since(*from).as_secs_f64()
+            }
+            _ => 0.0,
+        }
+    }
+
+    /// The devices to show, filtered by `filter` (case-insensitive; empty shows all), in `sort` order.
+    pub fn rows(&self, sort: Sort, filter: &str, now: Instant) -> Vec<&Device> {
+        let needle = filter.trim().to_lowercase();
+        let mut rows: Vec<&Device> =
+            self.devices.values().filter(|d| needle.is_empty() || d.matches(&needle, now)).collect();
+        match sort {
+            Sort::LastSeen => rows.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then_with(|| a.sn.cmp(&b.sn))),
+            Sort::Sn => rows.sort_by(|a, b| a.sn.cmp(&b.sn)),
+            Sort::Type => rows.sort_by(|a, b| a.device_type.cmp(&b.device_type).then_with(|| a.sn.cmp(&b.sn))),
+            Sort::Battery => rows.sort_by(|a, b| {
+                let level = |d: &Device| d.battery().and_then(Value::as_f64).unwrap_or(f64::INFINITY);
+                level(a).total_cmp(&level(b)).then_with(|| a.sn.cmp(&b.sn))
+            }),
+        }
+        rows
+    }
+}
+
+/// An age as a row shows it, ticking: `7s`, `4m 05s`, `3h 07m`, `2d 5h`.
+pub fn age(duration: Duration) -> String {
+    let s = duration.as_secs();
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m {:02}s", s / 60, s % 60),
+        3600..86400 => format!("{}h {:02}m", s / 3600, s % 3600 / 60),
+        _ => format!("{}d {}h", s / 86400, s % 86400 / 3600),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub fn push(sn: &str, device_type: &str, data: &str) -> Push {
+        Push::parse(format!(r#"{{"sn":"{sn}","deviceType":"{device_type}","data":{data}}}"#).as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn keeps_the_latest_push_per_device_and_counts() {
+        let start = Instant::now();
+        let mut fleet = Fleet::default();
+        fleet.record(&push("A1", "leak", r#"{"leak":true,"battery":80,"interval":60}"#), start);
+        fleet.record(&push("B2", "temp_humi", r#"{"temperature":21.5,"humidity":40}"#), start);
+        fleet.record(
+            &push("A1", "leak", r#"{"leak":false,"battery":79,"interval":60}"#),
+            start + Duration::from_secs(3),
+        );
+        assert_eq!((fleet.len(), fleet.pushes()), (2, 3));
+        let rows = fleet.rows(Sort::Sn, "", start);
+        assert_eq!(rows[0].pushes, 2);
+        assert_eq!(rows[0].readings(), [Reading { text: "leak=false".into(), alarm: false }]);
+        assert_eq!(
+            rows[1].readings().iter().map(|r| r.text.as_str()).collect::<Vec<_>>(),
+            ["temperature=21.5°C", "humidity=40%"]
+        );
+        assert_eq!(fleet.alarms(), 0, "the leak is over");
+    }
+
+    #[test]
+    fn alarms_come_from_the_shared_list() {
+        let now = Instant::now();
+        let mut fleet = Fleet::default();
+        fleet.record(&push("A", "leak", r#"{"leak":true,"battery":90}"#), now);
+        fleet.record(&push("B", "smoke", r#"{"smoke":1}"#), now);
+        fleet.record(&push("C", "light", r#"{"light":3.5,"battery":12}"#), now);
+        fleet.record(&push("D", "smoke", r#"{"smoke":0,"battery":20}"#), now);
+        assert_eq!(fleet.alarms(), 3);
+        let rows = fleet.rows(Sort::Sn, "", now);
+        assert_eq!(rows[0].alarms(), [Alarm::Leak]);
+        assert!(rows[0].readings()[0].alarm);
+        assert_eq!(rows[2].alarms(), [Alarm::LowBattery]);
+        assert!(rows[3].alarms().is_empty());
+    }
+
+    #[test]
+    fn silent_after_twice_its_own_interval() {
+        let start = Instant::now();
+        let mut fleet = Fleet::default();
+        fleet.record(&push("A", "leak", r#"{"leak":false,"interval":10}"#), start);
+        fleet.record(&push("B", "leak", r#"{"leak":false}"#), start);
+        let device = &fleet.rows(Sort::Sn, "", start)[0];
+        assert!(!device.is_silent(start + Duration::from_secs(20)));
+        assert!(device.is_silent(start + Duration::from_millis(20_001)));
+        assert_eq!(fleet.silent(start + Duration::from_secs(3600)), 1, "no interval, never silent");
+    }
+
+    #[test]
+    fn sorts_and_filters() {
+        let start = Instant::now();
+        let mut fleet = Fleet::default();
+        fleet.record(&push("C3", "smoke", r#"{"smoke":0,"battery":50}"#), start);
+        fleet.record(&push("A1", "temp_humi", r#"{"temperature":20,"battery":90,"interval":1}"#), start);
+        fleet.record(&push("B2", "leak", r#"{"leak":true}"#), start + Duration::from_secs(1));
+        let order = |sort, filter: &str| -> Vec<String> {
+            fleet.rows(sort, filter, start + Duration::from_secs(10)).iter().map(|d| d.sn.clone()).collect()
+        };
+        assert_eq!(order(Sort::LastSeen, ""), ["B2", "A1", "C3"]);
+        assert_eq!(order(Sort::Sn, ""), ["A1", "B2", "C3"]);
+        assert_eq!(order(Sort::Type, ""), ["B2", "C3", "A1"]);
+        assert_eq!(order(Sort::Battery, ""), ["C3", "A1", "B2"]);
+        assert_eq!(order(Sort::Sn, "SMO"), ["C3"]);
+        assert_eq!(order(Sort::Sn, "temperature"), ["A1"]);
+        assert_eq!(order(Sort::Sn, "alarm"), ["B2"]);
+        assert_eq!(order(Sort::Sn, "silent"), ["A1"]);
+        assert_eq!(order(Sort::Sn, "b2"), ["B2"]);
+        assert!(order(Sort::Sn, "nothing like it").is_empty());
+        assert_eq!(Sort::LastSeen.next().next().next().next(), Sort::LastSeen);
+    }
+
+    #[test]
+    fn the_rate_counts_pushes_over_the_last_seconds() {
+        let start = Instant::now();
+        let mut fleet = Fleet::default();
+        fleet.sample(start);
+        assert_eq!(fleet.rate(), 0.0);
+        for n in 0..10 {
+            fleet.record(&push("A", "light", "{}"), start);
+            fleet.sample(start + Duration::from_millis(500 * (n + 1)));
+        }
+        assert!((fleet.rate() - 2.0).abs() < 1e-9, "{}", fleet.rate());
+        fleet.sample(start + Duration::from_secs(20));
+        assert_eq!(fleet.rate(), 0.0, "nothing in the last seconds");
+    }
+
+    #[test]
+    fn ages_are_short() {
+        assert_eq!(age(Duration::from_millis(7900)), "7s");
+        assert_eq!(age(Duration::from_secs(245)), "4m 05s");
+        assert_eq!(age(Duration::from_secs(3 * 3600 + 7 * 60)), "3h 07m");
+        assert_eq!(age(Duration::from_secs(2 * 86400 + 5 * 3600)), "2d 5h");
+    }
+}

@@ -1,0 +1,446 @@
+//! Drawing the fleet table with ratatui: a status line, one row per device, the newest status
+//! message and the keys. Knows nothing of terminals or threads: it draws a [`Fleet`] into a frame,
+//! so the tests draw into ratatui's `TestBackend`.
+
+use std::time::Instant;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use serde_json::Value;
+
+use super::model::{Device, Fleet, Sort, age};
+use crate::mqtt::LinkState;
+use crate::pipeline::reading;
+
+/// What the user has chosen on the screen; the keys change it (`app`), drawing reads it.
+#[derive(Debug, Clone)]
+pub struct ViewState {
+    pub sort: Sort,
+    pub filter: String,
+    /// `/` was pressed: keys type into the filter until Enter or Esc.
+    pub editing: bool,
+    /// The first row shown.
+    pub offset: usize,
+    /// Rows that fitted last time, for PgUp/PgDn.
+    pub page: usize,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        Self { sort: Sort::LastSeen, filter: String::new(), editing: false, offset: 0, page: 1 }
+    }
+}
+
+/// The session's side of the status line.
+#[derive(Debug, Clone, Copy)]
+pub struct Session<'a> {
+    /// `host:port`.
+    pub broker: &'a str,
+    pub link: LinkState,
+    /// The newest status line (connected, reconnecting, a warning), which stderr cannot show now.
+    pub message: Option<&'a str>,
+}
+
+/// Styles, in color or (NO_COLOR, `--color never`) in bold and reverse video.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    pub color: bool,
+}
+
+impl Palette {
+    fn alarm(self) -> Style {
+        let style = Style::new().add_modifier(Modifier::BOLD);
+        if self.color { style.fg(Color::Red) } else { style.add_modifier(Modifier::REVERSED) }
+    }
+
+    fn silent(self) -> Style {
+        let style = Style::new().add_modifier(Modifier::BOLD);
+        if self.color { style.fg(Color::Yellow) } else { style.add_modifier(Modifier::REVERSED) }
+    }
+
+    fn fg(self, color: Color) -> Style {
+        if self.color { Style::new().fg(color) } else { Style::new() }
+    }
+
+    fn dim(self) -> Style {
+        Style::new().add_modifier(Modifier::DIM)
+    }
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, fleet: &Fleet, state: &mut ViewState, session: Session, palette: Palette, now: Instant) {
+    let [top, table, message_area, keys] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1), Constraint::Length(1)])
+            .areas(frame.area());
+    let rows = fleet.rows(state.sort, &state.filter, now);
+    frame.render_widget(Paragraph::new(status_line(fleet, rows.len(), state, session, palette, now)), top);
+    draw_table(frame, table, &rows, state, palette, now);
+    let message = session.message.unwrap_or("");
+    let message_style = if message.starts_with("warning") || message.starts_with("error") {
+        palette.fg(Color::Yellow)
+    } else {
+        palette.dim()
+    };
+    frame.render_widget(Paragraph::new(Span::styled(message, message_style)), message_area);
+    frame.render_widget(Paragraph::new(key_line(state, palette)), keys);
+}
+
+fn status_line<'a>(
+    fleet: &Fleet,
+    shown: usize,
+    state: &ViewState,
+    session: Session<'a>,
+    palette: Palette,
+    now: Instant,
+) -> Line<'a> {
+    let (link, link_style) = match session.link {
+        LinkState::Connecting => ("connecting", palette.fg(Color::Yellow)),
+        LinkState::Connected => ("connected", palette.fg(Color::Green)),
+        LinkState::Reconnecting => ("reconnecting", palette.silent()),
+    };
+    let (alarms, silent) = (fleet.alarms(), fleet.silent(now));
+    let bar = || Span::styled(" │ ", palette.dim());
+    let mut spans = vec![
+        Span::styled(session.broker, Style::new().add_modifier(Modifier::BOLD)),
+        Span::raw(" "),
+        Span::styled(link, link_style),
+        bar(),
+        Span::raw(format!("{:.1} pushes/s", fleet.rate())),
+        bar(),
+        Span::raw(format!("{} device{}", fleet.len(), plural(fleet.len()))),
+        bar(),
+        Span::styled(
+            format!("{alarms} alarm{}", plural(alarms)),
+            if alarms > 0 { palette.alarm() } else { Style::new() },
+        ),
+        bar(),
+        Span::styled(format!("{silent} silent"), if silent > 0 { palette.silent() } else { Style::new() }),
+        bar(),
+        Span::raw(format!("sort: {}", state.sort.name())),
+    ];
+    if !state.filter.is_empty() {
+        spans.extend([bar(), Span::raw(format!("{shown} of {} shown", fleet.len()))]);
+    }
+    Line::from(spans)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn key_line(state: &ViewState, palette: Palette) -> Line<'static> {
+    let key = |k: &'static str| Span::styled(k, Style::new().add_modifier(Modifier::BOLD));
+    if state.editing {
+        return Line::from(vec![
+            key("/"),
+            Span::raw(state.filter.clone()),
+            Span::styled("█", palette.dim()),
+            Span::styled("   Enter keeps the filter, Esc clears it", palette.dim()),
+        ]);
+    }
+    let mut spans = vec![
+        key("s"),
+        Span::raw(" sort  "),
+        key("/"),
+        Span::raw(" filter  "),
+        key("↑↓ PgUp PgDn Home End"),
+        Span::raw(" scroll  "),
+        key("q"),
+        Span::raw(" quit"),
+    ];
+    if !state.filter.is_empty() {
+        spans.extend([Span::raw("   filter: "), Span::styled(state.filter.clone(), palette.fg(Color::Cyan))]);
+    }
+    Line::from(spans)
+}
+
+/// The columns shown, by terminal width: the narrower, the fewer (SN, last seen and readings stay).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Sn,
+    Type,
+    Battery,
+    Seen,
+    Pushes,
+    Readings,
+}
+
+impl Column {
+    fn title(self) -> &'static str {
+        match self {
+            Column::Sn => "SN",
+            Column::Type => "TYPE",
+            Column::Battery => "BATT",
+            Column::Seen => "LAST SEEN",
+            Column::Pushes => "PUSHES",
+            Column::Readings => "READINGS",
+        }
+    }
+
+    fn width(self) -> Constraint {
+        match self {
+            Column::Sn => Constraint::Length(16),
+            Column::Type => Constraint::Length(10),
+            Column::Battery => Constraint::Length(4),
+            Column::Seen => Constraint::Length(14),
+            Column::Pushes => Constraint::Length(6),
+            Column::Readings => Constraint::Fill(1),
+        }
+    }
+}
+
+fn columns(width: u16) -> Vec<Column> {
+    use Column::*;
+    match width {
+        0..64 => vec![Sn, Battery, Seen, Readings],
+        64..80 => vec![Sn, Type, Battery, Seen, Readings],
+        _ => vec![Sn, Type, Battery, Seen, Pushes, Readings],
+    }
+}
+
+fn draw_table(frame: &mut Frame, area: Rect, rows: &[&Device], state: &mut ViewState, palette: Palette, now: Instant) {
+    let visible = usize::from(area.height.saturating_sub(1)).max(1);
+    state.page = visible;
+    state.offset = state.offset.min(rows.len().saturating_sub(visible));
+    let columns = columns(area.width);
+    let header = Row::new(columns.iter().map(|c| Cell::from(c.title())))
+        .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+    let body: Vec<Row> = rows
+        .iter()
+        .skip(state.offset)
+        .take(visible)
+        .map(|device| Row::new(columns.iter().map(|c| cell(*c, device, palette, now))))
+        .collect();
+    let table = Table::new(body, columns.iter().map(|c| c.width())).header(header).column_spacing(1);
+    frame.render_widget(table, area);
+    if rows.is_empty() && area.height > 1 {
+        let note = if state.filter.is_empty() {
+            "waiting for the first push…".to_owned()
+        } else {
+            format!("no device matches \"{}\"", state.filter)
+        };
+        let below_header = Rect { y: area.y + 1, height: 1, ..area };
+        frame.render_widget(Paragraph::new(Span::styled(note, palette.dim())), below_header);
+    }
+}
+
+fn cell<'a>(column: Column, device: &'a Device, palette: Palette, now: Instant) -> Cell<'a> {
+    match column {
+        Column::Sn => {
+            let style = if device.alarms().is_empty() { palette.fg(Color::Cyan) } else { palette.alarm() };
+            Cell::from(Span::styled(device.sn.as_str(), style))
+        }
+        Column::Type => Cell::from(Span::styled(device.device_type.as_str(), palette.fg(Color::Yellow))),
+        Column::Battery => match device.battery() {
+            Some(value) => {
+                let style = if reading::alarm("battery", value).is_some() { palette.alarm() } else { Style::new() };
+                Cell::from(Span::styled(battery_text(value), style))
+            }
+            None => Cell::from(Span::styled("-", palette.dim())),
+        },
+        Column::Seen => {
+            let seen = age(now.saturating_duration_since(device.last_seen));
+            if device.is_silent(now) {
+                Cell::from(Span::styled(format!("{seen} silent"), palette.silent()))
+            } else {
+                Cell::from(seen)
+            }
+        }
+        Column::Pushes => Cell::from(device.pushes.to_string()),
+        Column::Readings => {
+            let mut spans = Vec::new();
+            if device.encrypted {
+                spans.push(Span::styled("(encrypted: no AppKey) ", palette.fg(Color::Yellow)));
+            }
+            for (i, r) in device.readings().into_iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::raw(" "));
+                }
+                let style = if r.alarm { palette.alarm() } else { Style::new() };
+                spans.push(Span::styled(r.text, style));
+            }
+            Cell::from(Line::from(spans))
+        }
+    }
+}
+
+fn battery_text(value: &Value) -> String {
+    match value.as_f64() {
+        Some(level) => format!("{level:.0}%"),
+        None => value.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
+
+    use super::*;
+    use crate::pipeline::push::Push;
+
+    fn push(sn: &str, device_type: &str, data: &str) -> Push {
+        Push::parse(format!(r#"{{"sn":"{sn}","deviceType":"{device_type}","data":{data}}}"#).as_bytes()).unwrap()
+    }
+
+    /// A fleet of four: a leak alarm, a low battery, a silent device, and a calm one.
+    fn fleet(start: Instant) -> Fleet {
+        let mut fleet = Fleet::default();
+        fleet.record(&push("00000000000000A1", "leak", r#"{"leak":true,"battery":80,"interval":60}"#), start);
+        fleet.record(&push("00000000000000B2", "light", r#"{"light":12.5,"battery":9,"interval":60}"#), start);
+        fleet.record(&push("00000000000000C3", "smoke", r#"{"smoke":0,"battery":70,"interval":5}"#), start);
+        fleet.record(
+            &push("00000000000000D4", "temp_humi", r#"{"temperature":21.5,"humidity":40,"battery":55,"interval":60}"#),
+            start + Duration::from_secs(2),
+        );
+        fleet
+    }
+
+    const SESSION: Session = Session { broker: "127.0.0.1:1883", link: LinkState::Connected, message: None };
+
+    fn render(fleet: &Fleet, state: &mut ViewState, width: u16, height: u16, color: bool, now: Instant) -> Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|frame| draw(frame, fleet, state, SESSION, Palette { color }, now)).unwrap();
+        terminal.backend().buffer().clone()
+    }
+
+    fn lines(buffer: &Buffer) -> Vec<String> {
+        let area = buffer.area;
+        (0..area.height)
+            .map(|y| (0..area.width).map(|x| buffer.cell((x, y)).unwrap().symbol()).collect::<String>())
+            .collect()
+    }
+
+    /// The style of the first cell of `text` on the screen.
+    fn style_of(buffer: &Buffer, text: &str) -> Style {
+        let lines = lines(buffer);
+        let (y, line) = lines.iter().enumerate().find(|(_, l)| l.contains(text)).unwrap_or_else(|| panic!("{text}"));
+        let x = line[..line.find(text).unwrap()].chars().count();
+        buffer.cell((x as u16, y as u16)).unwrap().style()
+    }
+
+    #[test]
+    fn one_row_per_device_under_a_header_and_a_status_line() {
+        let start = Instant::now();
+        let screen =
+            lines(&render(&fleet(start), &mut ViewState::default(), 120, 12, true, start + Duration::from_secs(12)));
+        assert!(screen[0].contains("127.0.0.1:1883 connected"), "{screen:#?}");
+        assert!(screen[0].contains("4 devices │ 2 alarms │ 1 silent"), "{screen:#?}");
+        let header = &screen[1];
+        for title in ["SN", "TYPE", "BATT", "LAST SEEN", "PUSHES", "READINGS"] {
+            assert!(header.contains(title), "{title}: {header}");
+        }
+        // Sorted by last seen: D4 came last.
+        assert!(screen[2].starts_with("00000000000000D4 temp_humi"), "{screen:#?}");
+        assert!(screen[2].contains("55%") && screen[2].contains("10s"), "{}", screen[2]);
+        assert!(screen[2].contains("temperature=21.5°C humidity=40%"), "{}", screen[2]);
+        assert!(!screen[2].contains("interval"), "interval and battery are not readings: {}", screen[2]);
+        let rows: Vec<&String> = screen.iter().filter(|l| l.starts_with("00000000000000")).collect();
+        assert_eq!(rows.len(), 4);
+        assert!(screen[11].contains("q quit"));
+    }
+
+    #[test]
+    fn alarms_are_red_and_calm_readings_are_not() {
+        let start = Instant::now();
+        let buffer = render(&fleet(start), &mut ViewState::default(), 120, 12, true, start);
+        assert_eq!(style_of(&buffer, "leak=true").fg, Some(Color::Red));
+        assert_eq!(style_of(&buffer, "9%").fg, Some(Color::Red), "battery below 20 %");
+        assert_eq!(style_of(&buffer, "00000000000000A1").fg, Some(Color::Red), "the row stands out");
+        assert_ne!(style_of(&buffer, "smoke=0").fg, Some(Color::Red));
+        assert_ne!(style_of(&buffer, "80%").fg, Some(Color::Red));
+        assert_eq!(style_of(&buffer, "2 alarms").fg, Some(Color::Red));
+        // Without colors, alarms are in reverse video.
+        let plain = render(&fleet(start), &mut ViewState::default(), 120, 12, false, start);
+        assert!(matches!(style_of(&plain, "leak=true").fg, None | Some(Color::Reset)));
+        assert!(style_of(&plain, "leak=true").add_modifier.contains(Modifier::REVERSED));
+        assert!(!style_of(&plain, "smoke=0").add_modifier.contains(Modifier::REVERSED));
+    }
+
+    #[test]
+    fn a_silent_device_is_flagged_in_its_row() {
+        let start = Instant::now();
+        let fleet = fleet(start);
+        let before = lines(&render(&fleet, &mut ViewState::default(), 120, 12, true, start + Duration::from_secs(10)));
+        assert!(!before.iter().any(|l| l.contains("silent") && l.starts_with("0000")), "{before:#?}");
+        let buffer = render(&fleet, &mut ViewState::default(), 120, 12, true, start + Duration::from_secs(11));
+        let screen = lines(&buffer);
+        let row = screen.iter().find(|l| l.starts_with("00000000000000C3")).unwrap();
+        assert!(row.contains("11s silent"), "{row}");
+        assert_eq!(style_of(&buffer, "11s silent").fg, Some(Color::Yellow));
+        assert!(screen[0].contains("1 silent"));
+    }
+
+    #[test]
+    fn sort_and_filter_change_the_rows() {
+        let start = Instant::now();
+        let fleet = fleet(start);
+        let sns = |state: &mut ViewState| -> Vec<String> {
+            lines(&render(&fleet, state, 120, 12, true, start))
+                .into_iter()
+                .filter(|l| l.starts_with("0000"))
+                .map(|l| l[14..16].to_owned())
+                .collect()
+        };
+        let mut state = ViewState { sort: Sort::Battery, ..ViewState::default() };
+        assert_eq!(sns(&mut state), ["B2", "D4", "C3", "A1"]);
+        state.sort = Sort::Type;
+        assert_eq!(sns(&mut state), ["A1", "B2", "C3", "D4"]);
+        state.filter = "smoke".into();
+        assert_eq!(sns(&mut state), ["C3"]);
+        let screen = lines(&render(&fleet, &mut state, 120, 12, true, start));
+        assert!(screen[0].contains("1 of 4 shown") && screen[0].contains("sort: type"), "{}", screen[0]);
+        state.filter = "zzz".into();
+        let screen = lines(&render(&fleet, &mut state, 120, 12, true, start));
+        assert!(screen[2].contains("no device matches \"zzz\""), "{screen:#?}");
+    }
+
+    #[test]
+    fn scrolling_shows_the_rows_past_the_page_and_stops_at_the_end() {
+        let start = Instant::now();
+        let fleet = fleet(start);
+        // 7 lines: status, header, 3 rows, message, keys.
+        let mut state = ViewState { sort: Sort::Sn, offset: 1, ..ViewState::default() };
+        let screen = lines(&render(&fleet, &mut state, 120, 7, true, start));
+        assert!(screen[2].starts_with("00000000000000B2") && screen[4].starts_with("00000000000000D4"), "{screen:#?}");
+        assert_eq!(state.page, 3);
+        state.offset = 99;
+        render(&fleet, &mut state, 120, 7, true, start);
+        assert_eq!(state.offset, 1, "clamped to the last page");
+    }
+
+    #[test]
+    fn narrow_terminals_keep_sn_battery_age_and_readings() {
+        let start = Instant::now();
+        let fleet = fleet(start);
+        let screen = lines(&render(&fleet, &mut ViewState::default(), 50, 8, true, start + Duration::from_secs(12)));
+        assert!(screen[1].starts_with("SN") && !screen[1].contains("TYPE"), "{}", screen[1]);
+        assert!(screen[2].starts_with("00000000000000D4 55%"), "{screen:#?}");
+        let screen = lines(&render(&fleet, &mut ViewState::default(), 70, 8, true, start));
+        assert!(screen[1].contains("TYPE") && !screen[1].contains("PUSHES"), "{}", screen[1]);
+        // Even absurdly small screens draw without panicking.
+        for (w, h) in [(1, 1), (10, 2), (0, 0), (200, 3)] {
+            render(&fleet, &mut ViewState::default(), w, h, false, start);
+        }
+    }
+
+    #[test]
+    fn an_empty_fleet_says_it_waits_and_the_newest_status_line_shows() {
+        let start = Instant::now();
+        let mut terminal = Terminal::new(TestBackend::new(100, 6)).unwrap();
+        let session = Session { link: LinkState::Reconnecting, message: Some("warning: careful"), ..SESSION };
+        terminal
+            .draw(|f| draw(f, &Fleet::default(), &mut ViewState::default(), session, Palette { color: true }, start))
+            .unwrap();
+        let screen = lines(terminal.backend().buffer());
+        assert!(screen[0].contains("reconnecting") && screen[0].contains("0 devices"), "{screen:#?}");
+        assert!(screen[2].contains("waiting for the first push"), "{screen:#?}");
+        assert!(screen[4].starts_with("warning: careful"), "{screen:#?}");
+    }
+}
