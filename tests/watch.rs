@@ -1,0 +1,192 @@
+//! `watch` in a real terminal: the binary runs inside tmux, the way a person runs it, and the tests
+//! read the screen (`capture-pane`), press keys (`send-keys`) and check that the terminal is given
+//! back as it was (main screen, cursor shown, line mode and echo on) however the run ends.
+#![cfg(feature = "watch")]
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// A tmux server of our own (its own socket), killed when the test ends, pass or fail.
+struct Tmux {
+    socket: String,
+    dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Runs `script` (sh) in a fresh 120×30 terminal; `$0` is the sensoro-sub binary.
+    fn start(name: &str, script: &str) -> Tmux {
+        let tmux = Tmux {
+            socket: format!("sensoro-sub-test-{name}-{}", std::process::id()),
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let mut cmd = tmux.command();
+        cmd.args(["new-session", "-d", "-x", "120", "-y", "30", "sh", "-c", script]).arg(bin());
+        cmd.current_dir(tmux.dir.path());
+        // The binary sees a plain environment: no account or colors from the developer's shell.
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("SENSORO_") {
+                cmd.env_remove(&key);
+            }
+        }
+        cmd.env_remove("NO_COLOR").env_remove("TMUX").env("XDG_CONFIG_HOME", "/nonexistent/sensoro-sub-tests");
+        let out = cmd.output().expect("tmux runs (scripts/deps test installs it)");
+        assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+        tmux
+    }
+
+    fn command(&self) -> Command {
+        let mut cmd = Command::new("tmux");
+        cmd.args(["-L", &self.socket, "-f", "/dev/null"]);
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().expect("tmux runs")
+    }
+
+    fn screen(&self, escapes: bool) -> String {
+        let args: &[&str] = if escapes { &["capture-pane", "-p", "-e"] } else { &["capture-pane", "-p"] };
+        String::from_utf8_lossy(&self.run(args).stdout).into_owned()
+    }
+
+    /// A tmux format variable of the pane, e.g. `alternate_on`.
+    fn pane(&self, variable: &str) -> String {
+        let out = self.run(&["display-message", "-p", &format!("#{{{variable}}}")]);
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    fn wait_screen(&self, what: &str, limit: Duration, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + limit;
+        loop {
+            let screen = self.screen(false);
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "no {what} within {limit:?}; the screen:\n{screen}");
+            thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The contents of a file the script writes once it is done.
+    fn wait_file(&self, name: &str) -> String {
+        let path = self.file(name);
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(text) = std::fs::read_to_string(&path)
+                && text.ends_with('\n')
+            {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "{} not written; the screen:\n{}", path.display(), self.screen(false));
+            thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Once the binary has exited: the main screen is back, with the cursor, and the terminal is
+    /// in line mode with echo again (the script saved `stty -a` after the binary).
+    fn assert_restored(&self) {
+        assert_eq!(self.pane("alternate_on"), "0", "still on the alternate screen:\n{}", self.screen(false));
+        assert_eq!(self.pane("cursor_flag"), "1", "the cursor is hidden");
+        let stty = self.wait_file("stty");
+        let modes: Vec<&str> = stty.split([' ', ';', '\n']).collect();
+        assert!(modes.contains(&"icanon") && modes.contains(&"echo"), "still in raw mode: {stty}");
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+/// What the scripts do after the binary: record its exit status and the terminal's modes, then
+/// keep the pane open for reading.
+const AFTER: &str = r#"echo "EXIT=$?" > exit; stty -a > stty; sleep 120"#;
+
+fn table_is_up(screen: &str) -> bool {
+    screen.lines().any(|l| l.starts_with("SN ") && l.contains("TYPE") && l.contains("LAST SEEN"))
+        && screen.lines().filter(|l| l.len() > 16 && l[..16].chars().all(|c| c.is_ascii_hexdigit())).count() >= 5
+}
+
+#[cfg(feature = "simulator")]
+#[test]
+fn demo_watch_shows_the_fleet_with_alarms_and_silent_devices_and_q_gives_the_terminal_back() {
+    let script = format!(r#"echo before-watch; "$0" demo --watch --rate 20/s --seed 7; {AFTER}"#);
+    let tmux = Tmux::start("q", &script);
+    let screen = tmux.wait_screen("all 20 devices", PATIENCE, |s| table_is_up(s) && s.contains("20 devices"));
+    assert!(screen.contains("connected"), "{screen}");
+    assert_eq!(tmux.pane("alternate_on"), "1", "full screen");
+    // At 20/s a round of the fleet takes a second and a quiet device is flagged a few seconds
+    // after it stops; the fleet's low battery is an alarm from its first push.
+    let screen = tmux.wait_screen("silent device", Duration::from_secs(40), |s| {
+        s.lines().any(|l| l.contains(" silent ") && !l.contains('│'))
+    });
+    assert!(!screen.contains(" 0 alarms"), "{screen}");
+    // tmux writes red as color 1 of its palette.
+    let escaped = tmux.screen(true);
+    assert!(escaped.contains("\x1b[38;5;1m") || escaped.contains("\x1b[31m"), "alarms are red: {escaped:?}");
+    // The sort key: the status line names the new order.
+    tmux.run(&["send-keys", "s"]);
+    tmux.wait_screen("sort by SN", PATIENCE, |s| s.contains("sort: SN"));
+
+    tmux.run(&["send-keys", "q"]);
+    assert_eq!(tmux.wait_file("exit"), "EXIT=0\n");
+    tmux.assert_restored();
+    let after = tmux.screen(false);
+    assert!(after.contains("before-watch"), "the main screen is back as it was:\n{after}");
+    assert!(!after.contains("LAST SEEN"), "the table is gone:\n{after}");
+    assert!(after.contains("sensoro-sub: interrupted after"), "the summary after the screen:\n{after}");
+}
+
+#[cfg(feature = "simulator")]
+#[test]
+fn sigterm_ends_watch_with_the_summary_and_gives_the_terminal_back() {
+    let script = format!(r#"sh -c 'echo $$ > pid; exec "$0" demo --watch' "$0"; {AFTER}"#);
+    let tmux = Tmux::start("term", &script);
+    tmux.wait_screen("fleet table", PATIENCE, table_is_up);
+    let pid: u32 = tmux.wait_file("pid").trim().parse().unwrap();
+    signal(pid, "TERM");
+    assert_eq!(tmux.wait_file("exit"), "EXIT=0\n");
+    tmux.assert_restored();
+    assert!(tmux.screen(false).contains("sensoro-sub: interrupted after"), "{}", tmux.screen(false));
+}
+
+#[test]
+fn a_refused_connection_is_reported_after_the_screen_is_restored() {
+    let port = free_port();
+    let script = format!(r#""$0" watch --app-id foobar --app-secret s3cret --host 127.0.0.1 --port {port}; {AFTER}"#);
+    let tmux = Tmux::start("refused", &script);
+    assert_eq!(tmux.wait_file("exit"), "EXIT=3\n");
+    tmux.assert_restored();
+    let screen = tmux.screen(false);
+    assert!(
+        screen.lines().any(|l| l.starts_with("sensoro-sub: error:") && l.contains(&port.to_string())),
+        "the error, on the main screen:\n{screen}"
+    );
+}
+
+#[test]
+fn watch_without_a_terminal_exits_2_and_points_to_ndjson() {
+    let mut runs = vec![strings(&["watch", "--app-id", "foobar", "--app-secret", "s3cret"])];
+    if cfg!(feature = "simulator") {
+        runs.push(strings(&["demo", "--watch"]));
+    }
+    for args in runs {
+        let out = sub_command(&args).output().expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("watch needs a terminal") && stderr.contains("--format ndjson"), "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+}
