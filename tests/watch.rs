@@ -61,6 +61,7 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
+    #[cfg_attr(not(feature = "simulator"), allow(dead_code))]
     fn wait_screen(&self, what: &str, limit: Duration, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + limit;
         loop {
@@ -113,6 +114,7 @@ impl Drop for Tmux {
 /// keep the pane open for reading.
 const AFTER: &str = r#"echo "EXIT=$?" > exit; stty -a > stty; sleep 120"#;
 
+#[cfg_attr(not(feature = "simulator"), allow(dead_code))]
 fn table_is_up(screen: &str) -> bool {
     screen.lines().any(|l| l.starts_with("SN ") && l.contains("TYPE") && l.contains("LAST SEEN"))
         && screen.lines().filter(|l| l.len() > 16 && l[..16].chars().all(|c| c.is_ascii_hexdigit())).count() >= 5
