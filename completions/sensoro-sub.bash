@@ -37,6 +37,9 @@ _sensoro__sub() {
             sensoro__sub,simulate)
                 cmd="sensoro__sub__subcmd__simulate"
                 ;;
+            sensoro__sub,watch)
+                cmd="sensoro__sub__subcmd__watch"
+                ;;
             sensoro__sub__subcmd__config,help)
                 cmd="sensoro__sub__subcmd__config__subcmd__help"
                 ;;
@@ -70,6 +73,9 @@ _sensoro__sub() {
             sensoro__sub__subcmd__help,simulate)
                 cmd="sensoro__sub__subcmd__help__subcmd__simulate"
                 ;;
+            sensoro__sub__subcmd__help,watch)
+                cmd="sensoro__sub__subcmd__help__subcmd__watch"
+                ;;
             sensoro__sub__subcmd__help__subcmd__config,show)
                 cmd="sensoro__sub__subcmd__help__subcmd__config__subcmd__show"
                 ;;
@@ -80,7 +86,7 @@ _sensoro__sub() {
 
     case "${cmd}" in
         sensoro__sub)
-            opts="-f -q -v -n -h -V --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --format --color --quiet --verbose --envelope --no-dedupe --sn --device-type --count --timeout --duration --help --version decode check demo simulate completions config help"
+            opts="-f -q -v -n -h -V --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --format --color --quiet --verbose --envelope --no-dedupe --sn --device-type --count --timeout --duration --help --version decode check watch demo simulate completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -478,7 +484,7 @@ _sensoro__sub() {
             return 0
             ;;
         sensoro__subcmd__sub__subcmd__demo)
-            opts="-f -q -v -n -h --safe-mode --devices --rate --seed --format --color --quiet --verbose --envelope --no-dedupe --sn --device-type --count --timeout --duration --help"
+            opts="-f -q -v -n -h --safe-mode --watch --devices --rate --seed --format --color --quiet --verbose --envelope --no-dedupe --sn --device-type --count --timeout --duration --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,7 +546,7 @@ _sensoro__sub() {
             return 0
             ;;
         sensoro__subcmd__sub__subcmd__help)
-            opts="decode check demo simulate completions config help"
+            opts="decode check watch demo simulate completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -665,6 +671,20 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sensoro__subcmd__sub__subcmd__help__subcmd__watch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sensoro__subcmd__sub__subcmd__simulate)
             opts="-n -v -h --listen --app-id --app-secret --accounts --app-key --devices --rate --seed --count --mqtt-3.1-only --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -710,6 +730,96 @@ _sensoro__sub() {
                     ;;
                 -n)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__subcmd__sub__subcmd__watch)
+            opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --sn --device-type --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cafile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qos)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mqtt-version)
+                    COMPREPLY=($(compgen -W "auto 3.1 3.1.1" -- "${cur}"))
+                    return 0
+                    ;;
+                --topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --give-up-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -57,7 +57,8 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --version 'Print version'
             cand decode 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
             cand check 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
-            cand demo 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it. Ctrl-C stops both'
+            cand watch 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. A clean session unless --session, so it takes no collector''s pushes. q quits'
+            cand demo 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it (--watch: as a live table). Ctrl-C stops both'
             cand simulate 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand config 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
@@ -104,6 +105,31 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'sensoro-sub;watch'= {
+            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
+            cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
+            cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
+            cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
+            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored)'
+            cand --app-key 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)'
+            cand --host 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]'
+            cand --port 'Broker port [default: 1883, or 8883 with TLS]'
+            cand --cafile 'PEM file of the CA certificates that vouch for the broker, instead of the system''s store; implies --tls'
+            cand --client-id 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]'
+            cand --session 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME'
+            cand --qos 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2'
+            cand --mqtt-version 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up'
+            cand --topic 'Topic to subscribe to [default: users/APPID/devices]. The vendor''s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample'
+            cand --keepalive 'MQTT keepalive: a silently dead connection is noticed within 1.5x this'
+            cand --give-up-after 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]'
+            cand --sn 'Only pushes from this device serial number (repeatable; case-insensitive)'
+            cand --device-type 'Only pushes of this deviceType (repeatable)'
+            cand --color 'When to color the table (NO_COLOR in the environment means never, unless "always"); without colors, alarms and silent devices are shown in reverse video'
+            cand --tls 'Connect over TLS; the broker''s certificate and host name are verified'
+            cand --insecure 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'sensoro-sub;demo'= {
             cand --devices 'Devices per AppID'
             cand --rate 'Pushes per AppID, e.g. 5/s, 300/m, 0.5/s'
@@ -118,6 +144,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --timeout 'Exit 5 if no push is printed for DUR (e.g. 30s, 5m)'
             cand --duration 'Exit 0 after DUR'
             cand --safe-mode 'Safe mode: the stand-in encrypts pushes and the subscriber decrypts them with a throwaway AppKey'
+            cand --watch 'Show the simulated fleet as `watch` does: a live full-screen table instead of lines'
             cand -q 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
             cand --quiet 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
             cand -v 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
@@ -187,7 +214,8 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
         &'sensoro-sub;help'= {
             cand decode 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
             cand check 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
-            cand demo 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it. Ctrl-C stops both'
+            cand watch 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. A clean session unless --session, so it takes no collector''s pushes. q quits'
+            cand demo 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it (--watch: as a live table). Ctrl-C stops both'
             cand simulate 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand config 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
@@ -196,6 +224,8 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
         &'sensoro-sub;help;decode'= {
         }
         &'sensoro-sub;help;check'= {
+        }
+        &'sensoro-sub;help;watch'= {
         }
         &'sensoro-sub;help;demo'= {
         }

@@ -64,7 +64,8 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s h -l help -d 'P
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s V -l version -d 'Print version'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "decode" -d 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "check" -d 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
-complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "demo" -d 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service\'s rules, and this tool subscribed to it. Ctrl-C stops both'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "watch" -d 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. A clean session unless --session, so it takes no collector\'s pushes. q quits'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "demo" -d 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service\'s rules, and this tool subscribed to it (--watch: as a live table). Ctrl-C stops both'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "simulate" -d 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "config" -d 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
@@ -109,6 +110,32 @@ never\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l tls -d 'Connect over TLS; the broker\'s certificate and host name are verified'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l insecure -d 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l host -d 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l cafile -d 'PEM file of the CA certificates that vouch for the broker, instead of the system\'s store; implies --tls' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l client-id -d 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l session -d 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l qos -d 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l mqtt-version -d 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up' -r -f -a "auto\t''
+3.1\t''
+3.1.1\t''"
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l topic -d 'Topic to subscribe to [default: users/APPID/devices]. The vendor\'s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l keepalive -d 'MQTT keepalive: a silently dead connection is noticed within 1.5x this' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l give-up-after -d 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l sn -d 'Only pushes from this device serial number (repeatable; case-insensitive)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l device-type -d 'Only pushes of this deviceType (repeatable)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l color -d 'When to color the table (NO_COLOR in the environment means never, unless "always"); without colors, alarms and silent devices are shown in reverse video' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l tls -d 'Connect over TLS; the broker\'s certificate and host name are verified'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l insecure -d 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l devices -d 'Devices per AppID' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l rate -d 'Pushes per AppID, e.g. 5/s, 300/m, 0.5/s' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l seed -d 'Seed for a reproducible fleet and readings [default: random]' -r
@@ -125,6 +152,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s n -l co
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l timeout -d 'Exit 5 if no push is printed for DUR (e.g. 30s, 5m)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l duration -d 'Exit 0 after DUR' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l safe-mode -d 'Safe mode: the stand-in encrypts pushes and the subscriber decrypts them with a throwaway AppKey'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l watch -d 'Show the simulated fleet as `watch` does: a live full-screen table instead of lines'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s q -l quiet -d 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s v -l verbose -d 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l envelope -d 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push"}'
@@ -169,11 +197,12 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fi
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the resolved settings and where each comes from'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check demo simulate completions config help" -f -a "decode" -d 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check demo simulate completions config help" -f -a "check" -d 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check demo simulate completions config help" -f -a "demo" -d 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service\'s rules, and this tool subscribed to it. Ctrl-C stops both'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check demo simulate completions config help" -f -a "simulate" -d 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check demo simulate completions config help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check demo simulate completions config help" -f -a "config" -d 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check demo simulate completions config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "decode" -d 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "check" -d 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "watch" -d 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. A clean session unless --session, so it takes no collector\'s pushes. q quits'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "demo" -d 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service\'s rules, and this tool subscribed to it (--watch: as a live table). Ctrl-C stops both'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "simulate" -d 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "config" -d 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved settings and where each comes from'

@@ -33,7 +33,10 @@ fn assert_committed(path: &str, generated: &[u8]) {
 }
 
 #[test]
-#[cfg_attr(not(feature = "simulator"), ignore = "the committed files describe the default build")]
+#[cfg_attr(
+    not(all(feature = "simulator", feature = "watch")),
+    ignore = "the committed files describe the default build"
+)]
 fn committed_completions_match_the_cli() {
     for (shell, file) in SHELLS {
         let out = Command::new(bin()).args(["completions", shell]).output().unwrap();
@@ -47,7 +50,10 @@ fn committed_completions_match_the_cli() {
 }
 
 #[test]
-#[cfg_attr(not(feature = "simulator"), ignore = "the committed files describe the default build")]
+#[cfg_attr(
+    not(all(feature = "simulator", feature = "watch")),
+    ignore = "the committed files describe the default build"
+)]
 fn committed_man_page_matches_the_cli() {
     let page = sensoro_sub::cli::man_page();
     let text = String::from_utf8_lossy(&page);
