@@ -28,13 +28,9 @@ impl Tmux {
         let mut cmd = tmux.command();
         cmd.args(["new-session", "-d", "-x", "120", "-y", "30", "sh", "-c", script]).arg(bin());
         cmd.current_dir(tmux.dir.path());
-        // The binary sees a plain environment: no account or colors from the developer's shell.
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("SENSORO_") {
-                cmd.env_remove(&key);
-            }
-        }
-        cmd.env_remove("NO_COLOR").env_remove("TMUX").env("XDG_CONFIG_HOME", "/nonexistent/sensoro-sub-tests");
+        // The binary (started by this tmux server) sees a plain environment.
+        plain_environment(&mut cmd);
+        cmd.env_remove("TMUX");
         let out = cmd.output().expect("tmux runs (scripts/deps test installs it)");
         assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
         tmux

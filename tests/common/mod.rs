@@ -289,14 +289,19 @@ pub fn bin() -> PathBuf {
 /// A `sensoro-sub` command with no SENSORO_* or color variables inherited from the developer's shell.
 pub fn sub_command(args: &[String]) -> Command {
     let mut cmd = Command::new(bin());
+    plain_environment(&mut cmd);
+    cmd.args(args);
+    cmd
+}
+
+/// Leaves out SENSORO_* and color variables from the developer's shell, and their profile file.
+pub fn plain_environment(cmd: &mut Command) {
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("SENSORO_") {
             cmd.env_remove(&key);
         }
     }
-    // No profile from the developer's own config file.
-    cmd.env_remove("NO_COLOR").env("XDG_CONFIG_HOME", "/nonexistent/sensoro-sub-tests").args(args);
-    cmd
+    cmd.env_remove("NO_COLOR").env("XDG_CONFIG_HOME", "/nonexistent/sensoro-sub-tests");
 }
 
 /// A running `sensoro-sub` with its stderr collected line by line (and stdout too, unless taken).
