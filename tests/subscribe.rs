@@ -163,9 +163,13 @@ fn filters_select_by_serial_number_and_device_type() {
 #[test]
 fn timeout_without_a_push_exits_5() {
     let broker = Broker::start();
+    let started = std::time::Instant::now();
     let done = run_to_end(&broker.args(&["--timeout", "1s"]));
+    let took = started.elapsed();
     assert_eq!(done.code, Some(5), "{done:#?}");
     assert!(done.stderr_text().contains("no push for 1s (--timeout)"), "{done:#?}");
+    // Counted from the start: never early, and not long after (room for a loaded 2-core machine).
+    assert!(took >= std::time::Duration::from_secs(1) && took < std::time::Duration::from_secs(4), "{took:?}");
 }
 
 #[test]
@@ -188,10 +192,13 @@ fn timeout_counts_from_the_last_push() {
 #[test]
 fn duration_ends_normally() {
     let broker = Broker::start();
+    let started = std::time::Instant::now();
     let sub = Sub::spawn(&broker.args(&["--duration", "3s"]));
     sub.wait_subscribed();
     broker.publish(push(1, "A", "t").as_bytes(), 1);
     let done = sub.finish();
+    let took = started.elapsed();
+    assert!(took >= std::time::Duration::from_secs(3) && took < std::time::Duration::from_secs(6), "{took:?}");
     assert_eq!(done.code, Some(0), "{done:#?}");
     assert_eq!(done.stdout.len(), 1);
     assert!(done.stderr_text().contains("duration reached"), "{done:#?}");
