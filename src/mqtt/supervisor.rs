@@ -265,17 +265,12 @@ impl Supervisor<'_> {
     fn attempt(&mut self) -> Flow<Result<(), Error>> {
         let c = self.connection;
         self.lost.store(false, Ordering::SeqCst);
-        let response = match self.version {
-            MqttVersion::Auto => match self.connect(MqttVersion::V311)? {
-                Err(refused) if diagnose::worth_3_1(&refused) => {
-                    self.status.detail(format_args!("MQTT 3.1.1: {refused}; trying 3.1"));
-                    let fallback = self.connect(MqttVersion::V31)?;
-                    fallback.map_err(|error| diagnose::after_fallback(refused, error))
-                }
-                first => first,
-            },
-            version => self.connect(version)?,
-        };
+        let status = self.status;
+        let response = diagnose::connect_with_fallback(
+            self.version,
+            |version| self.connect(version),
+            |refused| status.detail(format_args!("MQTT 3.1.1: {refused}; trying 3.1")),
+        )?;
         let response = match response {
             Ok(response) => response,
             Err(error) if diagnose::is_final(&error) => return Err(Interrupt::Failed(error)),
