@@ -71,8 +71,10 @@ pub fn subscribe(connection: &ConnectionConfig, clocks: Clocks, engine: Engine, 
     let (events, wakeups) = sync_channel::<Event>(16);
     {
         let events = events.clone();
+        // ctrlc calls this on its own thread, not in the signal handler: it may wait for room, so
+        // a Ctrl-C is never lost to a full channel.
         if let Err(e) = ctrlc::set_handler(move || {
-            let _ = events.try_send(Event::Stop);
+            let _ = events.send(Event::Stop);
         }) {
             return Outcome::failed(Error::Setup(format!("cannot install the Ctrl-C/SIGTERM handler: {e}")));
         }
