@@ -163,9 +163,13 @@ fn filters_select_by_serial_number_and_device_type() {
 #[test]
 fn timeout_without_a_push_exits_5() {
     let broker = Broker::start();
+    let started = std::time::Instant::now();
     let done = run_to_end(&broker.args(&["--timeout", "1s"]));
+    let took = started.elapsed();
     assert_eq!(done.code, Some(5), "{done:#?}");
     assert!(done.stderr_text().contains("no push for 1s (--timeout)"), "{done:#?}");
+    // Counted from the start: never early, and not long after (room for a loaded 2-core machine).
+    assert!(took >= std::time::Duration::from_secs(1) && took < std::time::Duration::from_secs(4), "{took:?}");
 }
 
 #[test]
@@ -188,10 +192,13 @@ fn timeout_counts_from_the_last_push() {
 #[test]
 fn duration_ends_normally() {
     let broker = Broker::start();
+    let started = std::time::Instant::now();
     let sub = Sub::spawn(&broker.args(&["--duration", "3s"]));
     sub.wait_subscribed();
     broker.publish(push(1, "A", "t").as_bytes(), 1);
     let done = sub.finish();
+    let took = started.elapsed();
+    assert!(took >= std::time::Duration::from_secs(3) && took < std::time::Duration::from_secs(6), "{took:?}");
     assert_eq!(done.code, Some(0), "{done:#?}");
     assert_eq!(done.stdout.len(), 1);
     assert!(done.stderr_text().contains("duration reached"), "{done:#?}");
@@ -378,11 +385,7 @@ fn quiet_hides_status_but_not_undecodable_reports() {
     let broker = Broker::start();
     let sub = Sub::spawn(&broker.args(&["-q", "-n", "1"]));
     // No "subscribed" line with -q: wait for the broker to log the subscription instead.
-    let deadline = std::time::Instant::now() + PATIENCE;
-    while !broker.log().contains("users/foobar/devices") {
-        assert!(std::time::Instant::now() < deadline, "no subscription in the broker log");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    broker.wait_log("the subscription", |log| log.contains("users/foobar/devices"));
     broker.publish(b"bad", 1);
     broker.publish(push(1, "A", "t").as_bytes(), 1);
     let done = sub.finish();
@@ -685,8 +688,14 @@ fn bursts_are_written_in_batches_unless_a_durable_session_acknowledges_after_eac
         // Stopped, the subscriber reads nothing while the burst piles up in its socket.
         signal(sub.pid(), "STOP");
         let lines: Vec<String> = (0..pushes).map(|n| push(n, "10A1B2C3D4E5F601", "temp_humi")).collect();
+        let sent_before = broker.log().matches("Sending PUBLISH to foobar/").count();
         broker.publish_lines(&lines, qos);
-        std::thread::sleep(std::time::Duration::from_millis(200));
+        // Resume once the broker has sent what it may to a reader that does not answer: all of a
+        // QoS 0 burst, a QoS 1 burst up to mosquitto's window of 20 unacknowledged pushes.
+        let window = if qos == 0 { pushes } else { 20 };
+        broker.wait_log("the burst sent to the stopped subscriber", |log| {
+            log.matches("Sending PUBLISH to foobar/").count() - sent_before >= window
+        });
         signal(sub.pid(), "CONT");
         let printed = sub.wait_stdout_lines(pushes);
         for (n, line) in printed.iter().enumerate() {

@@ -45,15 +45,35 @@ pub fn connect_error(c: &ConnectionConfig, version: MqttVersion, error: &mqtt::E
     }
 }
 
+/// Connects with `version`, and for `auto` the way the session and `check` both do: MQTT 3.1.1
+/// first, then 3.1 when a 3.1-era broker refused it (`falling_back` hears why, before the retry).
+/// `connect` may also end the whole attempt (`Err(S)`: Ctrl-C, say), which is passed through.
+pub fn connect_with_fallback<T, S>(
+    version: MqttVersion,
+    mut connect: impl FnMut(MqttVersion) -> Result<Result<T, Error>, S>,
+    falling_back: impl FnOnce(&Error),
+) -> Result<Result<T, Error>, S> {
+    if version != MqttVersion::Auto {
+        return connect(version);
+    }
+    match connect(MqttVersion::V311)? {
+        Err(refused) if worth_3_1(&refused) => {
+            falling_back(&refused);
+            Ok(connect(MqttVersion::V31)?.map_err(|error| after_fallback(refused, error)))
+        }
+        first => Ok(first),
+    }
+}
+
 /// Whether a failed MQTT 3.1.1 CONNECT of `--mqtt-version auto` is worth trying again as 3.1: a
 /// 3.1-era broker answers 3.1.1 with CONNACK 1, or just closes the connection.
-pub fn worth_3_1(error: &Error) -> bool {
+fn worth_3_1(error: &Error) -> bool {
     matches!(error, Error::ProtocolVersion { .. } | Error::Unreachable { .. })
 }
 
 /// The failure to report when 3.1.1 failed with `first` and 3.1 then with `second`: both versions
 /// refused, or whichever says more (a CONNACK beats a closed connection).
-pub fn after_fallback(first: Error, second: Error) -> Error {
+fn after_fallback(first: Error, second: Error) -> Error {
     match (&first, &second) {
         (Error::ProtocolVersion { code, .. }, Error::ProtocolVersion { .. }) => {
             Error::ProtocolVersion { version: MqttVersion::Auto, code: *code }

@@ -1,12 +1,13 @@
 //! The MQTT steps of `check`, one at a time, each with its own verdict: log in, subscribe, wait for
 //! one push. Always a fresh client; what to connect as is the caller's choice.
 
+use std::convert::Infallible;
 use std::time::Duration;
 
 use paho_mqtt as mqtt;
 
 use super::client;
-use super::connection::{ConnectionConfig, MqttVersion};
+use super::connection::ConnectionConfig;
 use super::diagnose;
 use super::error::Error;
 use crate::pipeline::Qos;
@@ -40,15 +41,13 @@ impl<'a> Probe<'a> {
                 reason: format!("no CONNACK: {e}"),
             }),
         };
-        let (response, fell_back) = match connection.mqtt_version {
-            MqttVersion::Auto => match attempt(MqttVersion::V311) {
-                Err(refused) if diagnose::worth_3_1(&refused) => {
-                    (attempt(MqttVersion::V31).map_err(|e| diagnose::after_fallback(refused, e))?, true)
-                }
-                first => (first?, false),
-            },
-            version => (attempt(version)?, false),
-        };
+        let mut fell_back = false;
+        let Ok(connected) = diagnose::connect_with_fallback(
+            connection.mqtt_version,
+            |version| Ok::<_, Infallible>(attempt(version)),
+            |_| fell_back = true,
+        );
+        let response = connected?;
         let version = diagnose::granted(&response).0;
         Ok((Probe { connection, client, pushes }, Login { version, fell_back }))
     }

@@ -144,8 +144,10 @@ impl Session {
         let lost = Arc::new(AtomicBool::new(false));
         {
             let events = events.clone();
+            // ctrlc calls this on its own thread, not in the signal handler: it may wait for room, so
+            // a Ctrl-C is never lost to a full channel.
             if let Err(e) = ctrlc::set_handler(move || {
-                let _ = events.try_send(Event::Stop);
+                let _ = events.send(Event::Stop);
             }) {
                 return Outcome::failed(Error::Setup(format!("cannot install the Ctrl-C/SIGTERM handler: {e}")));
             }
@@ -341,17 +343,12 @@ impl Supervisor<'_> {
     fn attempt(&mut self) -> Flow<Result<(), Error>> {
         let c = self.connection;
         self.lost.store(false, Ordering::SeqCst);
-        let response = match self.version {
-            MqttVersion::Auto => match self.connect(MqttVersion::V311)? {
-                Err(refused) if diagnose::worth_3_1(&refused) => {
-                    self.status.detail(format_args!("MQTT 3.1.1: {refused}; trying 3.1"));
-                    let fallback = self.connect(MqttVersion::V31)?;
-                    fallback.map_err(|error| diagnose::after_fallback(refused, error))
-                }
-                first => first,
-            },
-            version => self.connect(version)?,
-        };
+        let status = self.status;
+        let response = diagnose::connect_with_fallback(
+            self.version,
+            |version| self.connect(version),
+            |refused| status.detail(format_args!("MQTT 3.1.1: {refused}; trying 3.1")),
+        )?;
         let response = match response {
             Ok(response) => response,
             Err(error) if diagnose::is_final(&error) => return Err(Interrupt::Failed(error)),

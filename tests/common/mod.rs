@@ -150,6 +150,19 @@ impl Broker {
         std::fs::read_to_string(self.dir.path().join("mosquitto.log")).unwrap_or_default()
     }
 
+    /// Waits (bounded) until the broker's log satisfies `ok`; returns the log.
+    pub fn wait_log(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let log = self.log();
+            if ok(&log) {
+                return log;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what} in the broker log:\n{log}");
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
