@@ -208,14 +208,22 @@ fn a_profile_handed_over_as_a_systemd_credential_is_accepted_despite_its_acl_mod
     cmd.env("CREDENTIALS_DIRECTORY", credentials.path());
     let out = cmd.output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("app_secret    set (hidden)"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("app_secret    set (hidden)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 
     let elsewhere = tempfile::tempdir().unwrap();
     let mut cmd = sub_command(&args);
     cmd.env("CREDENTIALS_DIRECTORY", elsewhere.path());
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(2), "a credentials directory elsewhere proves nothing");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("others can read it (mode 440)"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("others can read it (mode 440)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
