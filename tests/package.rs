@@ -43,8 +43,9 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn exists(command: &str, probe: &str) -> bool {
-    Command::new(command).arg(probe).output().is_ok_and(|out| out.status.success())
+/// Whether `command ARGS` runs and succeeds (a tool is installed).
+fn succeeds(command: &str, args: &[&str]) -> bool {
+    Command::new(command).args(args).output().is_ok_and(|out| out.status.success())
 }
 
 /// Builds the .deb with the script users run and returns its path. Without the variables cargo sets
@@ -71,7 +72,7 @@ fn build_package() -> PathBuf {
 #[test]
 #[cfg_attr(not(feature = "simulator"), ignore = "the package ships the default build; built once, in that run")]
 fn the_debian_package_installs_the_binary_docs_completions_and_a_verified_collector_unit() {
-    if !Command::new("cargo").args(["deb", "--version"]).output().is_ok_and(|o| o.status.success()) {
+    if !succeeds("cargo", &["deb", "--version"]) {
         eprintln!("SKIPPED: cargo-deb is not installed (scripts/deps package installs it)");
         return;
     }
@@ -79,29 +80,8 @@ fn the_debian_package_installs_the_binary_docs_completions_and_a_verified_collec
     let version = env!("CARGO_PKG_VERSION");
     assert!(deb.file_name().unwrap().to_string_lossy().starts_with(&format!("sensoro-sub_{version}-1_")), "{deb:?}");
 
-    // Control fields: Depends is computed from the binary (libc and the OpenSSL it links).
-    let field = |name: &str| stdout(&run(Command::new("dpkg-deb").args(["-f"]).arg(&deb).arg(name))).trim().to_owned();
-    assert_eq!(field("Package"), "sensoro-sub");
-    assert_eq!(field("Version"), format!("{version}-1"));
-    let arch = stdout(&run(Command::new("dpkg").arg("--print-architecture")));
-    assert_eq!(field("Architecture"), arch.trim());
-    let depends = field("Depends");
-    assert!(depends.contains("libc6 (>=") && depends.contains("libssl"), "Depends: {depends}");
-    assert!(field("Maintainer").contains('<') && !field("Description").is_empty());
-    let control = stdout(&run(Command::new("dpkg-deb").arg("-I").arg(&deb)));
-    for script in ["postinst", "prerm", "postrm"] {
-        assert!(control.contains(script), "maintainer script {script} missing:\n{control}");
-    }
-
-    // The file list, exactly.
-    let listing = stdout(&run(Command::new("dpkg-deb").arg("-c").arg(&deb)));
-    let files: BTreeSet<String> = listing
-        .lines()
-        .filter(|line| !line.starts_with('d'))
-        .map(|line| line.rsplit(' ').next().unwrap().trim_start_matches("./").to_owned())
-        .collect();
-    let expected: BTreeSet<String> = FILES.iter().map(|f| f.to_string()).collect();
-    assert_eq!(files, expected, "{listing}");
+    check_control_fields(&deb, version);
+    check_file_list(&deb);
 
     let tree = tempfile::tempdir().unwrap();
     run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(tree.path()));
@@ -143,7 +123,7 @@ fn the_debian_package_installs_the_binary_docs_completions_and_a_verified_collec
     let tmpfiles = std::fs::read_to_string(root.join("usr/lib/tmpfiles.d/sensoro-sub.conf")).unwrap();
     assert!(tmpfiles.contains("d /var/lib/sensoro-sub 0750 root root"), "{tmpfiles}");
 
-    if !exists("systemd-analyze", "--version") {
+    if !succeeds("systemd-analyze", &["--version"]) {
         eprintln!("SKIPPED the unit's checks: systemd-analyze is not installed (scripts/deps test installs systemd)");
         return;
     }
@@ -180,6 +160,35 @@ fn the_debian_package_installs_the_binary_docs_completions_and_a_verified_collec
     }
 }
 
+/// Control fields (Depends is computed from the binary: libc and the OpenSSL it links) and the
+/// maintainer scripts.
+fn check_control_fields(deb: &Path, version: &str) {
+    let field = |name: &str| stdout(&run(Command::new("dpkg-deb").args(["-f"]).arg(deb).arg(name))).trim().to_owned();
+    assert_eq!(field("Package"), "sensoro-sub");
+    assert_eq!(field("Version"), format!("{version}-1"));
+    let arch = stdout(&run(Command::new("dpkg").arg("--print-architecture")));
+    assert_eq!(field("Architecture"), arch.trim());
+    let depends = field("Depends");
+    assert!(depends.contains("libc6 (>=") && depends.contains("libssl"), "Depends: {depends}");
+    assert!(field("Maintainer").contains('<') && !field("Description").is_empty());
+    let control = stdout(&run(Command::new("dpkg-deb").arg("-I").arg(deb)));
+    for script in ["postinst", "prerm", "postrm"] {
+        assert!(control.contains(script), "maintainer script {script} missing:\n{control}");
+    }
+}
+
+/// The file list, exactly.
+fn check_file_list(deb: &Path) {
+    let listing = stdout(&run(Command::new("dpkg-deb").arg("-c").arg(deb)));
+    let files: BTreeSet<String> = listing
+        .lines()
+        .filter(|line| !line.starts_with('d'))
+        .map(|line| line.rsplit(' ').next().unwrap().trim_start_matches("./").to_owned())
+        .collect();
+    let expected: BTreeSet<String> = FILES.iter().map(|f| f.to_string()).collect();
+    assert_eq!(files, expected, "{listing}");
+}
+
 /// The package installed with dpkg for the length of the test, and purged when it ends.
 struct Installed;
 
@@ -188,18 +197,19 @@ impl Installed {
     /// must not replace or remove a real installation).
     fn try_install(deb: &Path) -> Option<Installed> {
         let root = stdout(&run(Command::new("id").arg("-u"))).trim() == "0";
-        let present = Command::new("dpkg-query").args(["-W", "sensoro-sub"]).output().is_ok_and(|o| o.status.success());
-        if !root || present {
-            eprintln!(
-                "NOT INSTALLING with dpkg -i: {}",
-                if root { "sensoro-sub is installed already" } else { "not root" }
-            );
-            return None;
-        }
-        assert!(!Path::new("/var/lib/sensoro-sub").exists(), "a /var/lib/sensoro-sub without the package");
-        let installed = Installed;
-        run(Command::new("dpkg").arg("-i").arg(deb));
-        Some(installed)
+        let reason = if !root {
+            "not root"
+        } else if succeeds("dpkg-query", &["-W", "sensoro-sub"]) {
+            "sensoro-sub is installed already"
+        } else if Path::new("/var/lib/sensoro-sub").exists() {
+            "/var/lib/sensoro-sub holds an earlier installation's pushes"
+        } else {
+            let installed = Installed;
+            run(Command::new("dpkg").arg("-i").arg(deb));
+            return Some(installed);
+        };
+        eprintln!("NOT INSTALLING with dpkg -i: {reason}");
+        None
     }
 
     fn check(self) {

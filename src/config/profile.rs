@@ -105,9 +105,10 @@ pub fn load(args: &AccountArgs) -> Result<Option<LoadedProfile>, Failure> {
 }
 
 /// A file systemd handed this service with `LoadCredential=` (it sits in `$CREDENTIALS_DIRECTORY`).
-/// Its mode says nothing useful: systemd grants the service's user read access with an ACL, whose
-/// mask shows as group bits (0440), and no one but that user can reach the directory. The mode that
-/// matters is the source file's, which systemd read as root (docs/guide.md: keep it 600).
+/// Its mode says nothing useful: systemd makes it read-only for the service's user alone, by owner
+/// (0400, systemd 252) or by an ACL whose mask shows as group bits (0440, where the file system
+/// has ACLs). The mode that matters is the source file's, which systemd read as root (docs/guide.md:
+/// keep it 600).
 fn is_systemd_credential(path: &Path) -> bool {
     let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY").filter(|dir| !dir.is_empty()) else {
         return false;
