@@ -528,6 +528,11 @@ fn environment_section(command: &clap::Command) -> String {
     }
     entry("NO_COLOR", "set and not empty: no colors, unless --color always");
     entry("XDG_CONFIG_HOME", "where the profiles file is looked for: $XDG_CONFIG_HOME/sensoro-sub/config.toml");
+    entry(
+        "CREDENTIALS_DIRECTORY",
+        "set by systemd (LoadCredential=, as in sensoro-sub@.service): a profiles file in it may show group read \
+         bits (the ACL systemd grants the service user); elsewhere a file with secrets must be mode 600",
+    );
     section
 }
 

@@ -200,6 +200,38 @@ fn profiles_are_refused_when_others_can_read_the_secrets_or_the_name_is_unknown(
     assert!(done.stderr_text().contains("is not valid: unknown field `app_secrett`"), "{done:#?}");
 }
 
+/// Under systemd (`LoadCredential=`, as in pkg/sensoro-sub@.service) the profile is a copy in
+/// `$CREDENTIALS_DIRECTORY` that the service's user may read through an ACL, so its mode shows group
+/// bits (0440, the ACL mask): accepted there, refused anywhere else.
+#[test]
+fn a_profile_handed_over_as_a_systemd_credential_is_accepted_despite_its_acl_mode() {
+    let broker = Broker::start();
+    let credentials = tempfile::tempdir().unwrap();
+    let config = write_config(credentials.path(), &profile_text(&broker, APP_SECRET), 0o440);
+    let args = strings(&["config", "show", "--config", config.to_str().unwrap(), "--profile", "lab"]);
+
+    let mut cmd = sub_command(&args);
+    cmd.env("CREDENTIALS_DIRECTORY", credentials.path());
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("app_secret    set (hidden)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut cmd = sub_command(&args);
+    cmd.env("CREDENTIALS_DIRECTORY", elsewhere.path());
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a credentials directory elsewhere proves nothing");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("others can read it (mode 440)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn config_show_prints_resolved_settings_with_secrets_masked() {
     let broker = Broker::start();

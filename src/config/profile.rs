@@ -88,7 +88,7 @@ pub fn load(args: &AccountArgs) -> Result<Option<LoadedProfile>, Failure> {
         let reason = e.message().to_owned();
         Failure::usage(format!("config file {} is not valid: {reason}; fix it or pass --config PATH", path.display()))
     })?;
-    if file.profiles.values().any(Profile::holds_secrets) {
+    if file.profiles.values().any(Profile::holds_secrets) && !is_systemd_credential(&path) {
         refuse_if_readable_by_others(&path)?;
     }
     let name = asked.unwrap_or(DEFAULT_PROFILE);
@@ -101,6 +101,21 @@ pub fn load(args: &AccountArgs) -> Result<Option<LoadedProfile>, Failure> {
             let known = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
             Err(Failure::usage(format!("no profile {name:?} in {} (profiles there: {known})", path.display())))
         }
+    }
+}
+
+/// A file systemd handed this service with `LoadCredential=` (it sits in `$CREDENTIALS_DIRECTORY`).
+/// Its mode says nothing useful: systemd makes it read-only for the service's user alone, by owner
+/// (0400, systemd 252) or by an ACL whose mask shows as group bits (0440, where the file system
+/// has ACLs). The mode that matters is the source file's, which systemd read as root (docs/guide.md:
+/// keep it 600).
+fn is_systemd_credential(path: &Path) -> bool {
+    let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY").filter(|dir| !dir.is_empty()) else {
+        return false;
+    };
+    match (path.parent().map(std::fs::canonicalize), std::fs::canonicalize(dir)) {
+        (Some(Ok(parent)), Ok(dir)) => parent == dir,
+        _ => false,
     }
 }
 

@@ -7,12 +7,22 @@
 //! knows, and every line is written at once. The integration test
 //! `bursts_are_written_in_batches_unless_a_durable_session_acknowledges_after_each_line` fails the
 //! day this stops answering.
+//!
+//! Built against a stock paho-mqtt-sys (the published crate: `[patch]` does not travel with it;
+//! build.rs sets the `paho_read_ahead` cfg only for the patched core), the answer is always false.
 
 /// True when a whole PUBLISH packet is already here after the one being delivered. Call only from
 /// the message callback, on paho's receive thread; any doubt answers false.
+#[cfg(paho_read_ahead)]
 pub fn next_publish_ready() -> bool {
     // SAFETY: a function of the patched C core without arguments. It reads paho's read-ahead state
     // under the lock that guards it and may read the socket into that buffer with a non-blocking
     // recv(); we call it only on paho's receive thread, the one thread that reads that socket.
     unsafe { paho_mqtt_sys::Socket_readAheadPublishReady() != 0 }
+}
+
+/// The stock C core cannot tell: every line is written at once.
+#[cfg(not(paho_read_ahead))]
+pub fn next_publish_ready() -> bool {
+    false
 }

@@ -277,6 +277,9 @@ mod build {
         println!("cargo:rerun-if-changed=build.rs");
         // sensoro-sub patch: the C sources are patched here; rebuild when they change.
         println!("cargo:rerun-if-changed=paho.mqtt.c/src");
+        // sensoro-sub patch: tell dependents (DEP_PAHO_MQTT_C_READ_AHEAD) that this bundled C core has
+        // the read-ahead and Socket_readAheadPublishReady(); a stock paho-mqtt-sys says nothing.
+        println!("cargo:read_ahead=1");
 
         // Mske sure that the Git submodule is checked out
         if !Path::new("paho.mqtt.c/.git").exists() {

@@ -1,0 +1,15 @@
+//! Tells the code whether paho's C core is our patched one (vendor/paho-mqtt-sys.patch).
+//!
+//! `[patch.crates-io]` applies only to builds from this repository. A build from the published
+//! crate (`cargo install sensoro-sub`) links the stock paho-mqtt-sys, which has neither the
+//! read-ahead nor `Socket_readAheadPublishReady()`. The patched crate says so through its `links`
+//! metadata (`DEP_PAHO_MQTT_C_READ_AHEAD`); without it the `paho_read_ahead` cfg stays off and every
+//! line is written at once (correct, only slower on bursts: docs/performance.md).
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(paho_read_ahead)");
+    println!("cargo::rerun-if-env-changed=DEP_PAHO_MQTT_C_READ_AHEAD");
+    if std::env::var_os("DEP_PAHO_MQTT_C_READ_AHEAD").is_some() {
+        println!("cargo::rustc-cfg=paho_read_ahead");
+    }
+}
