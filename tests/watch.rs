@@ -188,3 +188,52 @@ fn watch_without_a_terminal_exits_2_and_points_to_ndjson() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// True once `pid` has exited: gone, or a zombie not yet reaped.
+fn exited(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map_or(true, |stat| stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')))
+}
+
+/// Kills `pid` when dropped if it is still there: a watch that outlives its terminal must not
+/// outlive the test too.
+struct KillOnDrop(u32);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if !exited(self.0) {
+            let _ = Command::new("kill").args(["-s", "KILL", &self.0.to_string()]).status();
+        }
+    }
+}
+
+/// Its window is closed, its ssh connection drops: the terminal goes away under a running watch,
+/// which must then end on its own rather than linger (and spin: crossterm's reader retries a dead
+/// terminal forever, crossterm-rs/crossterm#793). Two ways: watch leads the terminal's session and
+/// gets the kernel's SIGHUP; or it runs under a shell that ignores SIGHUP, and no signal reaches it.
+#[cfg(feature = "simulator")]
+#[test]
+fn watch_ends_when_its_terminal_goes_away() {
+    let outcomes = [
+        ("hangup", r#"echo $$ > pid; exec "$0" demo --watch"#),
+        ("no-signal", r#"trap "" HUP; sh -c 'echo $$ > pid; exec "$0" demo --watch' "$0""#),
+    ]
+    .map(|(name, script)| {
+        let tmux = Tmux::start(name, script);
+        tmux.wait_screen("fleet table", PATIENCE, table_is_up);
+        let pid: u32 = tmux.wait_file("pid").trim().parse().unwrap();
+        let _guard = KillOnDrop(pid);
+        let out = tmux.run(&["kill-server"]);
+        assert!(out.status.success(), "{name}: tmux kill-server: {}", String::from_utf8_lossy(&out.stderr));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !exited(pid) {
+            if Instant::now() > deadline {
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                return Err(format!("{name}: watch still runs 10 s after its terminal went away: {stat}"));
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+        Ok(())
+    });
+    assert!(outcomes.iter().all(Result::is_ok), "{outcomes:#?}");
+}

@@ -10,6 +10,7 @@
 use std::io::{self, Write};
 use std::panic;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
@@ -141,11 +142,18 @@ pub fn run(config: &Config, status: Status) -> anyhow::Result<Outcome> {
     let outcome = subscriber.join();
     drop(screen);
     status::release();
-    drawn?;
-    outcome.map_err(|_| anyhow::anyhow!("internal error: the MQTT session's thread panicked (a bug: please report it)"))
+    let mut outcome = outcome
+        .map_err(|_| anyhow::anyhow!("internal error: the MQTT session's thread panicked (a bug: please report it)"))?;
+    if drawn.is_err() {
+        // The terminal failed under us: it went away (window closed, connection dropped), which is
+        // stdout's reader going away, a quiet end. Nobody is left to read an error.
+        outcome.result = Err(mqtt::Error::StdoutClosed);
+    }
+    Ok(outcome)
 }
 
-/// Draws and handles keys until `q` (or the like) or the session's end.
+/// Draws and handles keys until `q` (or the like) or the session's end. Fails only when the
+/// terminal does: a write to it or a read from it fails.
 fn draw_until_done(
     screen: &Screen,
     fleet: &SharedFleet,
@@ -156,6 +164,7 @@ fn draw_until_done(
     subscriber: &thread::JoinHandle<Outcome>,
 ) -> io::Result<()> {
     let mut terminal = screen.terminal()?;
+    let input = spawn_input()?;
     while !subscriber.is_finished() {
         let now = Instant::now();
         let message = status::newest_held();
@@ -167,23 +176,42 @@ fn draw_until_done(
         }
         let deadline = now + TICK;
         while let Some(wait) = deadline.checked_duration_since(Instant::now()) {
-            if !event::poll(wait)? {
-                break;
-            }
-            match event::read()? {
-                Event::Key(key) if key.kind != KeyEventKind::Release => {
+            match input.recv_timeout(wait) {
+                Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => {
                     if on_key(state, key) == Action::Quit {
                         return Ok(());
                     }
                     break;
                 }
                 // ratatui's next draw takes the new size.
-                Event::Resize(..) => break,
-                _ => {}
+                Ok(Event::Resize(..)) => break,
+                Ok(_) => {}
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the terminal's input ended"));
+                }
             }
         }
     }
     Ok(())
+}
+
+/// Keys and resizes, read on a thread of their own so that the screen's loop always gets its turn:
+/// once the terminal is gone (window closed, ssh dropped) crossterm's reader retries it forever,
+/// even within `event::poll`'s timeout (crossterm-rs/crossterm#793), while the session ends (on the
+/// SIGHUP, or on seeing stdout hung up when no signal comes) and the loop must see that. The thread
+/// ends with the process; the channel closes if a read fails. (Nothing else may use crossterm's
+/// reader meanwhile, e.g. `cursor::position`: this thread holds it.)
+fn spawn_input() -> io::Result<Receiver<Event>> {
+    let (events, input) = mpsc::sync_channel(64);
+    thread::Builder::new().name("terminal-input".into()).spawn(move || {
+        while let Ok(event) = event::read() {
+            if events.send(event).is_err() {
+                break;
+            }
+        }
+    })?;
+    Ok(input)
 }
 
 /// The terminal while `watch` owns it: raw mode, the alternate screen, no cursor. Leaving restores it.
