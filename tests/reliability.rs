@@ -95,16 +95,13 @@ fn a_subscriber_killed_ten_times_still_prints_every_push_of_its_durable_session(
 
 /// Waits (bounded) until the output file holds the msgIds of pushes 0..total.
 fn wait_until_all_printed(output: &std::path::Path, total: usize) {
-    let deadline = Instant::now() + Duration::from_secs(60);
     let expected: HashSet<String> = (0..total).map(|n| format!("msg-{n}")).collect();
-    loop {
-        let seen = msg_ids(output);
-        if expected.is_subset(&seen) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "{} of {total} msgIds missing", expected.difference(&seen).count());
-        thread::sleep(Duration::from_millis(200));
-    }
+    poll_until(
+        Duration::from_secs(60),
+        Duration::from_millis(200),
+        || expected.is_subset(&msg_ids(output)).then_some(()),
+        || format!("all {total} msgIds; {} missing", expected.difference(&msg_ids(output)).count()),
+    );
 }
 
 /// Peak resident memory of a running process, from /proc.
@@ -150,11 +147,10 @@ fn a_stalled_reader_costs_no_memory_and_loses_nothing() {
             lines
         })
     };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while distinct.lock().unwrap().len() < TOTAL {
-        assert!(Instant::now() < deadline, "the backlog did not arrive in time");
-        thread::sleep(Duration::from_millis(100));
-    }
+    let arrived = || (distinct.lock().unwrap().len() >= TOTAL).then_some(());
+    poll_until(Duration::from_secs(60), Duration::from_millis(100), arrived, || {
+        format!("the backlog: {} of {TOTAL} arrived", distinct.lock().unwrap().len())
+    });
     signal(sub.pid(), "INT");
     let done = sub.finish();
     let lines = reader.join().unwrap();

@@ -643,16 +643,12 @@ fn two_clients_with_one_client_id_are_told_apart_from_a_network_problem() {
     let second = Sub::spawn(&broker.args(&["--client-id", "foobar/twin"]));
     let warned =
         |sub: &Sub| sub.stderr().iter().any(|l| l.contains("another client is probably using clientId foobar/twin"));
-    let deadline = std::time::Instant::now() + PATIENCE;
-    while !(warned(&first) || warned(&second)) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no takeover warning: {:#?} {:#?}",
-            first.stderr(),
-            second.stderr()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    poll_until(
+        PATIENCE,
+        std::time::Duration::from_millis(50),
+        || (warned(&first) || warned(&second)).then_some(()),
+        || format!("a takeover warning: {:#?} {:#?}", first.stderr(), second.stderr()),
+    );
     // The warned one says so once, and its next retry waits 8-16 s instead of 0.5-1 s.
     let (mut first, mut second) = (first, second);
     let warned_one = if warned(&first) { &first } else { &second };

@@ -5,9 +5,10 @@
 //! SIGTERM/SIGINT/SIGHUP (the session's handler ends the session, and the loop sees it end), a
 //! session that fails (refused, lost for good; the error is printed after the screen is left), an
 //! error here (the guard's `Drop`) and a panic on this thread (the panic hook restores first, so the
-//! message lands on the normal screen).
+//! message lands on the normal screen). A terminal that goes away ends the run too: see [`spawn_input`].
 
 use std::io::{self, Write};
+use std::mem::ManuallyDrop;
 use std::panic;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -163,7 +164,10 @@ fn draw_until_done(
     link: &mqtt::Link,
     subscriber: &thread::JoinHandle<Outcome>,
 ) -> io::Result<()> {
-    let mut terminal = screen.terminal()?;
+    // Never dropped: ratatui's `Drop` shows the cursor and `eprintln!`s if that fails, which panics
+    // when stderr is a terminal that went away. `Screen` shows the cursor itself, ignoring failures;
+    // the buffers (a few KiB) go with the process.
+    let mut terminal = ManuallyDrop::new(screen.terminal()?);
     let input = spawn_input()?;
     while !subscriber.is_finished() {
         let now = Instant::now();
@@ -174,6 +178,8 @@ fn draw_until_done(
             fleet.sample(now);
             terminal.draw(|frame| view::draw(frame, &fleet, state, session, palette, now))?;
         }
+        #[cfg(debug_assertions)]
+        injected_panic();
         let deadline = now + TICK;
         while let Some(wait) = deadline.checked_duration_since(Instant::now()) {
             match input.recv_timeout(wait) {
@@ -194,6 +200,16 @@ fn draw_until_done(
         }
     }
     Ok(())
+}
+
+/// Fault injection for tests/watch.rs, in debug builds only: with `SENSORO_SUB_TEST_PANIC_WATCH`
+/// set the screen's thread panics after its first frame, the way a bug would, to show that the
+/// panic hook gives the terminal back.
+#[cfg(debug_assertions)]
+fn injected_panic() {
+    if std::env::var_os("SENSORO_SUB_TEST_PANIC_WATCH").is_some() {
+        panic!("injected by SENSORO_SUB_TEST_PANIC_WATCH");
+    }
 }
 
 /// Keys and resizes, read on a thread of their own so that the screen's loop always gets its turn:

@@ -112,14 +112,15 @@ impl Broker {
             .spawn()
             .expect("mosquitto starts (is it installed? scripts/test installs it)");
         self.child = Some(child);
-        let deadline = Instant::now() + PATIENCE;
         let mut ports = vec![self.port];
         ports.extend(self.tls.as_ref().map(|t| [t.good, t.wrong_host]).into_iter().flatten());
         for port in ports {
-            while TcpStream::connect(("127.0.0.1", port)).is_err() {
-                assert!(Instant::now() < deadline, "mosquitto did not listen on port {port}");
-                thread::sleep(Duration::from_millis(20));
-            }
+            poll_until(
+                PATIENCE,
+                Duration::from_millis(20),
+                || TcpStream::connect(("127.0.0.1", port)).ok(),
+                || format!("mosquitto to listen on port {port}"),
+            );
         }
     }
 
@@ -152,15 +153,12 @@ impl Broker {
 
     /// Waits (bounded) until the broker's log satisfies `ok`; returns the log.
     pub fn wait_log(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let log = self.log();
-            if ok(&log) {
-                return log;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {what} in the broker log:\n{log}");
-            thread::sleep(Duration::from_millis(20));
-        }
+        poll_until(
+            PATIENCE,
+            Duration::from_millis(20),
+            || Some(self.log()).filter(|log| ok(log)),
+            || format!("{what} in the broker log:\n{}", self.log()),
+        )
     }
 
     pub fn dir(&self) -> &Path {
@@ -270,6 +268,26 @@ fn run_with_stdin(mut cmd: Command, input: &[u8]) {
     assert!(status.success(), "mosquitto_pub failed: {err}");
 }
 
+/// Calls `probe` every `every` until it gives a value, for at most `limit`; then fails the test with
+/// "timed out … waiting for " and `describe()`: what was awaited and what there is instead.
+pub fn poll_until<T>(
+    limit: Duration,
+    every: Duration,
+    mut probe: impl FnMut() -> Option<T>,
+    describe: impl FnOnce() -> String,
+) -> T {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(value) = probe() {
+            return value;
+        }
+        if Instant::now() >= deadline {
+            panic!("timed out after {limit:?} waiting for {}", describe());
+        }
+        thread::sleep(every);
+    }
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").expect("bind port 0").local_addr().expect("local addr").port()
 }
@@ -355,18 +373,16 @@ impl Lines {
     }
 
     fn wait_for(&self, what: &str, mut ok: impl FnMut(&[String]) -> bool) -> Vec<String> {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
+        let probe = || {
+            let closed = *self.done.lock().unwrap();
             let lines = self.snapshot();
             if ok(&lines) {
-                return lines;
+                return Some(lines);
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}; got {lines:#?}");
-            if *self.done.lock().unwrap() && !ok(&self.snapshot()) {
-                panic!("stream closed while waiting for {what}; got {:#?}", self.snapshot());
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
+            assert!(!closed, "stream closed while waiting for {what}; got {lines:#?}");
+            None
+        };
+        poll_until(PATIENCE, Duration::from_millis(10), probe, || format!("{what}; got {:#?}", self.snapshot()))
     }
 }
 
