@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::fmt::Display;
 use std::io::Write;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 
 use colored::Color;
 
@@ -145,7 +145,23 @@ pub fn newest_held() -> Option<String> {
 
 /// Stops holding, and writes what was held to stderr, in order.
 pub fn release() {
-    let Some(held) = lock_held().take() else { return };
+    let held = lock_held().take();
+    write_held(held);
+}
+
+/// [`release`] from a panic hook, which may run on the very thread that holds the lock: then the
+/// lines stay held rather than the hook deadlocking.
+pub fn release_in_panic() {
+    let held = match HELD.try_lock() {
+        Ok(mut held) => held.take(),
+        Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner().take(),
+        Err(TryLockError::WouldBlock) => return,
+    };
+    write_held(held);
+}
+
+fn write_held(held: Option<Held>) {
+    let Some(held) = held else { return };
     let mut stderr = std::io::stderr().lock();
     if held.dropped > 0 {
         let _ = writeln!(stderr, "{PREFIX}({} earlier status lines not kept)", held.dropped);

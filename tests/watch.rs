@@ -164,8 +164,8 @@ fn a_refused_connection_is_reported_after_the_screen_is_restored() {
 }
 
 /// A bug that panics on the screen's thread: the panic hook leaves the alternate screen and raw mode
-/// first, so the message lands on the main screen and the shell is usable. (The panic is injected by
-/// an environment variable that only debug builds read.)
+/// and writes the held status lines first, so they and the message land on the main screen and the
+/// shell is usable. (The panic is injected by an environment variable that only debug builds read.)
 #[cfg(all(feature = "simulator", debug_assertions))]
 #[test]
 fn a_panic_on_the_screen_thread_gives_the_terminal_back_with_the_message() {
@@ -174,7 +174,10 @@ fn a_panic_on_the_screen_thread_gives_the_terminal_back_with_the_message() {
     assert_eq!(tmux.wait_file("exit"), "EXIT=101\n", "Rust's exit status for a panic");
     tmux.assert_restored();
     let screen = tmux.screen(false);
-    assert!(screen.contains("panicked") && screen.contains("injected by SENSORO_SUB_TEST_PANIC_WATCH"), "{screen}");
+    let subscribed = screen.find("sensoro-sub: subscribed to users/demo/devices");
+    let panicked = screen.find("injected by SENSORO_SUB_TEST_PANIC_WATCH");
+    assert!(screen.contains("panicked") && panicked.is_some(), "{screen}");
+    assert!(subscribed.is_some_and(|at| Some(at) < panicked), "the held status lines, then the panic:\n{screen}");
 }
 
 #[test]

@@ -179,7 +179,7 @@ fn draw_until_done(
             terminal.draw(|frame| view::draw(frame, &fleet, state, session, palette, now))?;
         }
         #[cfg(debug_assertions)]
-        injected_panic();
+        injected_panic(&fleet.lock());
         let deadline = now + TICK;
         while let Some(wait) = deadline.checked_duration_since(Instant::now()) {
             match input.recv_timeout(wait) {
@@ -203,11 +203,11 @@ fn draw_until_done(
 }
 
 /// Fault injection for tests/watch.rs, in debug builds only: with `SENSORO_SUB_TEST_PANIC_WATCH`
-/// set the screen's thread panics after its first frame, the way a bug would, to show that the
-/// panic hook gives the terminal back.
+/// set the screen's thread panics once a device is on the screen (so the session has subscribed),
+/// the way a bug would, to show that the panic hook gives the terminal back with the held lines.
 #[cfg(debug_assertions)]
-fn injected_panic() {
-    if std::env::var_os("SENSORO_SUB_TEST_PANIC_WATCH").is_some() {
+fn injected_panic(fleet: &Fleet) {
+    if !fleet.is_empty() && std::env::var_os("SENSORO_SUB_TEST_PANIC_WATCH").is_some() {
         panic!("injected by SENSORO_SUB_TEST_PANIC_WATCH");
     }
 }
@@ -276,6 +276,7 @@ fn install_panic_hook(screen_thread: ThreadId) {
             previous(info);
         } else if thread::current().id() == screen_thread {
             restore();
+            status::release_in_panic();
             previous(info);
         } else {
             status::error_line(false, format_args!("panic on thread {:?}: {info}", thread::current().name()));
