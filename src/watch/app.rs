@@ -177,9 +177,9 @@ fn draw_until_done(
             let mut fleet = fleet.lock();
             fleet.sample(now);
             terminal.draw(|frame| view::draw(frame, &fleet, state, session, palette, now))?;
+            #[cfg(debug_assertions)]
+            injected_panic(&fleet);
         }
-        #[cfg(debug_assertions)]
-        injected_panic(&fleet.lock());
         let deadline = now + TICK;
         while let Some(wait) = deadline.checked_duration_since(Instant::now()) {
             match input.recv_timeout(wait) {
