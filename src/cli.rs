@@ -37,6 +37,23 @@ pub struct Cli {
     pub subscribe: SubscribeArgs,
 }
 
+impl Cli {
+    /// The `--color` the command line chose, for the one line `main` writes when a run fails; a
+    /// command without the flag colors as `auto` would.
+    pub fn color_choice(&self) -> ColorArg {
+        match &self.command {
+            None => self.subscribe.view.output.color,
+            Some(Command::Decode(args)) => args.output.color,
+            Some(Command::Check(args)) => args.color,
+            #[cfg(feature = "watch")]
+            Some(Command::Watch(args)) => args.color,
+            #[cfg(feature = "simulator")]
+            Some(Command::Demo(args)) => args.view.output.color,
+            _ => ColorArg::Auto,
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter

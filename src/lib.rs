@@ -16,5 +16,6 @@ pub mod service;
 pub mod simulator;
 pub mod status;
 pub mod style;
+pub mod visible;
 #[cfg(feature = "watch")]
 pub mod watch;

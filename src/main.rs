@@ -22,11 +22,7 @@ fn secret_on_command_line(matches: &ArgMatches) -> bool {
     matches.ids().any(|id| id == "app_secret") && matches.value_source("app_secret") == Some(ValueSource::CommandLine)
 }
 
-fn run() -> Result<ExitCode> {
-    let matches = Cli::command().get_matches();
-    let secret_hint = secret_on_command_line(&matches);
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    let terminal = Terminal::detect();
+fn run(cli: Cli, secret_hint: bool, terminal: Terminal) -> Result<ExitCode> {
     let exit = match cli.command {
         None => {
             let config = Config::resolve(cli.subscribe, terminal)?;
@@ -75,18 +71,20 @@ fn run() -> Result<ExitCode> {
 fn end_session(outcome: Outcome) -> Result<Exit> {
     let result = commands::subscribe::result(outcome.result);
     if outcome.holding {
-        std::process::exit(report(result) as i32);
+        // The choice of colors is gone with the command line here; an uncolored line is never wrong.
+        std::process::exit(report(result, false) as i32);
     }
     result
 }
 
 /// The exit code of a run, after saying on stderr why it failed (a closed stdout says nothing).
-fn report(result: Result<Exit>) -> Exit {
+/// `color`: stderr's colors as `--color` and the terminal decide (`never`: not one escape byte).
+fn report(result: Result<Exit>, color: bool) -> Exit {
     match result {
         Ok(exit) => exit,
         Err(err) => {
             if !exit::is_stdout_closed(&err) {
-                status::error_line(Terminal::detect().stderr_auto_color(), format!("{err:#}"));
+                status::error_line(color, format!("{err:#}"));
             }
             exit::exit_for(&err)
         }
@@ -94,8 +92,13 @@ fn report(result: Result<Exit>) -> Exit {
 }
 
 fn main() -> ExitCode {
-    match run() {
+    let matches = Cli::command().get_matches();
+    let secret_hint = secret_on_command_line(&matches);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let terminal = Terminal::detect();
+    let error_color = terminal.stderr_color(cli.color_choice());
+    match run(cli, secret_hint, terminal) {
         Ok(code) => code,
-        Err(err) => report(Err(err)).into(),
+        Err(err) => report(Err(err), error_color).into(),
     }
 }

@@ -1,5 +1,6 @@
 //! Status on stderr: connection progress, warnings, errors and the exit summary. stdout is for data only.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt::Display;
 use std::io::Write;
@@ -8,6 +9,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 use colored::Color;
 
 use crate::style::Style;
+use crate::visible::visible;
 
 const PREFIX: &str = "sensoro-sub: ";
 
@@ -70,9 +72,8 @@ impl Status {
             style.write(&mut line, self.config.color, label);
             label
         });
-        let start = line.len();
-        let _ = write!(line, "{message}");
-        let message = String::from_utf8_lossy(&line[start..]).into_owned();
+        let message = visible_message(message);
+        line.extend_from_slice(message.as_bytes());
         line.push(b'\n');
         emit(line, label, message);
     }
@@ -83,11 +84,20 @@ pub fn error_line(color: bool, message: impl Display) {
     let mut line = Vec::with_capacity(128);
     Style::dim().write(&mut line, color, PREFIX);
     Style::fg(Color::Red).bold().write(&mut line, color, ERROR_LABEL);
-    let start = line.len();
-    let _ = write!(line, "{message}");
-    let message = String::from_utf8_lossy(&line[start..]).into_owned();
+    let message = visible_message(message);
+    line.extend_from_slice(message.as_bytes());
     line.push(b'\n');
     emit(line, ERROR_LABEL, message);
+}
+
+/// A status line is one line, and text from outside in it (a topic, a file name, a reason quoting
+/// a push) never reaches the terminal raw: the whole message goes through [`visible`].
+fn visible_message(message: impl Display) -> String {
+    let text = message.to_string();
+    match visible(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(escaped) => escaped,
+    }
 }
 
 const ERROR_LABEL: &str = "error: ";

@@ -15,6 +15,7 @@ use crate::mqtt::{self, ConnectionConfig, Probe};
 use crate::pipeline::push::Push;
 use crate::service;
 use crate::style::Style;
+use crate::visible::visible;
 
 const TCP_TIMEOUT: Duration = Duration::from_secs(5);
 const MQTT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -29,13 +30,14 @@ impl Report {
         let mut line = Vec::new();
         let (mark, style) = if ok { ("ok  ", Style::fg(Color::Green)) } else { ("FAIL", Style::fg(Color::Red).bold()) };
         style.write(&mut line, self.color, mark);
-        let _ = writeln!(line, "  {name:<13} {detail}");
+        // A push's sn or deviceType is in some details: nothing from outside reaches a terminal raw.
+        let _ = writeln!(line, "  {name:<13} {}", visible(&detail.to_string()));
         super::print(&line)
     }
 
     fn note(&self, text: impl std::fmt::Display) -> anyhow::Result<()> {
         let mut line = Vec::new();
-        Style::dim().write(&mut line, self.color, format_args!("      {text}"));
+        Style::dim().write(&mut line, self.color, format_args!("      {}", visible(&text.to_string())));
         line.push(b'\n');
         super::print(&line)
     }

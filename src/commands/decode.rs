@@ -53,8 +53,13 @@ pub fn run(config: &DecodeConfig, status: Status) -> anyhow::Result<Exit> {
             continue;
         }
         let source = format!("{name}:{line_number}");
-        let delivery =
-            Delivery { topic: &source, qos: Qos::AtMostOnce, retained: false, payload, received_at: SystemTime::now() };
+        let delivery = Delivery {
+            topic: source.as_bytes(),
+            qos: Qos::AtMostOnce,
+            retained: false,
+            payload,
+            received_at: SystemTime::now(),
+        };
         // Line by line: `tail -f log | sensoro-sub decode` shows each push as it comes.
         if engine.handle(&delivery, Release::Now).map_err(stdout_error)? == Handled::Refused {
             break;

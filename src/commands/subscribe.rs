@@ -8,6 +8,7 @@ use crate::exit::{Exit, StdoutClosed};
 use crate::mqtt::{self, Outcome};
 use crate::pipeline::Engine;
 use crate::pipeline::output::Printer;
+use crate::pipeline::topic::Subscription;
 use crate::status::Status;
 
 /// Subscribes and prints until the run ends. The caller must honour [`Outcome::holding`].
@@ -23,7 +24,8 @@ pub fn run(config: &Config, status: Status) -> Outcome {
         status,
         Box::new(io::stdout()),
     )
-    .dedupe(config.dedupe_window);
+    .dedupe(config.dedupe_window)
+    .subscribed_to(Subscription::to(&config.connection.topic));
     mqtt::subscribe(&config.connection, config.clocks, engine, status)
 }
 

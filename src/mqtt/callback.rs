@@ -47,7 +47,10 @@ pub fn on_message(
             _ => Release::Now,
         };
         let delivery = Delivery {
-            topic: message.topic(),
+            // The vendored wrapper (vendor/paho-mqtt.patch) hands the topic over as the broker sent
+            // it; the engine decides whether it is text and ours. Stock paho-mqtt 0.14 has no
+            // `topic_bytes` (so a lost patch fails the build) and aborts on such a topic.
+            topic: message.topic_bytes(),
             qos,
             retained: message.retained(),
             payload: message.payload(),

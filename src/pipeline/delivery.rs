@@ -32,8 +32,9 @@ impl fmt::Display for Qos {
 /// One message as it arrived, with what MQTT says about it.
 #[derive(Debug, Clone, Copy)]
 pub struct Delivery<'a> {
-    /// The MQTT topic, or for `decode`, `FILE:LINE`.
-    pub topic: &'a str,
+    /// The MQTT topic as it came, or for `decode`, `FILE:LINE`. Bytes until the engine has checked
+    /// them (`pipeline::topic`): a broker may send a topic that is not UTF-8.
+    pub topic: &'a [u8],
     pub qos: Qos,
     pub retained: bool,
     pub payload: &'a [u8],

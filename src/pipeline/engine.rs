@@ -16,7 +16,9 @@ use super::delivery::Delivery;
 use super::output::{Format, Printer, Sink, is_one_line, write_raw, write_verbatim_line};
 use super::push::{Filter, Outline, Push};
 use super::safe_mode::{Opened, SafeMode};
+use super::topic::{BadTopic, Subscription};
 use crate::status::{Status, Verbosity};
+use crate::visible::visible_bytes;
 
 /// Payload bytes shown in an undecodable-push report without `-v`.
 const REPORT_PAYLOAD_LIMIT: usize = 1024;
@@ -162,6 +164,8 @@ pub struct Engine {
     count_limit: Option<u64>,
     progress: Arc<Progress>,
     recent: RecentIds,
+    /// The topics a push may come on; others are reported, never printed as ours.
+    subscription: Subscription,
     /// Takes each push instead of the printer (`watch`); `None` for every printing command.
     observer: Option<Box<dyn Observer>>,
 }
@@ -193,6 +197,7 @@ impl Engine {
             count_limit,
             progress: Arc::new(Progress::new()),
             recent: RecentIds::default(),
+            subscription: Subscription::default(),
             observer: None,
         }
     }
@@ -221,6 +226,13 @@ impl Engine {
         self
     }
 
+    /// Only pushes on topics that match this subscription's filter are ours; the rest (and any topic
+    /// that is not UTF-8 or holds a NUL) are reported as undecodable.
+    pub fn subscribed_to(mut self, subscription: Subscription) -> Self {
+        self.subscription = subscription;
+        self
+    }
+
     /// Where the lines go: for flushing held-back lines when the run ends or the connection drops.
     pub fn sink(&self) -> Arc<Sink> {
         Arc::clone(&self.sink)
@@ -239,21 +251,13 @@ impl Engine {
         }
         let number = Progress::count(&self.progress.received);
         self.buffer.clear();
-        let handled = match panic::catch_unwind(AssertUnwindSafe(|| self.decide(number, delivery))) {
-            Ok(handled) => handled,
-            Err(_) => {
-                // A bug in decoding or formatting must not end the stream, nor (inside the MQTT library's C
-                // callback) abort the process and then crash again on the redelivery. Print what came; report it.
-                self.buffer.clear();
-                write_raw(&mut self.buffer, delivery);
-                Progress::count(&self.progress.contained_panics);
-                self.status.error(format_args!(
-                    "internal error while handling push #{number} from {} (a bug: please report it with this \
-                     push); printed as received",
-                    delivery.topic
-                ));
+        let handled = match self.subscription.check(delivery.topic) {
+            // Topics are bytes until checked: one that is not ours is never printed as ours.
+            Err(bad) => {
+                self.report_bad_topic(number, delivery, &bad);
                 Handled::Undecodable
             }
+            Ok(topic) => self.decide_contained(number, delivery, topic),
         };
         match handled {
             Handled::Filtered => _ = Progress::count(&self.progress.filtered),
@@ -289,10 +293,29 @@ impl Engine {
         Ok(())
     }
 
+    /// [`Engine::decide`], with a panic (a bug) contained.
+    fn decide_contained(&mut self, number: u64, delivery: &Delivery, topic: &str) -> Handled {
+        match panic::catch_unwind(AssertUnwindSafe(|| self.decide(number, delivery, topic))) {
+            Ok(handled) => handled,
+            Err(_) => {
+                // A bug in decoding or formatting must not end the stream, nor (inside the MQTT library's C
+                // callback) abort the process and then crash again on the redelivery. Print what came; report it.
+                self.buffer.clear();
+                write_raw(&mut self.buffer, delivery);
+                Progress::count(&self.progress.contained_panics);
+                self.status.error(format_args!(
+                    "internal error while handling push #{number} from {topic} (a bug: please report it with \
+                     this push); printed as received"
+                ));
+                Handled::Undecodable
+            }
+        }
+    }
+
     /// Decodes, decrypts, filters and formats one push into the buffer; writes nothing yet.
-    fn decide(&mut self, number: u64, delivery: &Delivery) -> Handled {
+    fn decide(&mut self, number: u64, delivery: &Delivery, topic: &str) -> Handled {
         #[cfg(test)]
-        if delivery.topic == tests::PANIC_TOPIC {
+        if topic == tests::PANIC_TOPIC {
             panic!("injected by a test");
         }
         let raw = self.printer.format() == Format::Raw;
@@ -316,7 +339,7 @@ impl Engine {
             match Push::parse(delivery.payload) {
                 Ok(mut push) => {
                     if !raw {
-                        self.open_safe_mode(number, delivery, &mut push);
+                        self.open_safe_mode(number, topic, &mut push);
                     }
                     if !self.filter.matches(&push) {
                         Handled::Filtered
@@ -326,12 +349,12 @@ impl Engine {
                         observer.observe(delivery, &push);
                         Handled::Printed
                     } else {
-                        self.printer.write_push(&mut self.buffer, delivery, &push);
+                        self.printer.write_push(&mut self.buffer, delivery, topic, &push);
                         Handled::Printed
                     }
                 }
                 Err(undecodable) => {
-                    self.report_undecodable(number, delivery, &undecodable.reason);
+                    self.report_undecodable(number, topic, delivery.payload, &undecodable.reason);
                     if raw {
                         // raw passes everything through; a payload that cannot be filtered is not dropped.
                         write_raw(&mut self.buffer, delivery);
@@ -343,7 +366,7 @@ impl Engine {
     }
 
     /// Decrypts a safe-mode push in place; one that cannot be decrypted is reported and printed as received.
-    fn open_safe_mode(&mut self, number: u64, delivery: &Delivery, push: &mut Push) {
+    fn open_safe_mode(&mut self, number: u64, topic: &str, push: &mut Push) {
         match self.safe_mode.open(push) {
             Opened::Plain | Opened::Decrypted => {}
             Opened::NoKey => {
@@ -357,16 +380,20 @@ impl Engine {
             }
             Opened::Failed(reason) => {
                 Progress::count(&self.progress.undecryptable);
-                self.status.warn(format_args!(
-                    "cannot decrypt push #{number} from {}: {reason}; printed as received",
-                    delivery.topic
-                ));
+                self.status
+                    .warn(format_args!("cannot decrypt push #{number} from {topic}: {reason}; printed as received"));
             }
         }
     }
 
-    fn report_undecodable(&self, number: u64, delivery: &Delivery, reason: &str) {
-        let payload = delivery.payload;
+    /// A push on a topic that is not ours: reported like an undecodable one, the topic escaped.
+    fn report_bad_topic(&self, number: u64, delivery: &Delivery, bad: &BadTopic) {
+        let topic = visible_bytes(delivery.topic);
+        self.report_undecodable(number, &topic, delivery.payload, &bad.to_string());
+    }
+
+    /// Status lines are made visible as a whole (`status`); the payload is shown ASCII-escaped.
+    fn report_undecodable(&self, number: u64, topic: &str, payload: &[u8], reason: &str) {
         let shown = if self.status.verbosity() >= Verbosity::Verbose {
             payload.len()
         } else {
@@ -377,8 +404,7 @@ impl Engine {
             cut => format!(" … ({cut} more bytes; -v shows all)"),
         };
         self.status.warn(format_args!(
-            "undecodable push #{number} from {} ({reason}), {} bytes: \"{}\"{more}",
-            delivery.topic,
+            "undecodable push #{number} from {topic} ({reason}), {} bytes: \"{}\"{more}",
             payload.len(),
             payload[..shown].escape_ascii(),
         ));
@@ -509,7 +535,7 @@ mod tests {
     #[test]
     fn a_panic_while_handling_a_push_is_contained_and_the_push_printed_as_received() {
         let (mut engine, out) = engine(Format::Pretty, Filter::default(), None);
-        let broken = Delivery { topic: PANIC_TOPIC, ..delivery(SAMPLE.as_bytes()) };
+        let broken = Delivery { topic: PANIC_TOPIC.as_bytes(), ..delivery(SAMPLE.as_bytes()) };
         assert_eq!(engine.handle(&broken, Release::Now).unwrap(), Handled::Undecodable);
         assert_eq!(
             engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap(),

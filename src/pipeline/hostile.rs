@@ -29,7 +29,7 @@ pub fn engine(format: Format) -> Engine {
 /// Feeds one payload and checks it had exactly one fate: printed, filtered, duplicate or reported.
 pub fn survives(engine: &mut Engine, payload: &[u8]) {
     let delivery = Delivery {
-        topic: "users/foobar/devices",
+        topic: b"users/foobar/devices",
         qos: Qos::AtLeastOnce,
         retained: false,
         payload,

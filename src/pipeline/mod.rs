@@ -12,6 +12,7 @@ pub mod output;
 pub mod push;
 pub mod reading;
 pub mod safe_mode;
+pub mod topic;
 
 pub use delivery::{Delivery, Qos};
 pub use engine::{Engine, Handled, Observer, Progress, Release, Stats};

@@ -22,10 +22,18 @@ pub struct Undecodable {
     pub reason: String,
 }
 
+/// How deep a push may nest objects and arrays (the outer object counts), on every path, so a push
+/// decodes or not whatever the format (docs/output.md). Below serde_json's own limit (127), which
+/// its skipping of unread fields does not apply.
+pub const MAX_NESTING: usize = 100;
+
 impl Push {
     pub fn parse(payload: &[u8]) -> Result<Push, Undecodable> {
         if payload.is_empty() {
             return Err(Undecodable { reason: "empty payload".into() });
+        }
+        if nests_deeper_than(payload, MAX_NESTING) {
+            return Err(Undecodable { reason: format!("nested deeper than {MAX_NESTING} levels") });
         }
         match serde_json::from_slice::<Value>(payload) {
             Ok(Value::Object(fields)) => Ok(Push { fields, rewritten: false }),
@@ -138,9 +146,42 @@ impl<'a> Outline<'a> {
         }
         // Skipped strings are not checked for UTF-8 by serde_json; the payload as a whole is here.
         std::str::from_utf8(payload).ok()?;
+        // Skipped values are not held to serde_json's nesting limit; the full parse says why.
+        if nests_deeper_than(payload, MAX_NESTING) {
+            return None;
+        }
         let outline: Outline = serde_json::from_slice(payload).ok()?;
         (!outline.encrypt_data.0).then_some(outline)
     }
+}
+
+/// True when JSON text opens more than `limit` objects and arrays inside one another. Brackets
+/// inside strings do not count; the text need not be valid JSON (the parser judges that).
+pub fn nests_deeper_than(json: &[u8], limit: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &byte in json {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 fn kind_of(value: &Value) -> &'static str {
@@ -223,6 +264,21 @@ mod tests {
             r#"{"appId":"1","sn":"A","data":{"t":1},"msgId":"m"}"#
         );
         assert!(!push.is_encrypted() && !push.is_verbatim());
+    }
+
+    #[test]
+    fn one_nesting_limit_for_every_path() {
+        for levels in [MAX_NESTING - 2, MAX_NESTING - 1, MAX_NESTING, MAX_NESTING + 1, MAX_NESTING + 2] {
+            let payload =
+                format!(r#"{{"sn":"A","s":"[[{{","data":{}}}"#, "[".repeat(levels - 1) + &"]".repeat(levels - 1));
+            let full = Push::parse(payload.as_bytes());
+            let fast = Outline::read(payload.as_bytes());
+            assert_eq!(full.is_ok(), fast.is_some(), "{levels} levels: {full:?}");
+            assert_eq!(full.is_ok(), levels <= MAX_NESTING, "{levels} levels");
+            // serde_json's own limit is never the one that decides.
+            assert!(serde_json::from_str::<Value>(&payload).is_ok(), "{levels}");
+        }
+        assert!(Push::parse(&b"[".repeat(200)).unwrap_err().reason.contains("nested deeper than 100"));
     }
 
     #[test]

@@ -66,7 +66,8 @@ fn visit_value(path: &mut String, leaf: &str, value: &Value, each: &mut impl FnM
 }
 
 /// Appends a reading's value as a person reads it: bare strings without quotes, simple arrays joined
-/// with commas (`lonlat=116.39,39.91`), anything else as its JSON text.
+/// with commas (`lonlat=116.39,39.91`), anything else as its JSON text, where a character a terminal
+/// would act on is a JSON escape (`crate::visible`).
 pub fn write_value(out: &mut Vec<u8>, value: &Value) {
     match value {
         Value::String(text) if is_bare(text) => out.extend_from_slice(text.as_bytes()),
@@ -80,14 +81,17 @@ pub fn write_value(out: &mut Vec<u8>, value: &Value) {
         }
         // Quoted strings, nested arrays, numbers, booleans and null: their JSON text.
         other => {
+            let start = out.len();
             let _ = serde_json::to_writer(&mut *out, other);
+            crate::visible::escape_json_tail(out, start);
         }
     }
 }
 
 /// Strings that read unambiguously without quotes.
 fn is_bare(text: &str) -> bool {
-    !text.is_empty() && !text.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '=' | ','))
+    !text.is_empty()
+        && !text.chars().any(|c| c.is_whitespace() || crate::visible::is_unsafe(c) || matches!(c, '"' | '=' | ','))
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ use crate::config::advice::INSECURE_WARNING;
 use crate::exit::Failure;
 use crate::mqtt::{self, Outcome};
 use crate::pipeline::push::Push;
+use crate::pipeline::topic::Subscription;
 use crate::pipeline::{Delivery, Engine, Observer};
 use crate::status::{self, Status};
 
@@ -107,7 +108,8 @@ pub fn run(config: &Config, status: Status) -> anyhow::Result<Outcome> {
         config.count,
         status,
     )
-    .dedupe(config.dedupe_window);
+    .dedupe(config.dedupe_window)
+    .subscribed_to(Subscription::to(&config.connection.topic));
     let session = mqtt::Session::new();
     let (stopper, link) = (session.stopper(), session.link());
     let broker = format!("{}:{}", config.connection.host, config.connection.port);

@@ -24,14 +24,15 @@ struct Envelope<'a> {
     push: &'a Map<String, Value>,
 }
 
-pub fn write_push(out: &mut Vec<u8>, delivery: &Delivery, push: &Push, config: &OutputConfig) {
+pub fn write_push(out: &mut Vec<u8>, delivery: &Delivery, topic: &str, push: &Push, config: &OutputConfig) {
     let envelope = config.envelope.then(|| Envelope {
-        topic: delivery.topic,
+        topic,
         qos: delivery.qos.level(),
         retained: delivery.retained,
         received_at: rfc3339(delivery.received_at),
         push: &push.fields,
     });
+    let start = out.len();
     let result = match (config.format, &envelope) {
         // The bytes as sent, when they already are one line: nothing re-serialised, nothing added.
         (Format::Ndjson, None) if push.is_verbatim() && is_one_line(delivery.payload) => {
@@ -45,6 +46,11 @@ pub fn write_push(out: &mut Vec<u8>, delivery: &Delivery, push: &Push, config: &
     };
     // Serialising a parsed `Value` into a `Vec` has no failure path; keep the line intact regardless.
     debug_assert!(result.is_ok(), "serialising a parsed push cannot fail");
+    if config.format == Format::Json {
+        // Indented JSON is for a person, often on a terminal: C1 and bidi characters leave as `\uXXXX`
+        // (the same JSON value). NDJSON is data and stays as the service sent it.
+        crate::visible::escape_json_tail(out, start);
+    }
     out.push(b'\n');
 }
 

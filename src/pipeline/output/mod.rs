@@ -51,12 +51,12 @@ impl Printer {
         self.config.format == Format::Ndjson && !self.config.envelope
     }
 
-    /// Appends the push, formatted and ending in a newline, to `out`.
-    pub fn write_push(&self, out: &mut Vec<u8>, delivery: &Delivery, push: &Push) {
+    /// Appends the push, formatted and ending in a newline, to `out`. `topic`: the delivery's, checked.
+    pub fn write_push(&self, out: &mut Vec<u8>, delivery: &Delivery, topic: &str, push: &Push) {
         match self.config.format {
             Format::Raw => write_raw(out, delivery),
             Format::Pretty => pretty::write_line(out, push, delivery.received_at, self.config.color),
-            Format::Ndjson | Format::Json => json::write_push(out, delivery, push, &self.config),
+            Format::Ndjson | Format::Json => json::write_push(out, delivery, topic, push, &self.config),
         }
     }
 }
@@ -88,7 +88,7 @@ pub(crate) mod test_support {
 
     pub fn delivery(payload: &[u8]) -> Delivery<'_> {
         Delivery {
-            topic: "users/123456/devices",
+            topic: b"users/123456/devices",
             qos: Qos::AtLeastOnce,
             retained: false,
             payload,
@@ -100,7 +100,7 @@ pub(crate) mod test_support {
         let printer = Printer::new(OutputConfig { format, envelope, color });
         let push = Push::parse(payload.as_bytes()).expect("test payload is a push");
         let mut out = Vec::new();
-        printer.write_push(&mut out, &delivery(payload.as_bytes()), &push);
+        printer.write_push(&mut out, &delivery(payload.as_bytes()), "users/123456/devices", &push);
         String::from_utf8(out).expect("printers write UTF-8")
     }
 }

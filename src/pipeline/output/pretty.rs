@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use crate::pipeline::push::Push;
 use crate::pipeline::reading;
 use crate::style::Style;
+use crate::visible::visible;
 
 /// Columns wide enough for SENSORO's 16-hex-digit serial numbers and common device types.
 const SN_WIDTH: usize = 16;
@@ -34,12 +35,13 @@ pub fn write_line(out: &mut Vec<u8>, push: &Push, received_at: SystemTime, color
     let local: DateTime<Local> = created.map_or_else(|| received_at.into(), |t| t.with_timezone(&Local));
     TIME_STYLE.write(out, color, local.format("%Y-%m-%d %H:%M:%S"));
     out.extend_from_slice(GAP.as_bytes());
-    SN_STYLE.write(out, color, format_args!("{:<SN_WIDTH$}", push.sn().unwrap_or("-")));
+    // Every field from the push is made visible: a terminal must never act on a device's bytes.
+    SN_STYLE.write(out, color, format_args!("{:<SN_WIDTH$}", visible(push.sn().unwrap_or("-"))));
     out.extend_from_slice(GAP.as_bytes());
-    TYPE_STYLE.write(out, color, format_args!("{:<TYPE_WIDTH$}", push.device_type().unwrap_or("-")));
+    TYPE_STYLE.write(out, color, format_args!("{:<TYPE_WIDTH$}", visible(push.device_type().unwrap_or("-"))));
     if let Some(kind) = push.kind().filter(|k| *k != "text") {
         out.extend_from_slice(GAP.as_bytes());
-        KIND_STYLE.write(out, color, format_args!("[{kind}]"));
+        KIND_STYLE.write(out, color, format_args!("[{}]", visible(kind)));
     }
     match push.data() {
         Some(data) if !data.is_empty() => write_readings(out, data, color),
@@ -62,7 +64,7 @@ pub fn write_line(out: &mut Vec<u8>, push: &Push, received_at: SystemTime, color
 fn write_readings(out: &mut Vec<u8>, data: &Map<String, Value>, color: bool) {
     reading::visit(data, |path, leaf, value| {
         out.extend_from_slice(GAP.as_bytes());
-        KEY_STYLE.write(out, color, format_args!("{path}="));
+        KEY_STYLE.write(out, color, format_args!("{}=", visible(path)));
         // A reading that means trouble is red, as in `watch`.
         let style = if reading::alarm(path, value).is_some() { ALARM_STYLE } else { VALUE_STYLE };
         if color {
