@@ -39,7 +39,7 @@ fn engine(format: Format, key: Option<AppKey>) -> Engine {
 
 fn delivery(payload: &[u8]) -> Delivery<'_> {
     Delivery {
-        topic: "users/foobar/devices",
+        topic: b"users/foobar/devices",
         qos: Qos::AtLeastOnce,
         retained: false,
         payload,

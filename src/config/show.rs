@@ -33,6 +33,8 @@ impl Resolved {
         let mut out = String::new();
         for (name, value, source) in rows {
             let source = source.map(|s| format!("  ({s})")).unwrap_or_default();
+            // Values come from files and the environment: nothing in them reaches a terminal raw.
+            let value = crate::visible::visible(&value);
             out.push_str(format!("{name:<13} {value:<40}{source}").trim_end());
             out.push('\n');
         }

@@ -482,6 +482,35 @@ mod tests {
     }
 
     #[test]
+    fn pushes_on_topics_that_are_not_ours_are_reported_never_printed() {
+        for topic in [
+            &b"users/\xff/devices"[..],
+            b"users/foobar/devices\0",
+            b"users/other/devices",
+            b"users/foobar/devices/x",
+            b"users/foobar/devices",
+        ] {
+            for format in hostile::FORMATS {
+                hostile::topic_survives(format, topic, SAMPLE.as_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn control_characters_in_every_field_are_shown_safely() {
+        let evil = "\x1b]0;pwned\x07\x1b[2J\r\x08\u{9b}31m\u{202e}\t\n\x7f";
+        let quoted = serde_json::to_string(evil).unwrap();
+        let push = format!(
+            r#"{{"sn":{quoted},"deviceType":{quoted},"type":{quoted},"data":{{{quoted}:{quoted},"n":{{{quoted}:[{quoted}]}}}}}}"#
+        );
+        hostile::shows_safely(push.as_bytes());
+        let line = crate::pipeline::output::test_support::render(Format::Pretty, false, false, &push);
+        assert!(line.contains("\\e]0;pwned\\x07\\e[2J\\r\\x08\\u{9b}31m\\u{202e}\\t\\n\\x7f"), "{line}");
+        let json = crate::pipeline::output::test_support::render(Format::Json, false, false, &push);
+        assert!(json.contains(r"\u009b") && json.contains(r"\u202e") && !json.contains('\u{9b}'), "{json}");
+    }
+
+    #[test]
     fn extreme_payloads_are_reported_not_fatal() {
         let deep_array = "[".repeat(10_000);
         let deep_object = format!("{}1{}", r#"{"a":"#.repeat(10_000), "}".repeat(10_000));
@@ -518,6 +547,26 @@ mod tests {
             for format in [Format::Ndjson, Format::Pretty] {
                 hostile::survives(&mut hostile::engine(format), &payload);
             }
+        }
+
+        #[test]
+        fn any_topic_has_one_fate_and_only_ours_prints(
+            topic in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+            mutate in proptest::prelude::any::<bool>(),
+        ) {
+            // Half the cases are near misses of the subscribed topic.
+            let topic = if mutate { [b"users/foobar/devices".as_slice(), &topic].concat() } else { topic };
+            for format in hostile::FORMATS {
+                hostile::topic_survives(format, &topic, SAMPLE.as_bytes());
+            }
+        }
+
+        #[test]
+        fn hostile_text_is_shown_safely(text in "(\\PC|[\\x00-\\x1f\\x7f-\\u{9f}\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}]){0,30}") {
+            hostile::shows_safely(text.as_bytes());
+            let quoted = serde_json::to_string(&text).unwrap();
+            let push = format!(r#"{{"sn":{quoted},"deviceType":{quoted},"type":{quoted},"data":{{{quoted}:{quoted},"n":{{{quoted}:1}}}}}}"#);
+            hostile::shows_safely(push.as_bytes());
         }
 
         #[test]

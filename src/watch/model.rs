@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::pipeline::push::Push;
 use crate::pipeline::reading::{self, Alarm};
+use crate::visible::{push_visible, visible};
 
 /// What `watch` knows of one device.
 #[derive(Debug, Clone)]
@@ -64,7 +65,7 @@ impl Device {
                 return;
             }
             text.clear();
-            text.extend_from_slice(path.as_bytes());
+            push_visible(&mut text, path);
             text.push(b'=');
             reading::write_value(&mut text, value);
             text.extend_from_slice(reading::unit_of(leaf).as_bytes());
@@ -139,7 +140,8 @@ impl Fleet {
         let device = match self.devices.get_mut(sn) {
             Some(device) => device,
             None => self.devices.entry(sn.to_owned()).or_insert_with(|| Device {
-                sn: sn.to_owned(),
+                // Shown in a cell: what a terminal would act on is escaped (crate::visible).
+                sn: visible(sn).into_owned(),
                 device_type: String::new(),
                 data: Map::new(),
                 encrypted: false,
@@ -148,7 +150,7 @@ impl Fleet {
             }),
         };
         device.device_type.clear();
-        device.device_type.push_str(push.device_type().unwrap_or("-"));
+        device.device_type.push_str(&visible(push.device_type().unwrap_or("-")));
         device.data = push.data().cloned().unwrap_or_default();
         device.encrypted = push.is_encrypted();
         device.last_seen = now;
@@ -250,6 +252,21 @@ mod tests {
             ["temperature=21.5°C", "humidity=40%"]
         );
         assert_eq!(fleet.alarms(), 0, "the leak is over");
+    }
+
+    #[test]
+    fn cells_hold_no_character_a_terminal_acts_on() {
+        use crate::visible::is_unsafe;
+        let evil = serde_json::to_string("\x1b]0;x\x07\r\u{9b}\u{202e}").unwrap();
+        let payload = format!(r#"{{"sn":{evil},"deviceType":{evil},"data":{{{evil}:{evil}}}}}"#);
+        let mut fleet = Fleet::default();
+        fleet.record(&Push::parse(payload.as_bytes()).unwrap(), Instant::now());
+        let rows = fleet.rows(Sort::Sn, "", Instant::now());
+        let texts = [rows[0].sn.clone(), rows[0].device_type.clone(), rows[0].readings()[0].text.clone()];
+        for text in texts {
+            assert!(!text.chars().any(is_unsafe), "{text:?}");
+            assert!(text.contains("\\e]0;x\\x07\\r"), "{text:?}");
+        }
     }
 
     #[test]
