@@ -4,6 +4,7 @@
 //! it into the process's exit status (docs/architecture.md).
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Result;
 use clap::parser::ValueSource;
@@ -84,6 +85,8 @@ fn report(result: Result<Exit>, color: bool) -> Exit {
         Ok(exit) => exit,
         Err(err) => {
             if !exit::is_stdout_closed(&err) {
+                // A stderr nobody reads must not keep a failed run from ending.
+                status::bound_writes(Duration::from_secs(1));
                 status::error_line(color, format!("{err:#}"));
             }
             exit::exit_for(&err)

@@ -4,7 +4,10 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt::Display;
 use std::io::Write;
-use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError, mpsc};
+use std::thread;
+use std::time::Duration;
 
 use colored::Color;
 
@@ -115,8 +118,42 @@ fn emit(line: Vec<u8>, label: &str, message: String) {
         return;
     }
     drop(held);
-    // Nowhere to report a failing stderr; the run itself goes on.
-    let _ = std::io::stderr().lock().write_all(&line);
+    write_stderr(line);
+}
+
+/// Once a run is ending, how long a status line may wait for stderr ([`bound_writes`]).
+static WRITE_LIMIT: Mutex<Option<Duration>> = Mutex::new(None);
+/// A bounded write did not finish in time: stderr's reader is gone or stalled; later lines are dropped.
+static GAVE_UP: AtomicBool = AtomicBool::new(false);
+
+/// From now on a status line waits at most `limit` for stderr, and once one could not be written in
+/// time the rest are dropped. For the end of a run: a reader that stopped reading (`2>&1 | less`
+/// not scrolled) must not keep the process alive after SIGTERM; the exit code still says what
+/// happened.
+pub fn bound_writes(limit: Duration) {
+    *WRITE_LIMIT.lock().unwrap_or_else(PoisonError::into_inner) = Some(limit);
+}
+
+/// Writes whole lines to stderr: at once, or once [`bound_writes`] was called, from a thread of
+/// its own that this one waits for only so long. Nowhere to report a failing stderr; the run goes on.
+fn write_stderr(bytes: Vec<u8>) {
+    let limit = *WRITE_LIMIT.lock().unwrap_or_else(PoisonError::into_inner);
+    let Some(limit) = limit else {
+        let _ = std::io::stderr().lock().write_all(&bytes);
+        return;
+    };
+    if GAVE_UP.load(Ordering::SeqCst) {
+        return;
+    }
+    let (done, written) = mpsc::sync_channel(1);
+    let writer = thread::Builder::new().name("stderr".into()).spawn(move || {
+        let _ = std::io::stderr().lock().write_all(&bytes);
+        let _ = done.send(());
+    });
+    // A thread that is still blocked when the process ends is ended with it.
+    if writer.is_err() || written.recv_timeout(limit).is_err() {
+        GAVE_UP.store(true, Ordering::SeqCst);
+    }
 }
 
 /// A full-screen view owns the terminal: a line written to stderr meanwhile would tear its picture.
@@ -172,13 +209,14 @@ pub fn release_in_panic() {
 
 fn write_held(held: Option<Held>) {
     let Some(held) = held else { return };
-    let mut stderr = std::io::stderr().lock();
+    let mut bytes = Vec::new();
     if held.dropped > 0 {
-        let _ = writeln!(stderr, "{PREFIX}({} earlier status lines not kept)", held.dropped);
+        let _ = writeln!(bytes, "{PREFIX}({} earlier status lines not kept)", held.dropped);
     }
     for line in held.lines {
-        let _ = stderr.write_all(&line.bytes);
+        bytes.extend_from_slice(&line.bytes);
     }
+    write_stderr(bytes);
 }
 
 #[cfg(test)]

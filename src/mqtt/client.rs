@@ -10,7 +10,7 @@ use super::error::Error;
 use super::tls::TlsConfig;
 
 /// How long one TCP+CONNACK attempt may take before it counts as failed.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The URI paho connects to: `tcp://` or `ssl://`, IPv6 addresses in brackets.
 pub fn server_uri(connection: &ConnectionConfig) -> String {

@@ -2,10 +2,12 @@
 //! refusals, SUBACK grants, and for a failed TLS connect our own handshake to find the cause that paho
 //! does not report.
 
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::time::Duration;
 
 use paho_mqtt::{self as mqtt, ConnectReturnCode};
 
+use super::client;
 use super::connection::{ConnectionConfig, MqttVersion};
 use super::error::Error;
 use super::tls::{self, HandshakeFailure};
@@ -41,9 +43,23 @@ pub fn connect_failure(c: &ConnectionConfig, paho_error: &mqtt::Error) -> Error 
 pub fn connect_error(c: &ConnectionConfig, version: MqttVersion, error: &mqtt::Error) -> Error {
     match error {
         mqtt::Error::ConnectReturn(code) => refusal(*code, c, version),
+        // The vendored wrapper keeps a code MQTT 3.1.1 does not define (vendor/paho-mqtt.patch).
+        mqtt::Error::UnknownConnectReturn(code) => Error::UnknownConnack { code: *code },
+        // paho says "TCP connect timeout" whether TCP or the CONNACK is what never came.
+        mqtt::Error::TcpConnectTimeout if c.tls.is_none() && tcp_answers(c) => {
+            Error::NoConnack { host: c.host.clone(), port: c.port, after: client::CONNECT_TIMEOUT }
+        }
         other => connect_failure(c, other),
     }
 }
+
+/// Whether a plain TCP connection to the broker is accepted now (within a few seconds).
+fn tcp_answers(c: &ConnectionConfig) -> bool {
+    let Ok(addresses) = resolve(c) else { return false };
+    addresses.iter().any(|address| TcpStream::connect_timeout(address, TCP_PROBE_WAIT).is_ok())
+}
+
+const TCP_PROBE_WAIT: Duration = Duration::from_secs(3);
 
 /// Connects with `version`, and for `auto` the way the session and `check` both do: MQTT 3.1.1
 /// first, then 3.1 when a 3.1-era broker refused it (`falling_back` hears why, before the retry).
@@ -100,7 +116,13 @@ fn refusal(code: ConnectReturnCode, c: &ConnectionConfig, version: MqttVersion) 
 
 /// Whether a failure ends the run rather than being worth another attempt.
 pub fn is_final(error: &Error) -> bool {
-    matches!(error, Error::ProtocolVersion { .. } | Error::LoginRefused { .. } | Error::SubscriptionRefused { .. })
+    matches!(
+        error,
+        Error::ProtocolVersion { .. }
+            | Error::UnknownConnack { .. }
+            | Error::LoginRefused { .. }
+            | Error::SubscriptionRefused { .. }
+    )
 }
 
 /// What a CONNACK granted: the MQTT version as users write it, and whether a session was resumed.

@@ -38,6 +38,21 @@ pub enum Error {
         version: MqttVersion,
         code: u8,
     },
+    /// A CONNACK code MQTT 3.1.1 does not define (6–255): not the service's kind of broker.
+    UnknownConnack {
+        code: i32,
+    },
+    /// TCP connected, but no CONNACK came within the connect timeout.
+    NoConnack {
+        host: String,
+        port: u16,
+        after: Duration,
+    },
+    /// Subscribed, but no SUBACK came in time: worth another connection.
+    NoSuback {
+        topic: String,
+        after: Duration,
+    },
     /// CONNACK 2, 4 or 5: credentials or clientId.
     LoginRefused {
         code: u8,
@@ -83,10 +98,13 @@ impl Error {
             | Error::Tls(_)
             | Error::Unavailable { .. }
             | Error::DroppedWhileSubscribing
+            | Error::NoConnack { .. }
+            | Error::NoSuback { .. }
             | Error::GaveUp { .. } => Exit::Unreachable,
-            Error::ProtocolVersion { .. } | Error::LoginRefused { .. } | Error::SubscriptionRefused { .. } => {
-                Exit::Refused
-            }
+            Error::ProtocolVersion { .. }
+            | Error::UnknownConnack { .. }
+            | Error::LoginRefused { .. }
+            | Error::SubscriptionRefused { .. } => Exit::Refused,
             Error::NoPush { .. } => Exit::Timeout,
             Error::StdoutClosed => Exit::Success,
             Error::Stdout { .. } | Error::Setup(_) => Exit::Internal,
@@ -116,6 +134,19 @@ impl fmt::Display for Error {
                 write!(f, "the broker refused both MQTT 3.1.1 and 3.1 (CONNACK {code})")
             }
             Error::ProtocolVersion { version, code } => write!(f, "the broker refused MQTT {version} (CONNACK {code})"),
+            Error::UnknownConnack { code } => write!(
+                f,
+                "the broker refused the connection with CONNACK code {code}, which MQTT 3.1.1 does not define \
+                 (codes 1–5 are the refusals): this is not an MQTT 3.1 broker like the SENSORO service's"
+            ),
+            Error::NoConnack { host, port, after } => write!(
+                f,
+                "{host}:{port} accepted the TCP connection but sent no CONNACK within {}: it is not answering MQTT",
+                display(*after)
+            ),
+            Error::NoSuback { topic, after } => {
+                write!(f, "the broker did not answer the subscription to {topic} within {}", display(*after))
+            }
             Error::LoginRefused { code, reason, app_id, client_id } => write!(
                 f,
                 "the broker refused the connection: {reason} (CONNACK {code}). Check the AppID ({app_id}) and \

@@ -22,7 +22,7 @@ use super::event::Event;
 use crate::duration::display;
 use crate::pipeline::output::{Sink, stdout_reader_gone};
 use crate::pipeline::{Engine, Progress, Stats};
-use crate::status::Status;
+use crate::status::{self, Status};
 
 /// The supervisor re-checks the connection at least this often, whatever the events say.
 const TICK: Duration = Duration::from_secs(1);
@@ -38,6 +38,10 @@ const TAKEOVER_DROPS: u32 = 3;
 const TAKEOVER_FIRST_ATTEMPT: u32 = 4;
 /// Upper bound on a clean disconnect at the end of the run.
 const DISCONNECT_WAIT: Duration = Duration::from_secs(2);
+/// How long the broker may take to answer a SUBSCRIBE before the connection is tried anew.
+const SUBACK_WAIT: Duration = Duration::from_secs(10);
+/// How long a status line may wait for stderr once the run is ending (`status::bound_writes`).
+const STATUS_WAIT: Duration = Duration::from_secs(1);
 
 /// Why the supervisor stops: a normal end (with a word for the summary) or a failure.
 enum Interrupt {
@@ -326,9 +330,21 @@ impl Supervisor<'_> {
     where
         F: FnOnce(&mqtt::AsyncClient) -> mqtt::Token + Send + 'static,
     {
+        self.request_within(None, call)
+    }
+
+    /// [`Self::request`], whose outcome is `mqtt::Error::Timeout` once `limit` has passed.
+    fn request_within<F>(&self, limit: Option<Duration>, call: F) -> Flow<mqtt::Result<mqtt::ServerResponse>>
+    where
+        F: FnOnce(&mqtt::AsyncClient) -> mqtt::Token + Send + 'static,
+    {
         let (client, events) = (self.client.clone(), self.events.clone());
         std::thread::spawn(move || {
-            let outcome = call(&client).wait();
+            let token = call(&client);
+            let outcome = match limit {
+                Some(limit) => token.wait_for(limit),
+                None => token.wait(),
+            };
             // Fails only once the supervisor is gone, when the outcome no longer matters.
             let _ = events.send(Event::Response(outcome));
         });
@@ -367,8 +383,13 @@ impl Supervisor<'_> {
             .info(format_args!("connected to {}:{} as {} (MQTT {version}{session})", c.host, c.port, c.client_id));
 
         let (topic, qos) = (c.topic.clone(), client::qos_level(c.qos));
-        let granted = match self.request(move |client| client.subscribe(topic, qos))? {
+        let granted = match self.request_within(Some(SUBACK_WAIT), move |client| client.subscribe(topic, qos))? {
             Err(_) if self.lost.load(Ordering::SeqCst) => return Ok(Err(Error::DroppedWhileSubscribing)),
+            Err(mqtt::Error::Timeout) => {
+                // Transient like a lost connection: drop this one, and the reconnect loop tries anew.
+                self.drop_connection(DISCONNECT_WAIT);
+                return Ok(Err(Error::NoSuback { topic: c.topic.clone(), after: SUBACK_WAIT }));
+            }
             outcome => diagnose::granted_qos(c, outcome).map_err(Interrupt::Failed)?,
         };
         if granted < c.qos {
@@ -437,6 +458,10 @@ impl Supervisor<'_> {
     /// stay unacknowledged (their callback holds them), so a durable session gets them next time.
     fn shutdown(&mut self, why: &Interrupt) {
         self.progress.close();
+        // From here on nothing may wait for long on a reader that stopped reading, stderr's
+        // included (the summary line): the process ends within a few seconds of SIGTERM.
+        status::bound_writes(STATUS_WAIT);
+        let deadline = Instant::now() + DISCONNECT_WAIT;
         if let Interrupt::Failed(Error::StdoutClosed | Error::Stdout { .. }) = why {
             // Lines held back cannot be written either; the failure is already reported.
             self.leave_client();
@@ -449,7 +474,7 @@ impl Supervisor<'_> {
         std::thread::spawn(move || {
             let _ = done.send(sink.flush());
         });
-        match flushed.recv_timeout(DISCONNECT_WAIT) {
+        match flushed.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             Ok(Err(e)) if e.kind() != io::ErrorKind::BrokenPipe => {
                 self.status.error(format_args!("cannot write to stdout: {e}"));
             }
@@ -458,16 +483,21 @@ impl Supervisor<'_> {
         // A held push keeps paho's mutex: a DISCONNECT could not be sent, and the TCP close at exit
         // leaves the session (and that push) on the broker all the same.
         if !self.lost.load(Ordering::SeqCst) && !self.progress.is_holding() {
-            let client = self.client.clone();
-            let (done, disconnected) = sync_channel(1);
-            std::thread::spawn(move || {
-                let options = mqtt::DisconnectOptionsBuilder::new().timeout(Duration::ZERO).finalize();
-                let _ = client.disconnect(options).wait_for(DISCONNECT_WAIT);
-                let _ = done.send(());
-            });
-            let _ = disconnected.recv_timeout(DISCONNECT_WAIT);
+            self.drop_connection(deadline.saturating_duration_since(Instant::now()));
         }
         self.leave_client();
+    }
+
+    /// Ends the current connection, waiting on paho for no longer than `limit`.
+    fn drop_connection(&self, limit: Duration) {
+        let client = self.client.clone();
+        let (done, disconnected) = sync_channel(1);
+        std::thread::spawn(move || {
+            let options = mqtt::DisconnectOptionsBuilder::new().timeout(Duration::ZERO).finalize();
+            let _ = client.disconnect(options).wait_for(limit);
+            let _ = done.send(());
+        });
+        let _ = disconnected.recv_timeout(limit);
     }
 
     /// Dropping the client would join paho's threads, one of which may be holding an unacknowledged

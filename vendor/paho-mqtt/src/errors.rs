@@ -176,6 +176,10 @@ pub enum Error {
     ConnectReturn(ConnectReturnCode),
     #[error("Received disconnect {0}")]
     ReceivedDisconnect(i32),
+    /// sensoro-sub patch: a CONNACK return code that MQTT v3 does not define (6-255), kept
+    /// instead of being reported as a "General failure".
+    #[error("CONNACK return code {0}")]
+    UnknownConnectReturn(i32),
 
     // ----- Errors from the Rust layer & libraries -----
     /// A synchronous error when publishing creating or queuing the message.
@@ -283,9 +287,10 @@ impl From<(i32, &str)> for Error {
             (ffi::MQTTASYNC_FAILURE, "TCP/TLS connect failure") => TcpTlsConnectFailure,
             (ffi::MQTTASYNC_DISCONNECTED, _) => Disconnected,
             (rc, "Received disconnect") => ReceivedDisconnect(rc),
-            (rc, "CONNACK return code") => match ConnectReturnCode::try_from(rc as u8) {
-                Ok(ret) => ConnectReturn(ret),
-                Err(err) => err,
+            (rc, "CONNACK return code") => match u8::try_from(rc).map(ConnectReturnCode::try_from) {
+                Ok(Ok(ret)) => ConnectReturn(ret),
+                // sensoro-sub patch: the code itself, not "General failure".
+                _ => UnknownConnectReturn(rc),
             },
             (rc, "socket error") => SocketError(rc),
             _ => Failure,
