@@ -253,7 +253,8 @@ impl Error {
     pub fn from_connect_return_code(code: u8) -> Self {
         match ConnectReturnCode::try_from(code) {
             Ok(cr) => Error::ConnectReturn(cr),
-            Err(err) => err,
+            // sensoro-sub patch: keep a code MQTT v3 does not define, not "General failure".
+            Err(_) => Error::UnknownConnectReturn(i32::from(code)),
         }
     }
 
@@ -287,10 +288,9 @@ impl From<(i32, &str)> for Error {
             (ffi::MQTTASYNC_FAILURE, "TCP/TLS connect failure") => TcpTlsConnectFailure,
             (ffi::MQTTASYNC_DISCONNECTED, _) => Disconnected,
             (rc, "Received disconnect") => ReceivedDisconnect(rc),
-            (rc, "CONNACK return code") => match u8::try_from(rc).map(ConnectReturnCode::try_from) {
-                Ok(Ok(ret)) => ConnectReturn(ret),
-                // sensoro-sub patch: the code itself, not "General failure".
-                _ => UnknownConnectReturn(rc),
+            (rc, "CONNACK return code") => match ConnectReturnCode::try_from(rc as u8) {
+                Ok(ret) => ConnectReturn(ret),
+                Err(err) => err,
             },
             (rc, "socket error") => SocketError(rc),
             _ => Failure,
