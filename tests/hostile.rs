@@ -192,7 +192,10 @@ fn nothing_from_a_push_or_a_topic_acts_on_the_terminal() {
     let text = String::from_utf8_lossy(&shown);
     assert_eq!(code, Some(0), "{text}");
     assert_nothing_acts_on_the_terminal(&shown, "the subscriber");
-    assert!(text.contains("\\e]0;pwned\\x07\\e[2J\\e[31m\\r\\x08\\u{9b}1m\\u{202e}rev"), "the push still shows: {text}");
+    assert!(
+        text.contains("\\e]0;pwned\\x07\\e[2J\\e[31m\\r\\x08\\u{9b}1m\\u{202e}rev"),
+        "the push still shows: {text}"
+    );
     assert!(text.contains("temperature=20°C"), "{text}");
     assert!(text.contains("undecodable push #1 from users/foobar/devices\\e]0;pwned"), "{text}");
 
@@ -207,7 +210,8 @@ fn nothing_from_a_push_or_a_topic_acts_on_the_terminal() {
 
     // `check`'s first-push line.
     let broker = HostileBroker::start(vec![Script::serving(vec![publish(GOOD_TOPIC, &evil_push(), 1, 1)])]);
-    let (code, shown) = on_a_terminal(sub_command(&broker.args(&["check", "--timeout", "20s", "--color", "never"])), b"");
+    let (code, shown) =
+        on_a_terminal(sub_command(&broker.args(&["check", "--timeout", "20s", "--color", "never"])), b"");
     let text = String::from_utf8_lossy(&shown);
     assert_eq!(code, Some(0), "{text}");
     assert_nothing_acts_on_the_terminal(&shown, "check");

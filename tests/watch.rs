@@ -246,3 +246,27 @@ fn watch_ends_when_its_terminal_goes_away() {
         }
     }
 }
+
+/// A push whose sn, deviceType and readings hold a window-title change (OSC 0), a screen clear, a
+/// carriage return and U+202E: the cells show them escaped, and the terminal acts on none of them
+/// (tmux keeps its pane title, the table stays whole).
+#[test]
+fn a_hostile_push_is_shown_escaped_in_watch_cells() {
+    use common::hostile_broker::{HostileBroker, Script, publish};
+    let evil = serde_json::to_string("\x1b]2;pwned\x07\x1b[2J\r\u{202e}X").unwrap();
+    let push = format!(r#"{{"sn":{evil},"deviceType":{evil},"msgId":"m","data":{{{evil}:{evil},"battery":80}}}}"#);
+    let broker =
+        HostileBroker::start(vec![Script::serving(vec![publish(b"users/foobar/devices", push.as_bytes(), 1, 1)])]);
+    let script = format!(
+        r#""$0" watch --app-id foobar --app-secret s3cret --host 127.0.0.1 --port {} --color never; {AFTER}"#,
+        broker.port
+    );
+    let tmux = Tmux::start("hostile", &script);
+    let title = tmux.pane("pane_title");
+    let screen = tmux.wait_screen("the hostile device's row", PATIENCE, |s| s.contains("1 device │"));
+    assert!(screen.contains("\\e]2;pwned\\x07\\e[2J\\r\\u{202e}X="), "escaped in the cells:\n{screen}");
+    assert!(screen.contains("\\u001b]2;pwned\\u0007"), "the value, as JSON escapes:\n{screen}");
+    assert!(screen.lines().any(|l| l.starts_with("SN ")), "the table is whole:\n{screen}");
+    assert_eq!(tmux.pane("pane_title"), title, "the pane title was not changed");
+    assert_ne!(tmux.pane("pane_title"), "pwned");
+}

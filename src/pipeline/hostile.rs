@@ -39,13 +39,8 @@ pub fn survives(engine: &mut Engine, payload: &[u8]) {
 
 /// [`survives`] for a delivery on any topic.
 fn survives_on(engine: &mut Engine, topic: &[u8], payload: &[u8]) -> Handled {
-    let delivery = Delivery {
-        topic,
-        qos: Qos::AtLeastOnce,
-        retained: false,
-        payload,
-        received_at: SystemTime::UNIX_EPOCH,
-    };
+    let delivery =
+        Delivery { topic, qos: Qos::AtLeastOnce, retained: false, payload, received_at: SystemTime::UNIX_EPOCH };
     let before = engine.progress().stats();
     let handled = engine.handle(&delivery, Release::Now).expect("a Vec never fails to write");
     let after = engine.progress().stats();
