@@ -10,7 +10,7 @@ use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::hostile_broker::{HostileBroker, Script, packet, publish};
+use common::hostile_broker::{HostileBroker, Script, publish};
 use common::*;
 
 const GOOD_TOPIC: &[u8] = b"users/foobar/devices";
