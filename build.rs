@@ -7,9 +7,15 @@
 //! line is written at once (correct, only slower on bursts: docs/performance.md).
 
 fn main() {
-    println!("cargo::rustc-check-cfg=cfg(paho_read_ahead)");
-    println!("cargo::rerun-if-env-changed=DEP_PAHO_MQTT_C_READ_AHEAD");
-    if std::env::var_os("DEP_PAHO_MQTT_C_READ_AHEAD").is_some() {
-        println!("cargo::rustc-cfg=paho_read_ahead");
+    // Two capabilities of the patched core, each announced by its own metadata key:
+    // `paho_deferred_ack`: `MQTTProtocol_setAckMode()`, so PUBACKs can wait for a batch's sync.
+    for (cfg, key) in
+        [("paho_read_ahead", "DEP_PAHO_MQTT_C_READ_AHEAD"), ("paho_deferred_ack", "DEP_PAHO_MQTT_C_DEFERRED_ACK")]
+    {
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+        println!("cargo::rerun-if-env-changed={key}");
+        if std::env::var_os(key).is_some() {
+            println!("cargo::rustc-cfg={cfg}");
+        }
     }
 }

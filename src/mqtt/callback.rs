@@ -1,11 +1,14 @@
 //! paho's callbacks: where a push is handed to the engine, and where acknowledge-after-write is kept.
 //!
-//! paho-mqtt 0.14 (pinned) sends a QoS 1 push's PUBACK when the message callback returns; it has no
-//! manual acknowledgement. So the callback writes the push's line before returning, and a push that
-//! must not be acknowledged (stdout failed, or the run is ending) is never returned from: the callback
-//! tells the supervisor and blocks, and the process ends with the push unacknowledged, so the broker
-//! keeps it for the next durable session. The tests `a_push_that_cannot_be_written_is_not_acknowledged`
-//! and `count_with_a_durable_session_leaves_the_rest_for_the_next_run` fail the day this changes.
+//! paho sends a QoS 1 push's PUBACK when the message callback returns, unless the callback defers
+//! it (`ack`, our patch to the C core). Group commit: the pushes of one burst (those already whole
+//! in the read-ahead buffer) have their lines written together, in a durable session synced once
+//! when the output is a file, and only then are their PUBACKs sent, together. A push that must not
+//! be acknowledged (stdout failed, or the run is ending) is never returned from: the callback tells
+//! the supervisor and blocks, and the process ends with it (and the burst's pending PUBACKs)
+//! unacknowledged, so the broker keeps them for the next durable session. The tests
+//! `a_push_that_cannot_be_written_is_not_acknowledged`, `count_with_a_durable_session_leaves_the_rest_for_the_next_run`
+//! and `tests/collector.rs` (strace) fail the day this changes.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +17,7 @@ use std::time::SystemTime;
 
 use paho_mqtt as mqtt;
 
+use super::ack;
 use super::error::Error;
 use super::event::Event;
 use super::socket;
@@ -28,6 +32,7 @@ pub fn on_message(
     durable: bool,
 ) -> impl FnMut(&mqtt::AsyncClient, Option<mqtt::Message>) + Send + 'static {
     let progress = engine.progress();
+    let sink = engine.sink();
     move |_client, message| {
         // paho also calls this with None when the connection drops; the lost-connection callback handles that.
         let Some(message) = message else { return };
@@ -35,13 +40,14 @@ pub fn on_message(
             0 => Qos::AtMostOnce,
             _ => Qos::AtLeastOnce,
         };
-        // Only a durable session's QoS 1 push must be written before its PUBACK: the broker keeps
-        // it for the next run if we die first. A QoS 0 push is never acknowledged, and a clean
-        // session's unacknowledged pushes are discarded with the connection, so acknowledging them
-        // before or after the write loses exactly the same (docs/reliability.md). Those lines may
-        // wait for the next push's, but only when it has already arrived whole: nothing waits on
-        // the network.
-        let must_write_through = qos == Qos::AtLeastOnce && durable;
+        // Only a durable session's QoS 1 push must be written (and synced) before its PUBACK: the
+        // broker keeps it for the next run if we die first. A QoS 0 push is never acknowledged,
+        // and a clean session's unacknowledged pushes are discarded with the connection, so
+        // acknowledging them before or after the write loses exactly the same
+        // (docs/reliability.md). A line may wait for the next push's, but only when that one has
+        // already arrived whole (nothing waits on the network), and a durable QoS 1 line only
+        // when its PUBACK can wait too.
+        let must_write_through = qos == Qos::AtLeastOnce && durable && !ack::DEFERRED;
         let release = match must_write_through {
             false if socket::next_publish_ready() => Release::WithNext,
             _ => Release::Now,
@@ -60,7 +66,19 @@ pub fn on_message(
             // The run is ending (count reached, Ctrl-C): the supervisor knows; keep the push.
             Ok(Handled::Refused) => hold(&progress, &events, None),
             Ok(_) => {
-                if progress.is_closed() {
+                let closed = progress.is_closed();
+                if release == Release::WithNext && !closed {
+                    // More of the burst is here: this PUBACK waits for the burst's write.
+                    ack::defer_this();
+                } else {
+                    // The burst's lines are written; a durable session's are made durable before
+                    // any of their PUBACKs leave, together.
+                    if durable && let Err(e) = sink.flush_and_sync() {
+                        hold(&progress, &events, Some(Event::Failed(Error::stdout(e, true))));
+                    }
+                    ack::send_pending_and_this();
+                }
+                if closed {
                     let _ = events.try_send(Event::CountReached);
                 }
             }

@@ -13,6 +13,7 @@
 //! Data flows in one direction: the config layer builds a [`ConnectionConfig`], the session hands each
 //! push to the pipeline's engine, and returns an [`Outcome`]; it never ends the process itself.
 
+mod ack;
 mod callback;
 mod client;
 pub mod connection;

@@ -280,6 +280,8 @@ mod build {
         // sensoro-sub patch: tell dependents (DEP_PAHO_MQTT_C_READ_AHEAD) that this bundled C core has
         // the read-ahead and Socket_readAheadPublishReady(); a stock paho-mqtt-sys says nothing.
         println!("cargo:read_ahead=1");
+        // sensoro-sub patch: and deferred acknowledgement (MQTTProtocol_setAckMode()).
+        println!("cargo:deferred_ack=1");
 
         // Mske sure that the Git submodule is checked out
         if !Path::new("paho.mqtt.c/.git").exists() {

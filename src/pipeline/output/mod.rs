@@ -5,7 +5,7 @@ mod json;
 mod pretty;
 mod sink;
 
-pub use sink::{Sink, stdout_reader_gone};
+pub use sink::{Sink, Syncer, stdout_reader_gone};
 
 use super::delivery::Delivery;
 use super::push::Push;

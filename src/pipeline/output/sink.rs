@@ -18,21 +18,41 @@ pub struct Sink {
     inner: Mutex<Inner>,
     /// `write` calls made on `out`, for `-v`'s summary.
     writes: AtomicU64,
+    /// Syncs made (see [`Sink::flush_and_sync`]), for `-v`'s summary.
+    syncs: AtomicU64,
 }
+
+/// Makes what was written to the output durable: `fdatasync` of a regular file. A durable session
+/// calls it (through [`Sink::flush_and_sync`]) before it acknowledges the lines' pushes.
+pub type Syncer = Box<dyn FnMut() -> io::Result<()> + Send>;
 
 struct Inner {
     out: Box<dyn Write + Send>,
     pending: Vec<u8>,
+    sync: Option<Syncer>,
 }
 
 impl Sink {
     pub fn new(out: Box<dyn Write + Send>) -> Sink {
-        Sink { inner: Mutex::new(Inner { out, pending: Vec::new() }), writes: AtomicU64::new(0) }
+        Sink {
+            inner: Mutex::new(Inner { out, pending: Vec::new(), sync: None }),
+            writes: AtomicU64::new(0),
+            syncs: AtomicU64::new(0),
+        }
+    }
+
+    /// From now on [`Sink::flush_and_sync`] also calls `sync`.
+    pub fn set_syncer(&self, sync: Syncer) {
+        self.lock().sync = Some(sync);
     }
 
     /// Writes `bytes` after what is held back, and flushes; or, when `may_wait`, holds them back too.
     pub fn write(&self, bytes: &[u8], may_wait: bool) -> io::Result<()> {
         let mut inner = self.lock();
+        self.write_locked(&mut inner, bytes, may_wait)
+    }
+
+    fn write_locked(&self, inner: &mut Inner, bytes: &[u8], may_wait: bool) -> io::Result<()> {
         if may_wait && inner.pending.len() + bytes.len() <= PENDING_LIMIT {
             inner.pending.extend_from_slice(bytes);
             return Ok(());
@@ -43,7 +63,7 @@ impl Sink {
             }
             inner.out.write_all(bytes)?;
         } else {
-            let Inner { out, pending } = &mut *inner;
+            let Inner { out, pending, .. } = inner;
             pending.extend_from_slice(bytes);
             let written = out.write_all(pending);
             pending.clear();
@@ -61,8 +81,24 @@ impl Sink {
         self.write(&[], false)
     }
 
+    /// Writes whatever is held back, then makes everything written so far durable, when a syncer
+    /// is set (a regular file). What comes before a durable session's acknowledgements.
+    pub fn flush_and_sync(&self) -> io::Result<()> {
+        let mut inner = self.lock();
+        self.write_locked(&mut inner, &[], false)?;
+        if let Some(sync) = inner.sync.as_mut() {
+            sync()?;
+            self.syncs.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
     pub fn writes(&self) -> u64 {
         self.writes.load(Ordering::Relaxed)
+    }
+
+    pub fn syncs(&self) -> u64 {
+        self.syncs.load(Ordering::Relaxed)
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -130,6 +166,24 @@ mod tests {
         sink.flush().unwrap();
         assert_eq!(*recorder.0.lock().unwrap(), [b"a\n".to_vec()]);
         assert_eq!(sink.writes(), 1);
+    }
+
+    #[test]
+    fn sync_follows_the_write_of_what_was_held() {
+        let recorder = Recorder::default();
+        let sink = Sink::new(Box::new(recorder.clone()));
+        sink.flush_and_sync().unwrap();
+        assert_eq!(sink.syncs(), 0, "no syncer, no sync");
+        let seen = Arc::clone(&recorder.0);
+        sink.set_syncer(Box::new(move || {
+            seen.lock().unwrap().push(b"<sync>".to_vec());
+            Ok(())
+        }));
+        sink.write(b"a\n", true).unwrap();
+        sink.write(b"b\n", true).unwrap();
+        sink.flush_and_sync().unwrap();
+        assert_eq!(*recorder.0.lock().unwrap(), [b"a\nb\n".to_vec(), b"<sync>".to_vec()]);
+        assert_eq!((sink.writes(), sink.syncs()), (1, 1));
     }
 
     #[test]

@@ -40,6 +40,14 @@ extern "C" {
     /// its read-ahead buffer, or waiting in the socket). Call from a message-arrived callback: 1
     /// when another message follows at once, 0 when not or unknown.
     pub fn Socket_readAheadPublishReady() -> c_int;
+
+    /// Deferred acknowledgement (MQTTProtocolClient.c): called from a message-arrived callback,
+    /// 0 sends this message's PUBACK as upstream does, 1 leaves it pending, 2 sends the pending
+    /// ones and this one now, in order, in one write. Reset after each message.
+    pub fn MQTTProtocol_setAckMode(mode: c_int);
+
+    /// How many writes of pending PUBACKs the core has made (for tests).
+    pub fn MQTTProtocol_deferredAcksSent() -> c_int;
 }
 
 // The following 'Default' trait implementations contain initializations

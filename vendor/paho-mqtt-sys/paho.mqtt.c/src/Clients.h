@@ -159,6 +159,10 @@ typedef struct Clients
 	MQTTClient_SSLOptions *sslopts; /**< the SSL/TLS connect options */
 	SSL_SESSION* session;           /**< SSL session pointer for fast handhake */
 #endif
+	/* sensoro-sub patch: QoS 1 PUBACKs the message callback left pending (MQTTProtocol_setAckMode). */
+	int* deferredAcks;              /**< their message ids, in arrival order */
+	int deferredAckCount;           /**< how many are pending */
+	int deferredAckCap;             /**< room in deferredAcks */
 } Clients;
 
 int clientIDCompare(void* a, void* b);

@@ -2456,6 +2456,8 @@ static void MQTTAsync_stop(void)
 static void MQTTAsync_closeOnly(Clients* client, enum MQTTReasonCodes reasonCode, MQTTProperties* props)
 {
 	FUNC_ENTRY;
+	/* sensoro-sub patch: PUBACKs left pending belong to this connection; the broker redelivers those messages. */
+	client->deferredAckCount = 0;
 	client->good = 0;
 	client->ping_outstanding = 0;
 	client->ping_due = 0;

@@ -38,6 +38,7 @@
 #endif
 #include "Socket.h"
 #include "SocketBuffer.h"
+#include "WebSocket.h"
 #include "StackTrace.h"
 #include "Heap.h"
 
@@ -320,6 +321,127 @@ void MQTTProtocol_removePublication(Publications* p)
  * @param sock the socket on which the packet was received
  * @return completion code
  */
+/*
+ * sensoro-sub patch: deferred acknowledgement (paho.mqtt.c #522). Upstream sends a QoS 1 PUBACK as
+ * soon as the message-arrived callback returns, one packet in one write per message. A callback may
+ * instead call MQTTProtocol_setAckMode() before it returns:
+ *   MQTTPROTOCOL_ACK_DEFER: leave this message's PUBACK pending (it has not been stored yet);
+ *   MQTTPROTOCOL_ACK_FLUSH: send the pending PUBACKs and this message's (if QoS 1) now, in order,
+ *                           in one write.
+ * The mode applies to the message being delivered only and is reset after it. Pending PUBACKs are
+ * dropped when the connection closes: the broker redelivers those messages. The callback runs on
+ * the receive thread, which reads the mode right after it, so a plain static suffices.
+ */
+static int ackMode = MQTTPROTOCOL_ACK_NOW;
+static int deferredAcksSent = 0;
+
+void MQTTProtocol_setAckMode(int mode)
+{
+	ackMode = mode;
+}
+
+/* How many writes of pending PUBACKs have been made (for tests of the batching). */
+int MQTTProtocol_deferredAcksSent(void)
+{
+	return deferredAcksSent;
+}
+
+static int takeAckMode(void)
+{
+	int mode = ackMode;
+	ackMode = MQTTPROTOCOL_ACK_NOW;
+	return mode;
+}
+
+static int deferAck(Clients* client, int msgId)
+{
+	if (client->deferredAckCount == client->deferredAckCap)
+	{
+		int cap = client->deferredAckCap ? client->deferredAckCap * 2 : 64;
+		int* grown = realloc(client->deferredAcks, sizeof(int) * cap);
+		if (grown == NULL)
+			return PAHO_MEMORY_ERROR;
+		client->deferredAcks = grown;
+		client->deferredAckCap = cap;
+	}
+	client->deferredAcks[client->deferredAckCount++] = msgId;
+	return TCPSOCKET_COMPLETE;
+}
+
+/* Sends every pending PUBACK, in order: one write when the socket has no output waiting. */
+static int flushDeferredAcks(Clients* client)
+{
+	int rc = TCPSOCKET_COMPLETE;
+	int count = client->deferredAckCount;
+	int i;
+
+	client->deferredAckCount = 0;
+	if (count == 0)
+		goto exit;
+	if (client->MQTTVersion >= MQTTVERSION_5 || !Socket_noPendingWrites(client->net.socket))
+	{
+		/* Upstream's way, one PUBACK at a time (queued behind output already waiting). */
+		for (i = 0; i < count && rc != SOCKET_ERROR; i++)
+		{
+			if (Socket_noPendingWrites(client->net.socket))
+				rc = MQTTPacket_send_puback(client->MQTTVersion, client->deferredAcks[i], &client->net, client->clientID);
+			else
+				rc = MQTTProtocol_queueAck(client, PUBACK, client->deferredAcks[i]);
+		}
+		goto exit;
+	}
+	else
+	{
+		/* The first PUBACK's fixed header in buf0, everything after it in one buffer: the layer
+		 * below writes them with one writev (plain, TLS or WebSocket alike). */
+		size_t buf0len = 2;
+		char* buf0 = malloc(buf0len);
+		size_t restlen = (size_t)count * 4 - 2;
+		char* rest = malloc(restlen);
+		int frees = 1;
+		PacketBuffers packetbufs;
+
+		if (buf0 == NULL || rest == NULL)
+		{
+			free(buf0);
+			free(rest);
+			rc = PAHO_MEMORY_ERROR;
+			goto exit;
+		}
+		buf0[0] = (char)(PUBACK << 4);
+		buf0[1] = 2;
+		for (i = 0; i < count; i++)
+		{
+			char* at = rest + (size_t)i * 4 - (i > 0 ? 2 : 0);
+			if (i > 0)
+			{
+				at[0] = (char)(PUBACK << 4);
+				at[1] = 2;
+				at += 2;
+			}
+			at[0] = (char)((client->deferredAcks[i] >> 8) & 0xff);
+			at[1] = (char)(client->deferredAcks[i] & 0xff);
+		}
+		packetbufs.count = 1;
+		packetbufs.buffers = &rest;
+		packetbufs.buflens = &restlen;
+		packetbufs.frees = &frees;
+		memset(packetbufs.mask, '\0', sizeof(packetbufs.mask));
+		rc = WebSocket_putdatas(&client->net, &buf0, &buf0len, &packetbufs);
+		if (rc == TCPSOCKET_COMPLETE)
+			client->net.lastSent = MQTTTime_now();
+		if (rc != TCPSOCKET_INTERRUPTED)
+		{
+			free(buf0);
+			free(rest);
+		}
+		deferredAcksSent++;
+	}
+exit:
+	return rc;
+}
+
+
 int MQTTProtocol_handlePublishes(void* pack, SOCKET sock)
 {
 	Publish* publish = (Publish*)pack;
@@ -346,6 +468,9 @@ int MQTTProtocol_handlePublishes(void* pack, SOCKET sock)
 	if (publish->header.bits.qos == 0)
 	{
 		Protocol_processPublication(publish, client, 1);
+		/* sensoro-sub patch: a burst may end with a QoS 0 message. */
+		if (takeAckMode() == MQTTPROTOCOL_ACK_FLUSH)
+			rc = flushDeferredAcks(client);
 		goto exit;
 	}
 
@@ -353,9 +478,20 @@ int MQTTProtocol_handlePublishes(void* pack, SOCKET sock)
 
 	if (publish->header.bits.qos == 1)
 	{
+		int mode;
 		Protocol_processPublication(publish, client, 1);
-  
-		if (socketHasPendingWrites)
+		mode = takeAckMode(); /* sensoro-sub patch: what the callback asked for */
+		/* PUBACKs go out in the order their PUBLISHes came (MQTT 3.1.1 4.6): none overtakes a pending one. */
+		if (mode == MQTTPROTOCOL_ACK_NOW && client->deferredAckCount > 0)
+			mode = MQTTPROTOCOL_ACK_FLUSH;
+
+		if (mode == MQTTPROTOCOL_ACK_DEFER || mode == MQTTPROTOCOL_ACK_FLUSH)
+		{
+			rc = deferAck(client, publish->msgId);
+			if (rc == TCPSOCKET_COMPLETE && mode == MQTTPROTOCOL_ACK_FLUSH)
+				rc = flushDeferredAcks(client);
+		}
+		else if (socketHasPendingWrites)
 			rc = MQTTProtocol_queueAck(client, PUBACK, publish->msgId);
 		else
 			rc = MQTTPacket_send_puback(publish->MQTTVersion, publish->msgId, &client->net, client->clientID);
@@ -944,6 +1080,8 @@ void MQTTProtocol_retry(START_TIME_TYPE now, int doRetry, int regardless)
 void MQTTProtocol_freeClient(Clients* client)
 {
 	FUNC_ENTRY;
+	free(client->deferredAcks); /* sensoro-sub patch */
+	client->deferredAcks = NULL;
 	/* free up pending message lists here, and any other allocated data */
 	MQTTProtocol_freeMessageList(client->outboundMsgs);
 	MQTTProtocol_freeMessageList(client->inboundMsgs);

@@ -40,6 +40,12 @@ void MQTTProtocol_removePublication(Publications* p);
 void Protocol_processPublication(Publish* publish, Clients* client, int allocatePayload);
 
 int MQTTProtocol_handlePublishes(void* pack, SOCKET sock);
+/* sensoro-sub patch: deferred acknowledgement, see MQTTProtocolClient.c. */
+#define MQTTPROTOCOL_ACK_NOW 0
+#define MQTTPROTOCOL_ACK_DEFER 1
+#define MQTTPROTOCOL_ACK_FLUSH 2
+void MQTTProtocol_setAckMode(int mode);
+int MQTTProtocol_deferredAcksSent(void);
 int MQTTProtocol_handlePubacks(void* pack, SOCKET sock, Publications** pubToRemove);
 int MQTTProtocol_handlePubrecs(void* pack, SOCKET sock, Publications** pubToRemove);
 int MQTTProtocol_handlePubrels(void* pack, SOCKET sock);
