@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
-use crate::duration::parse_duration;
+use crate::duration::{parse_duration, parse_keepalive};
 use crate::exit::EXIT_CODES_HELP;
 
 const EXAMPLES: &str = "\
@@ -372,8 +372,8 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "TOPIC", help_heading = "Connection")]
     pub topic: Option<String>,
 
-    /// MQTT keepalive: a silently dead connection is noticed within 1.5x this
-    #[arg(long, value_name = "DUR", default_value = "30s", value_parser = parse_duration, help_heading = "Connection")]
+    /// MQTT keepalive: a silently dead connection is noticed within 1.5x this (at most 65535s)
+    #[arg(long, value_name = "DUR", default_value = "30s", value_parser = parse_keepalive, help_heading = "Connection")]
     pub keepalive: Duration,
 
     /// After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]

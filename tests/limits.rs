@@ -1,0 +1,54 @@
+//! Flags, files and input at their limits (issue #20): refused with exit 2 and one line that names
+//! the limit, never a panic, a silent wrap or an unbounded read. The real binary, no broker needed.
+
+mod common;
+
+use common::*;
+
+/// Runs the binary with `args` (credentials and a closed loopback port added after any subcommand).
+fn run(args: &[&str]) -> Finished {
+    run_to_end(&args_with(&["--host", "127.0.0.1", "--port", "1"], args))
+}
+
+/// Exit 2, nothing on stdout, no panic, and an error line on stderr that holds `expected`.
+fn assert_refused(done: &Finished, what: &str, expected: &str) {
+    let err = done.stderr_text();
+    assert_eq!(done.code, Some(2), "{what}: {done:#?}");
+    assert!(done.stdout.is_empty(), "{what}: {done:#?}");
+    assert!(!err.contains("panicked"), "{what}: {err}");
+    let errors: Vec<&String> = done.stderr.iter().filter(|line| line.contains("error")).collect();
+    assert_eq!(errors.len(), 1, "{what}: one error line: {err}");
+    assert!(errors[0].contains(expected), "{what}: {err}");
+}
+
+#[test]
+fn durations_beyond_the_maximum_are_refused_naming_it() {
+    let cases: &[&[&str]] = &[
+        &["--timeout", "300000000000y"],
+        &["--duration", "18446744073709551615s"],
+        &["--give-up-after", "300000000000y"],
+        &["--keepalive", "300000000000y"],
+        &["check", "--timeout", "300000000000y"],
+        &["config", "show", "--give-up-after", "18446744073709551615s"],
+        #[cfg(feature = "watch")]
+        &["watch", "--give-up-after", "300000000000y"],
+    ];
+    for args in cases {
+        assert_refused(&run(args), &args.join(" "), "maximum, 100y");
+    }
+    #[cfg(feature = "simulator")]
+    {
+        let done = run_to_end(&strings(&["demo", "--duration", "18446744073709551615s"]));
+        assert_refused(&done, "demo --duration", "maximum, 100y");
+    }
+}
+
+#[test]
+fn keepalive_beyond_mqtts_16_bits_is_refused_not_wrapped() {
+    for value in ["65536s", "131072s", "100000h"] {
+        assert_refused(&run(&["--keepalive", value]), value, "maximum, 65535s (18h 12m 15s)");
+    }
+    // The largest keepalive the field holds is taken: the run gets as far as the (closed) port.
+    let done = run(&["--keepalive", "65535s"]);
+    assert_eq!(done.code, Some(3), "{done:#?}");
+}
