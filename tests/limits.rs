@@ -52,3 +52,28 @@ fn keepalive_beyond_mqtts_16_bits_is_refused_not_wrapped() {
     let done = run(&["--keepalive", "65535s"]);
     assert_eq!(done.code, Some(3), "{done:#?}");
 }
+
+#[test]
+fn control_characters_in_ids_and_the_topic_are_refused() {
+    let hostile = ["a\u{1b}]0;pwned\u{7}", "a\rb", "a\u{7f}b", "a\u{9b}2Jb"];
+    for value in hostile {
+        let client_id = format!("{APP_ID}/{value}");
+        let cases: Vec<(Vec<String>, &str)> = vec![
+            (strings(&["--host", "127.0.0.1", "--port", "1", "--app-id", value, "--app-secret", "x"]), "the AppID"),
+            (args_with(&["--host", "127.0.0.1", "--port", "1"], &["--topic", &format!("users/{value}")]), "--topic"),
+            (args_with(&["--host", "127.0.0.1", "--port", "1"], &["--client-id", &client_id]), "--client-id"),
+            (args_with(&["--host", "127.0.0.1", "--port", "1"], &["--session", value]), "--session"),
+            (strings(&["decode", "--app-id", value, "/dev/null"]), "the AppID"),
+        ];
+        for (args, expected) in cases {
+            let done = run_to_end(&args);
+            let what = format!("{args:?}");
+            assert_refused(&done, &what, expected);
+            let err = done.stderr_text();
+            assert!(
+                !err.chars().any(|c| c.is_control() && c != '\n'),
+                "{what}: a control character on stderr: {err:?}"
+            );
+        }
+    }
+}

@@ -160,6 +160,12 @@ impl Resolved {
         if topic.is_empty() {
             return Err(Failure::usage("--topic is empty: leave it out to use users/APPID/devices"));
         }
+        if let Some(bad) = topic.chars().find(|c| c.is_control()) {
+            return Err(Failure::usage(format!(
+                "--topic {topic:?} contains {bad:?}, a control character, which an MQTT topic must not hold: \
+                 leave --topic out to use users/APPID/devices"
+            )));
+        }
         let (host_text, host_source) =
             match pick(connection.host.map(|h| h.trim().to_owned()), from.and_then(|p| p.host.clone())) {
                 (Some(host), source) => (host, source),
@@ -350,6 +356,9 @@ pub fn needs_terminal(terminal: Terminal) -> Result<(), Failure> {
 impl DecodeConfig {
     pub fn resolve(args: DecodeArgs, terminal: Terminal) -> Result<DecodeConfig, Failure> {
         let app_id = args.app_id.map(|id| id.trim().to_owned()).filter(|id| !id.is_empty());
+        if let Some(app_id) = &app_id {
+            service::check_app_id(app_id).map_err(advice::app_id)?;
+        }
         Ok(DecodeConfig {
             input: args.file.filter(|path| path.as_os_str() != "-"),
             output: output_config(&args.output, false, terminal),
