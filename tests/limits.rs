@@ -77,3 +77,29 @@ fn control_characters_in_ids_and_the_topic_are_refused() {
         }
     }
 }
+
+/// A config file of `text`, mode 600, in a fresh directory (kept alive by the returned guard).
+fn config_file(text: &[u8]) -> (tempfile::TempDir, String) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let path = path.to_str().unwrap().to_owned();
+    (dir, path)
+}
+
+#[test]
+fn a_config_parse_error_never_quotes_a_secret() {
+    for key in ["app_secret", "app_key"] {
+        let (_dir, path) =
+            config_file(format!("[profiles.default]\napp_id = \"foobar\"\n{key} = 12345678\n").as_bytes());
+        for command in [&["--config", &path][..], &["config", "show", "--config", &path], &["check", "--config", &path]]
+        {
+            let done = run_to_end(&strings(command));
+            let what = format!("{key}: {command:?}");
+            assert_refused(&done, &what, &format!("line 3 is not valid: {key} must be a quoted string"));
+            assert!(!done.stderr_text().contains("12345678"), "{what}: {done:#?}");
+        }
+    }
+}

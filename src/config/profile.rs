@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::cli::AccountArgs;
 use crate::exit::Failure;
-use crate::secret::Secret;
+use crate::secret::{self, Secret};
 
 /// The profile used when `--profile` is not given, if the file has it.
 pub const DEFAULT_PROFILE: &str = "default";
@@ -84,10 +84,7 @@ pub fn load(args: &AccountArgs) -> Result<Option<LoadedProfile>, Failure> {
     }
     let text = std::fs::read_to_string(&path)
         .map_err(|e| Failure::usage(format!("cannot read config file {}: {e}", path.display())))?;
-    let file: ConfigFile = toml::from_str(&text).map_err(|e| {
-        let reason = e.message().to_owned();
-        Failure::usage(format!("config file {} is not valid: {reason}; fix it or pass --config PATH", path.display()))
-    })?;
+    let file: ConfigFile = toml::from_str(&text).map_err(|e| invalid(&path, &text, &e))?;
     if file.profiles.values().any(Profile::holds_secrets) && !is_systemd_credential(&path) {
         refuse_if_readable_by_others(&path)?;
     }
@@ -102,6 +99,28 @@ pub fn load(args: &AccountArgs) -> Result<Option<LoadedProfile>, Failure> {
             Err(Failure::usage(format!("no profile {name:?} in {} (profiles there: {known})", path.display())))
         }
     }
+}
+
+/// A parse error in one line, with where it is. A secret's value never reaches the message: a
+/// [`Secret`] refuses a non-string without quoting it, and the words name its key and the fix.
+fn invalid(path: &Path, text: &str, error: &toml::de::Error) -> Failure {
+    let start = error.span().map_or(0, |span| span.start.min(text.len()));
+    let line = text.as_bytes()[..start].iter().filter(|&&b| b == b'\n').count() + 1;
+    // The key whose value the error points at: the bare key just before its `=` on that line.
+    let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
+    let before = text[line_start..start].trim_end().trim_end_matches('=').trim_end();
+    let key_start = before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).map_or(0, |at| at + 1);
+    let key = &before[key_start..];
+    let message = error.message().lines().next().unwrap_or_default();
+    let reason = match message {
+        secret::NOT_A_STRING if !key.is_empty() => format!("{key} {message}, e.g. {key} = \"...\""),
+        secret::NOT_A_STRING => format!("app_secret and app_key {message}s, e.g. app_secret = \"...\""),
+        other => other.to_owned(),
+    };
+    Failure::usage(format!(
+        "config file {} line {line} is not valid: {reason}; fix it or pass --config PATH",
+        path.display()
+    ))
 }
 
 /// A file systemd handed this service with `LoadCredential=` (it sits in `$CREDENTIALS_DIRECTORY`).
@@ -140,4 +159,46 @@ fn refuse_if_readable_by_others(path: &Path) -> Result<(), Failure> {
 #[cfg(not(unix))]
 fn refuse_if_readable_by_others(_path: &Path) -> Result<(), Failure> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The error for a config file holding `text`.
+    fn error(text: &str) -> String {
+        let error = toml::from_str::<ConfigFile>(text).unwrap_err();
+        invalid(Path::new("config.toml"), text, &error).message
+    }
+
+    #[test]
+    fn a_parse_error_never_quotes_a_secret_and_names_the_field_and_the_fix() {
+        for (value, key) in [
+            ("12345678", "app_secret"),
+            ("-12345678", "app_secret"),
+            ("12345678.5", "app_key"),
+            ("true", "app_key"),
+            ("1979-05-27T07:32:00Z", "app_secret"),
+            ("[\"12345678\"]", "app_key"),
+            ("{ x = \"12345678\" }", "app_secret"),
+        ] {
+            let message = error(&format!("[profiles.default]\napp_id = \"foobar\"\n{key} = {value}\n"));
+            assert!(!message.contains("12345678") && !message.contains("1979"), "{value}: {message}");
+            assert!(
+                message.contains(&format!("line 3 is not valid: {key} must be a quoted string, e.g. {key} = \"...\"")),
+                "{value}: {message}"
+            );
+        }
+        let message = error("[profiles]\ndefault = { app_key = 12345678 }\n");
+        assert!(message.contains("line 2 is not valid: app_key must be a quoted string"), "{message}");
+        let message = error("[profiles.default]\napp_secret = s3cret-Zq9\n");
+        assert!(!message.contains("s3cret") && message.contains("line 2"), "{message}");
+    }
+
+    #[test]
+    fn other_parse_errors_keep_their_words_and_line() {
+        let message = error("[profiles.default]\n\nport = 99999999\n");
+        assert!(message.contains("line 3 is not valid: invalid value: integer `99999999`, expected u16"), "{message}");
+        assert!(message.ends_with("; fix it or pass --config PATH"), "{message}");
+    }
 }
