@@ -504,6 +504,22 @@ fn parse_qos(text: &str) -> Result<QosArg, String> {
     }
 }
 
+/// The secret flags (`--app-secret`, `--app-key`) typed on the command line of the command that
+/// runs, rather than taken from the environment: they are then visible to other users in `ps`.
+pub fn secrets_on_command_line(matches: &clap::ArgMatches) -> Vec<&'static str> {
+    let mut leaf = matches;
+    while let Some((_, sub)) = leaf.subcommand() {
+        leaf = sub;
+    }
+    [("app_secret", "--app-secret"), ("app_key", "--app-key")]
+        .into_iter()
+        .filter(|(id, _)| {
+            leaf.ids().any(|known| known == id) && leaf.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+        })
+        .map(|(_, flag)| flag)
+        .collect()
+}
+
 /// The man page, generated from the same definition as `--help` (kept in docs/sensoro-sub.1).
 pub fn man_page() -> Vec<u8> {
     use clap::CommandFactory;

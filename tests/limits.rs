@@ -103,3 +103,41 @@ fn a_config_parse_error_never_quotes_a_secret() {
         }
     }
 }
+
+#[test]
+fn the_ps_hint_comes_for_every_secret_typed_on_any_command_line_unless_quiet() {
+    let key = "A".repeat(43);
+    const SECRET_HINT: &str = "hint: --app-secret on the command line is visible to other users in `ps`";
+    const KEY_HINT: &str = "hint: --app-key on the command line is visible to other users in `ps`";
+    let (secret_hint, key_hint) = (SECRET_HINT, KEY_HINT);
+    let cases: Vec<(Vec<&str>, &[&str])> = vec![
+        (vec![], &[SECRET_HINT]),
+        (vec!["--app-key", &key], &[SECRET_HINT, KEY_HINT]),
+        (vec!["check"], &[SECRET_HINT]),
+        (vec!["check", "--app-key", &key], &[SECRET_HINT, KEY_HINT]),
+        (vec!["config", "show"], &[SECRET_HINT]),
+        (vec!["config", "show", "--app-key", &key], &[SECRET_HINT, KEY_HINT]),
+        (vec!["-q", "--app-key", &key], &[]),
+    ];
+    for (args, hints) in cases {
+        let done = run(&args);
+        let err = done.stderr_text();
+        for hint in [secret_hint, key_hint] {
+            assert_eq!(err.contains(hint), hints.contains(&hint), "{args:?}: {hint}: {err}");
+        }
+    }
+    // decode takes an AppKey (and no profile); from the environment there is nothing to hint.
+    let decode = |args: &[&str], env_key: Option<&str>| {
+        let mut cmd = sub_command(&strings(args));
+        if let Some(key) = env_key {
+            cmd.env("SENSORO_APP_KEY", key);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = decode(&["decode", "--app-key", &key, "/dev/null"], None);
+    assert!(err.contains(&format!("{key_hint}; SENSORO_APP_KEY keeps it out")), "{err}");
+    assert!(!decode(&["decode", "-q", "--app-key", &key, "/dev/null"], None).contains("hint"));
+    assert!(!decode(&["decode", "/dev/null"], Some(&key)).contains("hint"));
+}
