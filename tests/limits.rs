@@ -141,3 +141,45 @@ fn the_ps_hint_comes_for_every_secret_typed_on_any_command_line_unless_quiet() {
     assert!(!decode(&["decode", "-q", "--app-key", &key, "/dev/null"], None).contains("hint"));
     assert!(!decode(&["decode", "/dev/null"], Some(&key)).contains("hint"));
 }
+
+/// Runs `args` and requires it to end within a few seconds (an unbounded read of `/dev/zero` would
+/// take much longer, or fill memory).
+fn run_promptly(args: &[String]) -> Finished {
+    let started = std::time::Instant::now();
+    let done = run_to_end(args);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{args:?} took {:?}", started.elapsed());
+    done
+}
+
+#[test]
+fn secret_config_and_ca_files_are_read_with_a_bound() {
+    let base = ["--host", "127.0.0.1", "--port", "1", "--app-id", APP_ID];
+    let with = |extra: &[&str]| {
+        let mut args = strings(&base);
+        args.extend(strings(extra));
+        args
+    };
+    let done = run_promptly(&with(&["--app-secret-file", "/dev/zero"]));
+    assert_refused(&done, "--app-secret-file /dev/zero", "--app-secret-file /dev/zero is larger than 64 KiB");
+    let done = run_promptly(&with(&["--app-secret", "x", "--config", "/dev/zero"]));
+    assert_refused(&done, "--config /dev/zero", "config file /dev/zero is larger than 1 MiB");
+    let done = run_promptly(&with(&["--app-secret", "x", "--cafile", "/dev/zero"]));
+    assert_refused(&done, "--cafile /dev/zero", "--cafile /dev/zero is larger than 8 MiB");
+    // `config show` and `check` read them the same way.
+    for command in [&["config", "show"][..], &["check"]] {
+        let mut args = strings(command);
+        args.extend(with(&["--app-secret-file", "/dev/zero"]));
+        assert_refused(&run_promptly(&args), &format!("{command:?}"), "is larger than 64 KiB");
+    }
+
+    // At the bound a file is read; one byte beyond, refused.
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret");
+    std::fs::write(&secret, vec![b'x'; 64 * 1024]).unwrap();
+    let done = run_promptly(&with(&["--app-secret-file", secret.to_str().unwrap()]));
+    assert_eq!(done.code, Some(3), "read, then the closed port: {done:#?}");
+    std::fs::write(&secret, vec![b'x'; 64 * 1024 + 1]).unwrap();
+    assert_refused(&run_promptly(&with(&["--app-secret-file", secret.to_str().unwrap()])), "64 KiB + 1", "64 KiB");
+    let (_dir, config) = config_file(&[b'#'; 1024 * 1024 + 1]);
+    assert_refused(&run_promptly(&with(&["--app-secret", "x", "--config", &config])), "1 MiB + 1", "1 MiB");
+}

@@ -6,6 +6,7 @@
 
 pub mod address;
 pub mod advice;
+pub mod file;
 pub mod profile;
 mod show;
 pub mod terminal;
@@ -267,13 +268,19 @@ fn resolve_tls(
 }
 
 /// A missing or wrong `--cafile` is a usage error found now, not a handshake failure later.
-fn check_ca_file(file: &Path) -> Result<(), Failure> {
-    let text =
-        std::fs::read(file).map_err(|e| Failure::usage(format!("cannot read --cafile {}: {e}", file.display())))?;
+fn check_ca_file(path: &Path) -> Result<(), Failure> {
+    let text = file::read(path, file::CA_LIMIT).map_err(|e| match e {
+        file::ReadError::Io(e) => Failure::usage(format!("cannot read --cafile {}: {e}", path.display())),
+        file::ReadError::TooLarge(limit) => Failure::usage(format!(
+            "--cafile {} is larger than {}: give the PEM file of the broker's CA; check the path",
+            path.display(),
+            file::size(limit)
+        )),
+    })?;
     if !text.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
         return Err(Failure::usage(format!(
             "--cafile {} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA's certificate in PEM form",
-            file.display()
+            path.display()
         )));
     }
     Ok(())
@@ -407,9 +414,20 @@ pub fn parse_app_key(text: &str) -> Result<AppKey, Failure> {
 }
 
 fn read_secret_file(path: &Path) -> Result<Secret, Failure> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Failure::usage(format!(
+    let bytes = file::read(path, file::SECRET_LIMIT).map_err(|e| match e {
+        file::ReadError::Io(e) => Failure::usage(format!(
             "cannot read --app-secret-file {}: {e}; check the path and its permissions",
+            path.display()
+        )),
+        file::ReadError::TooLarge(limit) => Failure::usage(format!(
+            "--app-secret-file {} is larger than {}: it should hold the AppSecret alone; check the path",
+            path.display(),
+            file::size(limit)
+        )),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Failure::usage(format!(
+            "--app-secret-file {} is not UTF-8 text: it should hold the AppSecret alone; check the path",
             path.display()
         ))
     })?;

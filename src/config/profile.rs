@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::file;
 use crate::cli::AccountArgs;
 use crate::exit::Failure;
 use crate::secret::{self, Secret};
@@ -82,8 +83,7 @@ pub fn load(args: &AccountArgs) -> Result<Option<LoadedProfile>, Failure> {
         }
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| Failure::usage(format!("cannot read config file {}: {e}", path.display())))?;
+    let text = read(&path)?;
     let file: ConfigFile = toml::from_str(&text).map_err(|e| invalid(&path, &text, &e))?;
     if file.profiles.values().any(Profile::holds_secrets) && !is_systemd_credential(&path) {
         refuse_if_readable_by_others(&path)?;
@@ -99,6 +99,25 @@ pub fn load(args: &AccountArgs) -> Result<Option<LoadedProfile>, Failure> {
             Err(Failure::usage(format!("no profile {name:?} in {} (profiles there: {known})", path.display())))
         }
     }
+}
+
+/// The config file's text, at most [`file::CONFIG_LIMIT`] bytes of UTF-8.
+fn read(path: &Path) -> Result<String, Failure> {
+    let bytes = file::read(path, file::CONFIG_LIMIT).map_err(|e| match e {
+        file::ReadError::Io(e) => Failure::usage(format!("cannot read config file {}: {e}", path.display())),
+        file::ReadError::TooLarge(limit) => Failure::usage(format!(
+            "config file {} is larger than {}: a profiles file is a few lines; check the path (--config)",
+            path.display(),
+            file::size(limit)
+        )),
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::usage(format!(
+            "config file {} is not UTF-8 text (a byte at offset {} is not): check the path (--config)",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// A parse error in one line, with where it is. A secret's value never reaches the message: a
