@@ -183,3 +183,69 @@ fn secret_config_and_ca_files_are_read_with_a_bound() {
     let (_dir, config) = config_file(&[b'#'; 1024 * 1024 + 1]);
     assert_refused(&run_promptly(&with(&["--app-secret", "x", "--config", &config])), "1 MiB + 1", "1 MiB");
 }
+
+#[test]
+fn decode_of_an_endless_line_reports_it_and_stops_promptly() {
+    for args in [strings(&["decode", "/dev/zero"]), strings(&["decode", "-f", "raw", "/dev/zero"])] {
+        let done = run_promptly(&args);
+        let err = done.stderr_text();
+        assert_refused(&done, &format!("{args:?}"), "/dev/zero:1 runs on for more than 1 GiB without a line end");
+        assert!(
+            err.contains(r#"undecodable push #1 from /dev/zero:1 (a line longer than 16 MiB, the limit; skipped); it starts: "\x00"#),
+            "{err}"
+        );
+        assert!(err.contains("undecodable 1"), "counted: {err}");
+    }
+}
+
+#[test]
+fn decode_skips_a_line_over_the_limit_and_goes_on() {
+    let good = push(1, "A", "t");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pushes.ndjson");
+    let mut text = format!("{good}\n").into_bytes();
+    text.extend(std::iter::repeat_n(b'x', 17 * 1024 * 1024));
+    text.extend(format!("\n{good}\n").as_bytes());
+    std::fs::write(&path, &text).unwrap();
+    let done = run_promptly(&strings(&["decode", path.to_str().unwrap()]));
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    assert_eq!(done.stdout, [good.clone(), good], "both good lines");
+    let err = done.stderr_text();
+    assert!(err.contains("undecodable push #2 from") && err.contains(":2 (a line longer than 16 MiB"), "{err}");
+    assert!(err.contains("received 3, printed 2, filtered 0, undecodable 1"), "{err}");
+}
+
+/// The peak resident memory of a running process, in KiB (Linux).
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn decode_holds_no_more_than_the_limit_of_a_long_line() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = sub_command(&strings(&["decode"]))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let chunk = vec![b'x'; 1024 * 1024];
+    // A write to the pipe returns once decode has read all but a pipe's buffer of it.
+    for _ in 0..128 {
+        stdin.write_all(&chunk).unwrap();
+    }
+    let peak = peak_rss_kib(child.id());
+    let good = push(1, "A", "t");
+    stdin.write_all(format!("\n{good}\n").as_bytes()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(peak < 64 * 1024, "decode held {peak} KiB of a 128 MiB line: {err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{good}\n"), "{err}");
+    assert!(err.contains("undecodable push #1 from stdin:1 (a line longer than 16 MiB"), "{err}");
+}
