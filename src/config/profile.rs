@@ -123,17 +123,23 @@ fn read(path: &Path) -> Result<String, Failure> {
 /// A parse error in one line, with where it is. A secret's value never reaches the message: a
 /// [`Secret`] refuses a non-string without quoting it, and the words name its key and the fix.
 fn invalid(path: &Path, text: &str, error: &toml::de::Error) -> Failure {
-    let start = error.span().map_or(0, |span| span.start.min(text.len()));
+    let mut start = error.span().map_or(0, |span| span.start.min(text.len()));
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
     let line = text.as_bytes()[..start].iter().filter(|&&b| b == b'\n').count() + 1;
     // The key whose value the error points at: the bare key just before its `=` on that line.
     let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
-    let before = text[line_start..start].trim_end().trim_end_matches('=').trim_end();
-    let key_start = before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).map_or(0, |at| at + 1);
-    let key = &before[key_start..];
+    let key = text[line_start..start].trim_end().strip_suffix('=').map_or("", |before| {
+        let before = before.trim_end();
+        let key_start =
+            before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).map_or(0, |at| at + 1);
+        &before[key_start..]
+    });
     let message = error.message().lines().next().unwrap_or_default();
     let reason = match message {
         secret::NOT_A_STRING if !key.is_empty() => format!("{key} {message}, e.g. {key} = \"...\""),
-        secret::NOT_A_STRING => format!("app_secret and app_key {message}s, e.g. app_secret = \"...\""),
+        secret::NOT_A_STRING => format!("app_secret and app_key must be quoted strings, e.g. app_secret = \"...\""),
         other => other.to_owned(),
     };
     Failure::usage(format!(
@@ -210,8 +216,13 @@ mod tests {
         }
         let message = error("[profiles]\ndefault = { app_key = 12345678 }\n");
         assert!(message.contains("line 2 is not valid: app_key must be a quoted string"), "{message}");
-        let message = error("[profiles.default]\napp_secret = s3cret-Zq9\n");
-        assert!(!message.contains("s3cret") && message.contains("line 2"), "{message}");
+        // Broken syntax in a secret's value: toml's words, which never quote it.
+        for line in
+            ["app_secret = s3cret-Zq9", "app_secret = 's3cret-Zq9", "app_key = \"s3cret-Zq9", "app_key = \"s3cret\\q\""]
+        {
+            let message = error(&format!("[profiles.default]\n{line}\n"));
+            assert!(!message.contains("s3cret") && message.contains("line 2 is not valid: "), "{line}: {message}");
+        }
     }
 
     #[test]
