@@ -139,7 +139,7 @@ fn invalid(path: &Path, text: &str, error: &toml::de::Error) -> Failure {
     let message = error.message().lines().next().unwrap_or_default();
     let reason = match message {
         secret::NOT_A_STRING if !key.is_empty() => format!("{key} {message}, e.g. {key} = \"...\""),
-        secret::NOT_A_STRING => format!("app_secret and app_key must be quoted strings, e.g. app_secret = \"...\""),
+        secret::NOT_A_STRING => "app_secret and app_key must be quoted strings, e.g. app_secret = \"...\"".to_owned(),
         other => other.to_owned(),
     };
     Failure::usage(format!(
