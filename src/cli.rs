@@ -224,8 +224,9 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
     };
     let count: f64 = number.trim().parse().map_err(|_| format!("{text:?} is not a rate: use e.g. 5/s or 300/m"))?;
     let rate = count / seconds;
-    if !(rate.is_finite() && rate > 0.0 && rate <= 100_000.0) {
-        return Err("the rate must be above 0 and at most 100000/s".into());
+    // At least one push an hour: the time between pushes must fit a timer (1e-300/s used to panic).
+    if !(rate.is_finite() && rate >= 1.0 / 3600.0 && rate <= 100_000.0) {
+        return Err("the rate must be at least 1/h and at most 100000/s".into());
     }
     Ok(rate)
 }
@@ -578,6 +579,9 @@ mod tests {
         assert_eq!(parse_rate("7"), Ok(7.0));
         assert_eq!(parse_rate("0.5/s"), Ok(0.5));
         assert!(parse_rate("0/s").is_err());
+        assert_eq!(parse_rate("1/h"), Ok(1.0 / 3600.0));
+        assert!(parse_rate("1e-300/s").unwrap_err().contains("at least 1/h"));
+        assert!(parse_rate("0.5/h").is_err());
         assert!(parse_rate("5/d").unwrap_err().contains("unknown unit"));
         assert!(parse_rate("fast").is_err());
     }
