@@ -225,7 +225,7 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
     let count: f64 = number.trim().parse().map_err(|_| format!("{text:?} is not a rate: use e.g. 5/s or 300/m"))?;
     let rate = count / seconds;
     // At least one push an hour: the time between pushes must fit a timer (1e-300/s used to panic).
-    if !(rate.is_finite() && rate >= 1.0 / 3600.0 && rate <= 100_000.0) {
+    if !(rate.is_finite() && (1.0 / 3600.0..=100_000.0).contains(&rate)) {
         return Err("the rate must be at least 1/h and at most 100000/s".into());
     }
     Ok(rate)
