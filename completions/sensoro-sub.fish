@@ -40,7 +40,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l mqtt-version -d
 3.1\t''
 3.1.1\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l topic -d 'Topic to subscribe to [default: users/APPID/devices]. The vendor\'s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l keepalive -d 'MQTT keepalive: a silently dead connection is noticed within 1.5x this' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l keepalive -d 'MQTT keepalive: a silently dead connection is noticed within 1.5x this (at most 65535s)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l give-up-after -d 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s f -l format -d 'Output format [default: pretty on a terminal, ndjson otherwise]' -r -f -a "pretty\t'One colored, readable line per push'
 ndjson\t'One JSON object per line, exactly as the service sent it'
@@ -101,7 +101,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l mqtt-v
 3.1\t''
 3.1.1\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l topic -d 'Topic to subscribe to [default: users/APPID/devices]. The vendor\'s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l keepalive -d 'MQTT keepalive: a silently dead connection is noticed within 1.5x this' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l keepalive -d 'MQTT keepalive: a silently dead connection is noticed within 1.5x this (at most 65535s)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l give-up-after -d 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l timeout -d 'Also wait up to DUR for one push (exit 5 if none arrives)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l color -d 'When to color the report' -r -f -a "auto\t''
@@ -126,7 +126,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l mqtt-v
 3.1\t''
 3.1.1\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l topic -d 'Topic to subscribe to [default: users/APPID/devices]. The vendor\'s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l keepalive -d 'MQTT keepalive: a silently dead connection is noticed within 1.5x this' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l keepalive -d 'MQTT keepalive: a silently dead connection is noticed within 1.5x this (at most 65535s)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l give-up-after -d 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l sn -d 'Only pushes from this device serial number (repeatable; case-insensitive)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l device-type -d 'Only pushes of this deviceType (repeatable)' -r
@@ -190,7 +190,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fi
 3.1\t''
 3.1.1\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l topic -d 'Topic to subscribe to [default: users/APPID/devices]. The vendor\'s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l keepalive -d 'MQTT keepalive: a silently dead connection is noticed within 1.5x this' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l keepalive -d 'MQTT keepalive: a silently dead connection is noticed within 1.5x this (at most 65535s)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l give-up-after -d 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l tls -d 'Connect over TLS; the broker\'s certificate and host name are verified'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l insecure -d 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'

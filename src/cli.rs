@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
-use crate::duration::parse_duration;
+use crate::duration::{parse_duration, parse_keepalive};
 use crate::exit::EXIT_CODES_HELP;
 
 const EXAMPLES: &str = "\
@@ -241,8 +241,9 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
     };
     let count: f64 = number.trim().parse().map_err(|_| format!("{text:?} is not a rate: use e.g. 5/s or 300/m"))?;
     let rate = count / seconds;
-    if !(rate.is_finite() && rate > 0.0 && rate <= 100_000.0) {
-        return Err("the rate must be above 0 and at most 100000/s".into());
+    // At least one push an hour: the time between pushes must fit a timer (1e-300/s used to panic).
+    if !(rate.is_finite() && (1.0 / 3600.0..=100_000.0).contains(&rate)) {
+        return Err("the rate must be at least 1/h and at most 100000/s".into());
     }
     Ok(rate)
 }
@@ -389,8 +390,8 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "TOPIC", help_heading = "Connection")]
     pub topic: Option<String>,
 
-    /// MQTT keepalive: a silently dead connection is noticed within 1.5x this
-    #[arg(long, value_name = "DUR", default_value = "30s", value_parser = parse_duration, help_heading = "Connection")]
+    /// MQTT keepalive: a silently dead connection is noticed within 1.5x this (at most 65535s)
+    #[arg(long, value_name = "DUR", default_value = "30s", value_parser = parse_keepalive, help_heading = "Connection")]
     pub keepalive: Duration,
 
     /// After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]
@@ -521,6 +522,22 @@ fn parse_qos(text: &str) -> Result<QosArg, String> {
     }
 }
 
+/// The secret flags (`--app-secret`, `--app-key`) typed on the command line of the command that
+/// runs, rather than taken from the environment: they are then visible to other users in `ps`.
+pub fn secrets_on_command_line(matches: &clap::ArgMatches) -> Vec<&'static str> {
+    let mut leaf = matches;
+    while let Some((_, sub)) = leaf.subcommand() {
+        leaf = sub;
+    }
+    [("app_secret", "--app-secret"), ("app_key", "--app-key")]
+        .into_iter()
+        .filter(|(id, _)| {
+            leaf.ids().any(|known| known == id) && leaf.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+        })
+        .map(|(_, flag)| flag)
+        .collect()
+}
+
 /// The man page, generated from the same definition as `--help` (kept in docs/sensoro-sub.1).
 pub fn man_page() -> Vec<u8> {
     use clap::CommandFactory;
@@ -579,6 +596,9 @@ mod tests {
         assert_eq!(parse_rate("7"), Ok(7.0));
         assert_eq!(parse_rate("0.5/s"), Ok(0.5));
         assert!(parse_rate("0/s").is_err());
+        assert_eq!(parse_rate("1/h"), Ok(1.0 / 3600.0));
+        assert!(parse_rate("1e-300/s").unwrap_err().contains("at least 1/h"));
+        assert!(parse_rate("0.5/h").is_err());
         assert!(parse_rate("5/d").unwrap_err().contains("unknown unit"));
         assert!(parse_rate("fast").is_err());
     }

@@ -2,6 +2,16 @@
 
 use std::time::Duration;
 
+/// The longest duration any flag takes: 100 years (humantime's `y`, 365.25 days). Longer than any
+/// run, and far below what a clock reading (`Instant`) can hold, so a deadline of now plus this
+/// (plus however long the run has lasted) never overflows.
+pub const MAX: Duration = Duration::from_secs(100 * 31_557_600);
+/// How `MAX` is written in messages and docs.
+pub const MAX_TEXT: &str = "100y";
+
+/// The longest MQTT keepalive: the CONNECT packet carries it as 16-bit seconds.
+pub const MAX_KEEPALIVE: Duration = Duration::from_secs(u16::MAX as u64);
+
 /// Value parser for the flags: a positive duration with a unit. A bare number is refused rather than guessed at.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
@@ -12,7 +22,23 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     if duration.is_zero() {
         return Err("must be longer than zero".into());
     }
+    if duration > MAX {
+        return Err(format!("longer than the maximum, {MAX_TEXT}: give at most {MAX_TEXT}, or leave the flag out"));
+    }
     Ok(duration)
+}
+
+/// Value parser for `--keepalive`: a duration that fits MQTT's 16-bit keepalive field, never wrapped.
+pub fn parse_keepalive(text: &str) -> Result<Duration, String> {
+    let keepalive = parse_duration(text)?;
+    if keepalive > MAX_KEEPALIVE {
+        return Err(format!(
+            "longer than the maximum, {}s ({}): MQTT carries the keepalive in 16 bits",
+            MAX_KEEPALIVE.as_secs(),
+            display(MAX_KEEPALIVE)
+        ));
+    }
+    Ok(keepalive)
 }
 
 /// Short human form for status lines: `1.5s`, `2m`, `1h 30m`.
@@ -53,6 +79,28 @@ mod tests {
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("-5s").is_err());
         assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn refuses_durations_beyond_the_maximum_and_names_it() {
+        assert_eq!(parse_duration("100y"), Ok(MAX));
+        for text in ["300000000000y", "18446744073709551615s", "101y", "3155760001s"] {
+            let err = parse_duration(text).unwrap_err();
+            assert!(err.contains("maximum, 100y"), "{text}: {err}");
+        }
+        // The maximum leaves room: a deadline at twice it from now still fits a clock reading.
+        assert!(std::time::Instant::now().checked_add(MAX * 2).is_some());
+    }
+
+    #[test]
+    fn keepalive_fits_mqtts_16_bit_field() {
+        assert_eq!(parse_keepalive("65535s"), Ok(Duration::from_secs(65_535)));
+        assert_eq!(parse_keepalive("30s"), Ok(Duration::from_secs(30)));
+        for text in ["65536s", "131072s", "100000h", "300000000000y"] {
+            let err = parse_keepalive(text).unwrap_err();
+            assert!(err.contains("maximum"), "{text}: {err}");
+        }
+        assert!(parse_keepalive("131072s").unwrap_err().contains("65535s (18h 12m 15s)"));
     }
 
     #[test]

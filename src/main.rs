@@ -7,43 +7,39 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Result;
-use clap::parser::ValueSource;
-use clap::{ArgMatches, CommandFactory, FromArgMatches};
+use clap::{CommandFactory, FromArgMatches};
 
-use sensoro_sub::cli::{Cli, Command, ConfigCommand, completion_script};
+use sensoro_sub::cli::{Cli, Command, ConfigCommand, completion_script, secrets_on_command_line};
 use sensoro_sub::commands::{self, check, decode};
-use sensoro_sub::config::{Config, DecodeConfig, Resolved, Terminal};
+use sensoro_sub::config::{Config, DecodeConfig, Resolved, Terminal, advice};
 use sensoro_sub::exit::{self, Exit};
 use sensoro_sub::mqtt::Outcome;
-use sensoro_sub::status::{self, Status};
+use sensoro_sub::status::{self, Status, StatusConfig, Verbosity};
 
-/// Whether the subscriber's AppSecret was typed on the command line (not taken from the
-/// environment): it is then visible to other users in `ps`.
-fn secret_on_command_line(matches: &ArgMatches) -> bool {
-    matches.ids().any(|id| id == "app_secret") && matches.value_source("app_secret") == Some(ValueSource::CommandLine)
-}
-
-fn run(cli: Cli, secret_hint: bool, terminal: Terminal) -> Result<ExitCode> {
+fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitCode> {
+    // The `ps` hint for each secret typed on the command line, once the settings are known good.
+    let hint = |status: Status, profiles: bool| {
+        for flag in &secrets {
+            status.info(advice::secret_on_command_line(flag, profiles));
+        }
+        status
+    };
+    // `check` and `config show` have no -q/-v: their stderr shows what a plain run's does.
+    let plain = StatusConfig { verbosity: Verbosity::Normal, color: terminal.stderr_auto_color() };
     let exit = match cli.command {
         None => {
             let config = Config::resolve(cli.subscribe, terminal)?;
-            let status = Status::new(config.status);
-            if secret_hint {
-                status.info(
-                    "hint: --app-secret on the command line is visible to other users in `ps`; \
-                     SENSORO_APP_SECRET, --app-secret-file or a --profile keep it out",
-                );
-            }
+            let status = hint(Status::new(config.status), true);
             end_session(commands::subscribe::run(&config, status))?
         }
         Some(Command::Decode(args)) => {
             let config = DecodeConfig::resolve(args, terminal)?;
-            decode::run(&config, Status::new(config.status))?
+            decode::run(&config, hint(Status::new(config.status), false))?
         }
         #[cfg(feature = "watch")]
         Some(Command::Watch(args)) => {
             let config = Config::watch(args, terminal)?;
-            end_session(sensoro_sub::watch::run(&config, Status::new(config.status))?)?
+            end_session(sensoro_sub::watch::run(&config, hint(Status::new(config.status), true))?)?
         }
         #[cfg(feature = "simulator")]
         Some(Command::Demo(args)) => end_session(sensoro_sub::simulator::demo(args, terminal)?)?,
@@ -51,6 +47,7 @@ fn run(cli: Cli, secret_hint: bool, terminal: Terminal) -> Result<ExitCode> {
         Some(Command::Simulate(args)) => sensoro_sub::simulator::simulate(args)?,
         Some(Command::Check(args)) => {
             let resolved = Resolved::resolve(args.account, args.connection)?;
+            hint(Status::new(StatusConfig { color: terminal.stderr_color(args.color), ..plain }), true);
             check::run(&resolved.connection, args.timeout, terminal.stdout_color(args.color))?
         }
         Some(Command::Completions { shell }) => {
@@ -59,6 +56,7 @@ fn run(cli: Cli, secret_hint: bool, terminal: Terminal) -> Result<ExitCode> {
         }
         Some(Command::Config(ConfigCommand::Show(args))) => {
             let resolved = Resolved::resolve(args.account, args.connection)?;
+            hint(Status::new(plain), true);
             commands::print(resolved.show().as_bytes())?;
             Exit::Success
         }
@@ -96,11 +94,11 @@ fn report(result: Result<Exit>, color: bool) -> Exit {
 
 fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
-    let secret_hint = secret_on_command_line(&matches);
+    let secrets = secrets_on_command_line(&matches);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let terminal = Terminal::detect();
     let error_color = terminal.stderr_color(cli.color_choice());
-    match run(cli, secret_hint, terminal) {
+    match run(cli, secrets, terminal) {
         Ok(code) => code,
         Err(err) => report(Err(err), error_color).into(),
     }

@@ -40,12 +40,13 @@ impl fmt::Display for AppIdError {
 
 impl std::error::Error for AppIdError {}
 
-/// An AppID becomes part of a topic and of the clientId, so MQTT's special characters cannot appear.
+/// An AppID becomes part of a topic and of the clientId, so MQTT's special characters cannot appear,
+/// nor control characters (MQTT forbids or discourages them in topics, and they would reach a terminal).
 pub fn check_app_id(app_id: &str) -> Result<(), AppIdError> {
     if app_id.is_empty() {
         return Err(AppIdError::Empty);
     }
-    if let Some(bad) = app_id.chars().find(|c| matches!(c, '/' | '+' | '#' | '\0') || c.is_whitespace()) {
+    if let Some(bad) = app_id.chars().find(|c| matches!(c, '/' | '+' | '#') || c.is_whitespace() || c.is_control()) {
         return Err(AppIdError::ForbiddenCharacter { app_id: app_id.to_owned(), character: bad });
     }
     Ok(())
@@ -156,7 +157,7 @@ mod tests {
     #[test]
     fn app_ids_with_topic_characters_are_refused() {
         assert!(check_app_id("abc").is_ok());
-        for id in ["", "a/b", "a+b", "a#", "a b"] {
+        for id in ["", "a/b", "a+b", "a#", "a b", "a\0b", "a\x1b]0;x\x07", "a\rb", "a\x7fb", "a\u{9b}b"] {
             assert!(check_app_id(id).is_err(), "{id:?}");
         }
     }

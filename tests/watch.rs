@@ -161,6 +161,7 @@ fn a_refused_connection_is_reported_after_the_screen_is_restored() {
         screen.lines().any(|l| l.starts_with("sensoro-sub: error:") && l.contains(&port.to_string())),
         "the error, on the main screen:\n{screen}"
     );
+    assert!(screen.contains("hint: --app-secret on the command line is visible"), "the ps hint:\n{screen}");
 }
 
 /// A bug that panics on the screen's thread: the panic hook leaves the alternate screen and raw mode

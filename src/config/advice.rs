@@ -84,3 +84,14 @@ pub fn app_key(error: &AppKeyError) -> Failure {
         "--app-key is not a valid AppKey: {error}; copy the 43-character AppKey from the SENSORO console"
     ))
 }
+
+/// Shown (unless `-q`) when a secret was typed on the command line: `ps` shows it to other users.
+/// `profiles`: the command also reads a `--profile` (every one but `decode`).
+pub fn secret_on_command_line(flag: &str, profiles: bool) -> String {
+    let instead = match (flag, profiles) {
+        ("--app-secret", _) => "SENSORO_APP_SECRET, --app-secret-file or a --profile keep it out",
+        (_, true) => "SENSORO_APP_KEY or a --profile keep it out",
+        (_, false) => "SENSORO_APP_KEY keeps it out",
+    };
+    format!("hint: {flag} on the command line is visible to other users in `ps`; {instead}")
+}

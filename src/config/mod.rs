@@ -6,6 +6,7 @@
 
 pub mod address;
 pub mod advice;
+pub mod file;
 pub mod profile;
 mod show;
 pub mod terminal;
@@ -160,6 +161,12 @@ impl Resolved {
         if topic.is_empty() {
             return Err(Failure::usage("--topic is empty: leave it out to use users/APPID/devices"));
         }
+        if let Some(bad) = topic.chars().find(|c| c.is_control()) {
+            return Err(Failure::usage(format!(
+                "--topic {topic:?} contains {bad:?}, a control character, which an MQTT topic must not hold: \
+                 leave --topic out to use users/APPID/devices"
+            )));
+        }
         let (host_text, host_source) =
             match pick(connection.host.map(|h| h.trim().to_owned()), from.and_then(|p| p.host.clone())) {
                 (Some(host), source) => (host, source),
@@ -261,13 +268,19 @@ fn resolve_tls(
 }
 
 /// A missing or wrong `--cafile` is a usage error found now, not a handshake failure later.
-fn check_ca_file(file: &Path) -> Result<(), Failure> {
-    let text =
-        std::fs::read(file).map_err(|e| Failure::usage(format!("cannot read --cafile {}: {e}", file.display())))?;
+fn check_ca_file(path: &Path) -> Result<(), Failure> {
+    let text = file::read(path, file::CA_LIMIT).map_err(|e| match e {
+        file::ReadError::Io(e) => Failure::usage(format!("cannot read --cafile {}: {e}", path.display())),
+        file::ReadError::TooLarge(limit) => Failure::usage(format!(
+            "--cafile {} is larger than {}: give the PEM file of the broker's CA; check the path",
+            path.display(),
+            file::size(limit)
+        )),
+    })?;
     if !text.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
         return Err(Failure::usage(format!(
             "--cafile {} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA's certificate in PEM form",
-            file.display()
+            path.display()
         )));
     }
     Ok(())
@@ -350,6 +363,9 @@ pub fn needs_terminal(terminal: Terminal) -> Result<(), Failure> {
 impl DecodeConfig {
     pub fn resolve(args: DecodeArgs, terminal: Terminal) -> Result<DecodeConfig, Failure> {
         let app_id = args.app_id.map(|id| id.trim().to_owned()).filter(|id| !id.is_empty());
+        if let Some(app_id) = &app_id {
+            service::check_app_id(app_id).map_err(advice::app_id)?;
+        }
         Ok(DecodeConfig {
             input: args.file.filter(|path| path.as_os_str() != "-"),
             output: output_config(&args.output, false, terminal),
@@ -398,9 +414,20 @@ pub fn parse_app_key(text: &str) -> Result<AppKey, Failure> {
 }
 
 fn read_secret_file(path: &Path) -> Result<Secret, Failure> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Failure::usage(format!(
+    let bytes = file::read(path, file::SECRET_LIMIT).map_err(|e| match e {
+        file::ReadError::Io(e) => Failure::usage(format!(
             "cannot read --app-secret-file {}: {e}; check the path and its permissions",
+            path.display()
+        )),
+        file::ReadError::TooLarge(limit) => Failure::usage(format!(
+            "--app-secret-file {} is larger than {}: it should hold the AppSecret alone; check the path",
+            path.display(),
+            file::size(limit)
+        )),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Failure::usage(format!(
+            "--app-secret-file {} is not UTF-8 text: it should hold the AppSecret alone; check the path",
             path.display()
         ))
     })?;

@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::file;
 use crate::cli::AccountArgs;
 use crate::exit::Failure;
-use crate::secret::Secret;
+use crate::secret::{self, Secret};
 
 /// The profile used when `--profile` is not given, if the file has it.
 pub const DEFAULT_PROFILE: &str = "default";
@@ -82,12 +83,8 @@ pub fn load(args: &AccountArgs) -> Result<Option<LoadedProfile>, Failure> {
         }
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| Failure::usage(format!("cannot read config file {}: {e}", path.display())))?;
-    let file: ConfigFile = toml::from_str(&text).map_err(|e| {
-        let reason = e.message().to_owned();
-        Failure::usage(format!("config file {} is not valid: {reason}; fix it or pass --config PATH", path.display()))
-    })?;
+    let text = read(&path)?;
+    let file: ConfigFile = toml::from_str(&text).map_err(|e| invalid(&path, &text, &e))?;
     if file.profiles.values().any(Profile::holds_secrets) && !is_systemd_credential(&path) {
         refuse_if_readable_by_others(&path)?;
     }
@@ -102,6 +99,53 @@ pub fn load(args: &AccountArgs) -> Result<Option<LoadedProfile>, Failure> {
             Err(Failure::usage(format!("no profile {name:?} in {} (profiles there: {known})", path.display())))
         }
     }
+}
+
+/// The config file's text, at most [`file::CONFIG_LIMIT`] bytes of UTF-8.
+fn read(path: &Path) -> Result<String, Failure> {
+    let bytes = file::read(path, file::CONFIG_LIMIT).map_err(|e| match e {
+        file::ReadError::Io(e) => Failure::usage(format!("cannot read config file {}: {e}", path.display())),
+        file::ReadError::TooLarge(limit) => Failure::usage(format!(
+            "config file {} is larger than {}: a profiles file is a few lines; check the path (--config)",
+            path.display(),
+            file::size(limit)
+        )),
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::usage(format!(
+            "config file {} is not UTF-8 text (a byte at offset {} is not): check the path (--config)",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// A parse error in one line, with where it is. A secret's value never reaches the message: a
+/// [`Secret`] refuses a non-string without quoting it, and the words name its key and the fix.
+fn invalid(path: &Path, text: &str, error: &toml::de::Error) -> Failure {
+    let mut start = error.span().map_or(0, |span| span.start.min(text.len()));
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let line = text.as_bytes()[..start].iter().filter(|&&b| b == b'\n').count() + 1;
+    // The key whose value the error points at: the bare key just before its `=` on that line.
+    let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
+    let key = text[line_start..start].trim_end().strip_suffix('=').map_or("", |before| {
+        let before = before.trim_end();
+        let key_start =
+            before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).map_or(0, |at| at + 1);
+        &before[key_start..]
+    });
+    let message = error.message().lines().next().unwrap_or_default();
+    let reason = match message {
+        secret::NOT_A_STRING if !key.is_empty() => format!("{key} {message}, e.g. {key} = \"...\""),
+        secret::NOT_A_STRING => "app_secret and app_key must be quoted strings, e.g. app_secret = \"...\"".to_owned(),
+        other => other.to_owned(),
+    };
+    Failure::usage(format!(
+        "config file {} line {line} is not valid: {reason}; fix it or pass --config PATH",
+        path.display()
+    ))
 }
 
 /// A file systemd handed this service with `LoadCredential=` (it sits in `$CREDENTIALS_DIRECTORY`).
@@ -140,4 +184,51 @@ fn refuse_if_readable_by_others(path: &Path) -> Result<(), Failure> {
 #[cfg(not(unix))]
 fn refuse_if_readable_by_others(_path: &Path) -> Result<(), Failure> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The error for a config file holding `text`.
+    fn error(text: &str) -> String {
+        let error = toml::from_str::<ConfigFile>(text).unwrap_err();
+        invalid(Path::new("config.toml"), text, &error).message
+    }
+
+    #[test]
+    fn a_parse_error_never_quotes_a_secret_and_names_the_field_and_the_fix() {
+        for (value, key) in [
+            ("12345678", "app_secret"),
+            ("-12345678", "app_secret"),
+            ("12345678.5", "app_key"),
+            ("true", "app_key"),
+            ("1979-05-27T07:32:00Z", "app_secret"),
+            ("[\"12345678\"]", "app_key"),
+            ("{ x = \"12345678\" }", "app_secret"),
+        ] {
+            let message = error(&format!("[profiles.default]\napp_id = \"foobar\"\n{key} = {value}\n"));
+            assert!(!message.contains("12345678") && !message.contains("1979"), "{value}: {message}");
+            assert!(
+                message.contains(&format!("line 3 is not valid: {key} must be a quoted string, e.g. {key} = \"...\"")),
+                "{value}: {message}"
+            );
+        }
+        let message = error("[profiles]\ndefault = { app_key = 12345678 }\n");
+        assert!(message.contains("line 2 is not valid: app_key must be a quoted string"), "{message}");
+        // Broken syntax in a secret's value: toml's words, which never quote it.
+        for line in
+            ["app_secret = s3cret-Zq9", "app_secret = 's3cret-Zq9", "app_key = \"s3cret-Zq9", "app_key = \"s3cret\\q\""]
+        {
+            let message = error(&format!("[profiles.default]\n{line}\n"));
+            assert!(!message.contains("s3cret") && message.contains("line 2 is not valid: "), "{line}: {message}");
+        }
+    }
+
+    #[test]
+    fn other_parse_errors_keep_their_words_and_line() {
+        let message = error("[profiles.default]\n\nport = 99999999\n");
+        assert!(message.contains("line 3 is not valid: invalid value: integer `99999999`, expected u16"), "{message}");
+        assert!(message.ends_with("; fix it or pass --config PATH"), "{message}");
+    }
 }

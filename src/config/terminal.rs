@@ -29,14 +29,14 @@ impl Terminal {
         self.color(ColorArg::Auto, self.stderr_is_tty)
     }
 
-    /// Whether to color stderr for this `--color` choice.
-    pub fn stderr_color(&self, choice: ColorArg) -> bool {
-        self.color(choice, self.stderr_is_tty)
-    }
-
     /// Whether to color stdout for this `--color` choice.
     pub fn stdout_color(&self, choice: ColorArg) -> bool {
         self.color(choice, self.stdout_is_tty)
+    }
+
+    /// Whether to color stderr for this `--color` choice.
+    pub fn stderr_color(&self, choice: ColorArg) -> bool {
+        self.color(choice, self.stderr_is_tty)
     }
 
     pub(crate) fn color(&self, choice: ColorArg, is_tty: bool) -> bool {

@@ -53,10 +53,7 @@ pub fn on_message(
             _ => Release::Now,
         };
         let delivery = Delivery {
-            // The vendored wrapper (vendor/paho-mqtt.patch) hands the topic over as the broker sent
-            // it; the engine decides whether it is text and ours. Stock paho-mqtt 0.14 has no
-            // `topic_bytes` (so a lost patch fails the build) and aborts on such a topic.
-            topic: message.topic_bytes(),
+            topic: topic_of(&message),
             qos,
             retained: message.retained(),
             payload: message.payload(),
@@ -87,6 +84,20 @@ pub fn on_message(
     }
 }
 
+/// The topic as the broker sent it: the vendored wrapper (vendor/paho-mqtt.patch) hands it over
+/// as bytes, and the engine decides whether it is text and ours. The stock wrapper (a build from
+/// the published crate) has only the text, and aborts the process before we get here when the
+/// topic is not UTF-8.
+#[cfg(paho_topic_bytes)]
+fn topic_of(message: &mqtt::Message) -> &[u8] {
+    message.topic_bytes()
+}
+
+#[cfg(not(paho_topic_bytes))]
+fn topic_of(message: &mqtt::Message) -> &[u8] {
+    message.topic().as_bytes()
+}
+
 /// Never returns, so paho never acknowledges the push being delivered: marks it held, tells the
 /// supervisor why (if it does not know), and blocks until the process ends. (paho holds its client
 /// mutex meanwhile, so the supervisor stops calling paho.)
@@ -114,5 +125,16 @@ pub fn on_connection_lost(
         if let Err(e) = sink.flush() {
             let _ = events.send(Event::Failed(Error::stdout(e, false)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Built in this repository, both vendored crates must be the patched ones (`[patch.crates-io]`
+    /// in Cargo.toml): this fails the day one of them is lost.
+    #[test]
+    fn the_patched_wrapper_and_core_are_linked() {
+        assert!(cfg!(paho_topic_bytes), "vendor/paho-mqtt is not the wrapper in use");
+        assert!(cfg!(paho_read_ahead), "vendor/paho-mqtt-sys is not the core in use");
     }
 }

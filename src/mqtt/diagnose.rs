@@ -44,6 +44,7 @@ pub fn connect_error(c: &ConnectionConfig, version: MqttVersion, error: &mqtt::E
     match error {
         mqtt::Error::ConnectReturn(code) => refusal(*code, c, version),
         // The vendored wrapper keeps a code MQTT 3.1.1 does not define (vendor/paho-mqtt.patch).
+        #[cfg(paho_topic_bytes)]
         mqtt::Error::UnknownConnectReturn(code) => Error::UnknownConnack { code: *code },
         // paho says "TCP connect timeout" whether TCP or the CONNACK is what never came.
         mqtt::Error::TcpConnectTimeout if c.tls.is_none() && tcp_answers(c) => {

@@ -386,6 +386,24 @@ impl Engine {
         }
     }
 
+    /// A push its source could not take whole (a `decode` line over its length limit): reported and
+    /// counted as undecodable, never printed, not even by `raw` (it was not kept). `delivery`'s
+    /// payload is the start of it, of which the report shows the first KiB.
+    pub fn reject(&mut self, delivery: &Delivery, reason: &str) -> Handled {
+        if self.progress.is_closed() {
+            return Handled::Refused;
+        }
+        let number = Progress::count(&self.progress.received);
+        Progress::count(&self.progress.undecodable);
+        let start = &delivery.payload[..delivery.payload.len().min(REPORT_PAYLOAD_LIMIT)];
+        self.status.warn(format_args!(
+            "undecodable push #{number} from {} ({reason}); it starts: \"{}\" …",
+            visible_bytes(delivery.topic),
+            start.escape_ascii(),
+        ));
+        Handled::Undecodable
+    }
+
     /// A push on a topic that is not ours: reported like an undecodable one, the topic escaped.
     fn report_bad_topic(&self, number: u64, delivery: &Delivery, bad: &BadTopic) {
         let topic = visible_bytes(delivery.topic);
@@ -673,5 +691,19 @@ mod tests {
         let err = engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
         assert_eq!(engine.progress().stats().printed, 0);
+    }
+
+    #[test]
+    fn a_rejected_push_is_counted_as_undecodable_and_never_printed() {
+        for format in [Format::Raw, Format::Ndjson] {
+            let (mut engine, out) = engine(format, Filter::default(), Some(1));
+            assert_eq!(engine.reject(&delivery(SAMPLE.as_bytes()), "too long"), Handled::Undecodable);
+            let stats = engine.progress().stats();
+            assert_eq!((stats.received, stats.undecodable, stats.printed), (1, 1, 0), "{format:?}");
+            assert_eq!(text(&out), "", "{format:?}");
+            engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap();
+            assert_eq!(engine.reject(&delivery(b"{}"), "too long"), Handled::Refused, "closed at --count");
+            assert_eq!(engine.progress().stats().received, 2);
+        }
     }
 }

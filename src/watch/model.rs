@@ -1,7 +1,7 @@
 //! The fleet as `watch` shows it: per device, its latest push and when it came. Pure and
 //! single-threaded: the caller shares it behind a lock and passes the time in, so tests can too.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
@@ -22,6 +22,8 @@ pub struct Device {
     /// When the latest push arrived.
     pub last_seen: Instant,
     pub pushes: u64,
+    /// The fleet's count of pushes when this device's latest came: its place in [`Fleet`]'s age order.
+    stamp: u64,
 }
 
 /// One reading as a row shows it: `temperature=23.5°C`, and whether it means trouble.
@@ -124,31 +126,71 @@ impl Sort {
 /// How far back the pushes/s figure looks.
 const RATE_WINDOW: Duration = Duration::from_secs(5);
 
-#[derive(Debug, Default)]
+/// The most devices `watch` holds (docs/reliability.md): a push from one more makes the device
+/// heard from longest ago leave the table, and the status line counts it. Memory stays bounded
+/// however many serial numbers the pushes carry.
+pub const FLEET_LIMIT: usize = 100_000;
+
+#[derive(Debug)]
 pub struct Fleet {
     devices: HashMap<String, Device>,
+    /// Serial numbers by their device's `stamp`: the first is the one heard from longest ago.
+    by_age: BTreeMap<u64, String>,
+    limit: usize,
+    /// Devices that left to make room.
+    evicted: u64,
     pushes: u64,
     /// (when, pushes so far), oldest first, over the last [`RATE_WINDOW`].
     samples: VecDeque<(Instant, u64)>,
 }
 
+impl Default for Fleet {
+    fn default() -> Self {
+        Fleet::with_limit(FLEET_LIMIT)
+    }
+}
+
 impl Fleet {
+    /// A fleet that holds at most `limit` devices (at least one).
+    pub fn with_limit(limit: usize) -> Self {
+        Fleet {
+            devices: HashMap::new(),
+            by_age: BTreeMap::new(),
+            limit: limit.max(1),
+            evicted: 0,
+            pushes: 0,
+            samples: VecDeque::new(),
+        }
+    }
+
     /// Takes a push that passed the filters: it becomes its device's latest.
     pub fn record(&mut self, push: &Push, now: Instant) {
         self.pushes += 1;
         let sn = push.sn().unwrap_or("-");
-        let device = match self.devices.get_mut(sn) {
-            Some(device) => device,
-            None => self.devices.entry(sn.to_owned()).or_insert_with(|| Device {
-                // Shown in a cell: what a terminal would act on is escaped (crate::visible).
-                sn: visible(sn).into_owned(),
-                device_type: String::new(),
-                data: Map::new(),
-                encrypted: false,
-                last_seen: now,
-                pushes: 0,
-            }),
+        let (device, name) = match self.devices.get_mut(sn) {
+            Some(device) => {
+                let name = self.by_age.remove(&device.stamp).unwrap_or_else(|| sn.to_owned());
+                (device, name)
+            }
+            None => {
+                if self.devices.len() >= self.limit {
+                    self.evict_oldest();
+                }
+                let device = self.devices.entry(sn.to_owned()).or_insert_with(|| Device {
+                    // Shown in a cell: what a terminal would act on is escaped (crate::visible).
+                    sn: visible(sn).into_owned(),
+                    device_type: String::new(),
+                    data: Map::new(),
+                    encrypted: false,
+                    last_seen: now,
+                    pushes: 0,
+                    stamp: 0,
+                });
+                (device, sn.to_owned())
+            }
         };
+        device.stamp = self.pushes;
+        self.by_age.insert(self.pushes, name);
         device.device_type.clear();
         device.device_type.push_str(&visible(push.device_type().unwrap_or("-")));
         device.data = push.data().cloned().unwrap_or_default();
@@ -159,6 +201,18 @@ impl Fleet {
 
     pub fn len(&self) -> usize {
         self.devices.len()
+    }
+
+    /// Devices that left the table to make room for new ones ([`FLEET_LIMIT`]).
+    pub fn evicted(&self) -> u64 {
+        self.evicted
+    }
+
+    fn evict_oldest(&mut self) {
+        if let Some((_, sn)) = self.by_age.pop_first() {
+            self.devices.remove(&sn);
+            self.evicted += 1;
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -333,6 +387,42 @@ mod tests {
         assert!((fleet.rate() - 2.0).abs() < 1e-9, "{}", fleet.rate());
         fleet.sample(start + Duration::from_secs(20));
         assert_eq!(fleet.rate(), 0.0, "nothing in the last seconds");
+    }
+
+    #[test]
+    fn at_the_limit_a_new_device_evicts_the_one_heard_from_longest_ago() {
+        let start = Instant::now();
+        let at = |s| start + Duration::from_secs(s);
+        let mut fleet = Fleet::with_limit(3);
+        fleet.record(&push("A", "leak", "{}"), at(0));
+        fleet.record(&push("B", "leak", "{}"), at(1));
+        fleet.record(&push("C", "leak", "{}"), at(2));
+        fleet.record(&push("A", "leak", "{}"), at(3));
+        assert_eq!((fleet.len(), fleet.evicted()), (3, 0), "a known device never evicts");
+        fleet.record(&push("D", "leak", "{}"), at(4));
+        let sns =
+            |fleet: &Fleet| -> Vec<String> { fleet.rows(Sort::Sn, "", at(9)).iter().map(|d| d.sn.clone()).collect() };
+        assert_eq!(sns(&fleet), ["A", "C", "D"], "B was heard from longest ago");
+        assert_eq!(fleet.evicted(), 1);
+        fleet.record(&push("E", "leak", "{}"), at(5));
+        assert_eq!(sns(&fleet), ["A", "D", "E"]);
+        fleet.record(&push("B", "leak", "{}"), at(6));
+        assert_eq!(sns(&fleet), ["B", "D", "E"], "a device that comes back is new again");
+        assert_eq!((fleet.evicted(), fleet.pushes()), (3, 7));
+        assert_eq!(fleet.rows(Sort::Sn, "", at(9))[0].pushes, 1);
+    }
+
+    #[test]
+    fn the_default_fleet_holds_the_documented_limit() {
+        assert_eq!(FLEET_LIMIT, 100_000);
+        let now = Instant::now();
+        let mut fleet = Fleet::default();
+        for n in 0..=FLEET_LIMIT {
+            fleet.record(&push(&format!("{n:016X}"), "light", "{}"), now);
+        }
+        assert_eq!((fleet.len(), fleet.evicted()), (FLEET_LIMIT, 1));
+        assert!(!fleet.rows(Sort::Sn, "0000000000000000", now).iter().any(|d| d.sn == "0000000000000000"));
+        assert_eq!(fleet.by_age.len(), FLEET_LIMIT, "the age index holds the same devices");
     }
 
     #[test]

@@ -124,6 +124,10 @@ fn status_line<'a>(
     if !state.filter.is_empty() {
         spans.extend([bar(), Span::raw(format!("{shown} of {} shown", fleet.len()))]);
     }
+    if fleet.evicted() > 0 {
+        // The table is full (FLEET_LIMIT): the devices heard from longest ago made room.
+        spans.extend([bar(), Span::styled(format!("{} evicted, oldest first", fleet.evicted()), palette.silent())]);
+    }
     Line::from(spans)
 }
 
@@ -428,6 +432,22 @@ mod tests {
         for (w, h) in [(1, 1), (10, 2), (0, 0), (200, 3)] {
             render(&fleet, &mut ViewState::default(), w, h, false, start);
         }
+    }
+
+    #[test]
+    fn the_status_line_counts_the_devices_evicted_at_the_limit() {
+        let start = Instant::now();
+        let now = start + Duration::from_secs(3);
+        let full = fleet(start);
+        let screen = lines(&render(&full, &mut ViewState::default(), 140, 12, false, now));
+        assert!(!screen[0].contains("evicted"), "none yet: {screen:#?}");
+        let mut fleet = Fleet::with_limit(2);
+        for (n, sn) in ["00000000000000A1", "00000000000000B2", "00000000000000C3"].into_iter().enumerate() {
+            fleet.record(&push(sn, "leak", r#"{"leak":false}"#), start + Duration::from_secs(n as u64));
+        }
+        let screen = lines(&render(&fleet, &mut ViewState::default(), 140, 12, false, now));
+        assert!(screen[0].contains("2 devices │") && screen[0].contains("│ 1 evicted, oldest first"), "{screen:#?}");
+        assert!(!screen.iter().any(|l| l.starts_with("00000000000000A1")), "{screen:#?}");
     }
 
     #[test]
