@@ -279,6 +279,16 @@ pub struct ViewArgs {
     #[arg(long, help_heading = "Output")]
     pub envelope: bool,
 
+    /// Append the lines to PATH instead of stdout (created with mode 600 if missing), synced before a
+    /// durable session acknowledges them; SIGHUP opens PATH anew (logrotate: rename, then HUP)
+    #[arg(long, short = 'o', value_name = "PATH", help_heading = "Output")]
+    pub output_file: Option<PathBuf>,
+
+    /// Do not sync the output file (--output, or stdout when it is a file) before acknowledging:
+    /// faster, but a power cut can lose pushes the broker has already forgotten
+    #[arg(long, help_heading = "Output")]
+    pub no_sync: bool,
+
     /// Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000
     /// printed is dropped and counted as a duplicate
     #[arg(long, help_heading = "Output")]

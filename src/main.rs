@@ -30,7 +30,7 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
         None => {
             let config = Config::resolve(cli.subscribe, terminal)?;
             let status = hint(Status::new(config.status), true);
-            end_session(commands::subscribe::run(&config, status))?
+            end_session(commands::subscribe::run(&config, status)?)?
         }
         Some(Command::Decode(args)) => {
             let config = DecodeConfig::resolve(args, terminal)?;

@@ -1,32 +1,57 @@
 //! Subscribing (no subcommand, and `demo`): the engine built from the config, fed by the MQTT session.
 
-use std::io;
+use std::io::{self, Write};
 
 use crate::config::Config;
 use crate::config::advice::{self, INSECURE_WARNING};
-use crate::exit::{Exit, StdoutClosed};
+use crate::exit::{Exit, Failure, StdoutClosed};
 use crate::mqtt::{self, Outcome};
 use crate::pipeline::Engine;
-use crate::pipeline::output::Printer;
+use crate::pipeline::output::{OutputFile, Printer, stdout_syncer};
 use crate::pipeline::topic::Subscription;
 use crate::status::Status;
 
 /// Subscribes and prints until the run ends. The caller must honour [`Outcome::holding`].
-pub fn run(config: &Config, status: Status) -> Outcome {
+pub fn run(config: &Config, status: Status) -> Result<Outcome, Failure> {
     if config.connection.tls.as_ref().is_some_and(|tls| !tls.verify) {
         status.warn(INSECURE_WARNING);
     }
+    let (out, file): (Box<dyn Write + Send>, _) = match &config.destination.file {
+        Some(path) => match OutputFile::open(path) {
+            Ok(file) => (Box::new(file.clone()), Some(file)),
+            Err(e) => {
+                return Err(Failure::usage(format!(
+                    "cannot open {} for appending: {e}; check --output's directory and permissions",
+                    path.display()
+                )));
+            }
+        },
+        None => (Box::new(io::stdout()), None),
+    };
     let engine = Engine::new(
         Printer::new(config.output),
         config.filter.clone(),
         config.safe_mode.clone(),
         config.count,
         status,
-        Box::new(io::stdout()),
+        out,
     )
     .dedupe(config.dedupe_window)
     .subscribed_to(Subscription::to(&config.connection.topic));
-    mqtt::subscribe(&config.connection, config.clocks, engine, status)
+    let sink = engine.sink();
+    // A durable session syncs a file before it acknowledges (group commit: mqtt::callback).
+    let syncer = match &file {
+        Some(file) => Some(file.syncer()),
+        None => stdout_syncer(),
+    };
+    if let Some(syncer) = syncer.filter(|_| config.destination.sync) {
+        sink.set_syncer(syncer);
+    }
+    if let Some(file) = &file {
+        sink.set_reopener(file.reopener());
+        status.detail(format_args!("writing to {}; SIGHUP opens it anew", file.path().display()));
+    }
+    Ok(mqtt::subscribe(&config.connection, config.clocks, engine, status))
 }
 
 /// A session's result as the rest of the program's: an exit code, or a failure that says what to do.

@@ -23,7 +23,7 @@ use crate::mqtt::tls::{DEFAULT_TLS_PORT, TlsConfig};
 use crate::mqtt::{Clocks, ConnectionConfig, MqttVersion};
 use crate::pipeline::Qos;
 use crate::pipeline::dedupe;
-use crate::pipeline::output::{Format, OutputConfig};
+use crate::pipeline::output::{Destination, Format, OutputConfig};
 use crate::pipeline::push::Filter;
 use crate::pipeline::safe_mode::{AppKey, SafeMode};
 use crate::secret::Secret;
@@ -45,6 +45,8 @@ pub struct Config {
     pub count: Option<u64>,
     pub clocks: Clocks,
     pub status: StatusConfig,
+    /// Where the lines go, and whether they are synced before a durable session's PUBACKs.
+    pub destination: Destination,
 }
 
 /// Settings of `sensoro-sub decode`.
@@ -302,15 +304,18 @@ impl Config {
         if matches!(view.output.format, Some(FormatArg::Pretty | FormatArg::Raw)) && view.envelope {
             return Err(Failure::usage("--envelope works with --format ndjson or json, not pretty or raw"));
         }
+        // A file gets NDJSON without colors, whatever stdout is.
+        let out = if view.output_file.is_some() { Terminal { stdout_is_tty: false, ..terminal } } else { terminal };
         Ok(Config {
             connection,
-            output: output_config(&view.output, view.envelope, terminal),
+            output: output_config(&view.output, view.envelope, out),
             filter: Filter::new(view.filter.sn, view.filter.device_type),
             safe_mode,
             dedupe_window: if view.no_dedupe { 0 } else { dedupe::DEFAULT_WINDOW },
             count: view.count,
             clocks: Clocks { timeout: view.timeout, duration: view.duration },
             status: status_config(&view.output, terminal),
+            destination: Destination { file: view.output_file, sync: !view.no_sync },
         })
     }
 }
@@ -338,6 +343,7 @@ impl Config {
             safe_mode: resolved.safe_mode,
             dedupe_window: dedupe::DEFAULT_WINDOW,
             count: None,
+            destination: Destination::default(),
             clocks: Clocks::default(),
             status: StatusConfig {
                 verbosity: Verbosity::Normal,

@@ -10,6 +10,8 @@ pub enum Event {
     ConnectionLost,
     CountReached,
     Stop,
+    /// SIGHUP: open `--output` anew (logrotate), or, with nothing to reopen, stop.
+    Hangup,
     /// A callback cannot go on (stdout failed); the push it was writing is held unacknowledged.
     Failed(Error),
     /// The outcome of a connect or subscribe request (see `Supervisor::request`).

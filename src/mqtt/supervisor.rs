@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use paho_mqtt as mqtt;
 
+use super::ack;
 use super::callback;
 use super::client::{self, server_uri};
 use super::connection::{Clocks, ConnectionConfig, MqttVersion};
@@ -153,8 +154,11 @@ impl Session {
             if let Err(e) = ctrlc::set_handler(move || {
                 let _ = events.send(Event::Stop);
             }) {
-                return Outcome::failed(Error::Setup(format!("cannot install the Ctrl-C/SIGTERM handler: {e}")));
+                return Outcome::failed(Error::Setup(format!("cannot install the Ctrl-C handler: {e}")));
             }
+        }
+        if let Err(e) = watch_signals(events.clone()) {
+            return Outcome::failed(Error::Setup(format!("cannot install the SIGTERM/SIGHUP handler: {e}")));
         }
 
         // A name that does not resolve will not start to: say so plainly instead of "connect failure".
@@ -197,9 +201,11 @@ impl Session {
         let result = match interrupt {
             Interrupt::Finished(why) => {
                 status.detail(format_args!(
-                    "{} lines left in {} writes to stdout",
+                    "{} lines left in {} writes to stdout, {} syncs; PUBACKs in {} batched writes",
                     stats.printed,
-                    supervisor.sink.writes()
+                    supervisor.sink.writes(),
+                    supervisor.sink.syncs(),
+                    ack::batched_writes()
                 ));
                 status.info(summary(why, elapsed, stats, supervisor.reconnects));
                 Ok(())
@@ -221,6 +227,22 @@ impl Session {
         };
         Outcome { result, holding: supervisor.progress.is_holding() }
     }
+}
+
+/// SIGTERM stops the run as Ctrl-C does; SIGHUP is the supervisor's to judge ([`Event::Hangup`]).
+/// Read on a thread of their own, which may wait for room in the channel: none is lost.
+fn watch_signals(events: SyncSender<Event>) -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
+    std::thread::Builder::new().name("signals".into()).spawn(move || {
+        for signal in signals.forever() {
+            let event = if signal == SIGHUP { Event::Hangup } else { Event::Stop };
+            if events.send(event).is_err() {
+                return;
+            }
+        }
+    })?;
+    Ok(())
 }
 
 fn summary(why: &str, elapsed: Duration, stats: Stats, reconnects: u64) -> String {
@@ -301,12 +323,31 @@ impl Supervisor<'_> {
         }
         match self.wakeups.recv_timeout(until.saturating_duration_since(now)) {
             Ok(Event::Stop) => Err(Interrupt::Finished("interrupted")),
+            Ok(Event::Hangup) => self.hang_up(),
             Ok(Event::CountReached) => Err(Interrupt::Finished("count reached")),
             Ok(Event::Failed(error)) => Err(Interrupt::Failed(error)),
             Ok(event) => Ok(Some(event)),
             Err(RecvTimeoutError::Timeout) => Ok(None),
             Err(RecvTimeoutError::Disconnected) => {
                 Err(Interrupt::Failed(Error::Setup("internal error: the event channel closed".into())))
+            }
+        }
+    }
+
+    /// SIGHUP: logrotate renamed `--output`; lines go to a new file at its path from now on, none
+    /// lost (the held ones go to the old file, synced). With nothing to reopen (stdout), SIGHUP
+    /// ends the run as SIGTERM does: the terminal is gone.
+    fn hang_up(&self) -> Flow<Option<Event>> {
+        match self.sink.reopen() {
+            Ok(true) => {
+                self.status.info("SIGHUP: output file opened anew");
+                Ok(None)
+            }
+            Ok(false) => Err(Interrupt::Finished("interrupted")),
+            Err(e) => {
+                self.status
+                    .warn(format_args!("SIGHUP: cannot open the output file anew ({e}); still writing to the old one"));
+                Ok(None)
             }
         }
     }

@@ -228,5 +228,5 @@ pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Outcome> {
     if args.watch {
         return crate::watch::run(&config, status);
     }
-    Ok(commands::subscribe::run(&config, status))
+    Ok(commands::subscribe::run(&config, status)?)
 }

@@ -420,6 +420,14 @@ impl Sub {
         Sub { child, stderr, stdout: None }
     }
 
+    /// Spawns `cmd` (a `sensoro-sub` command, or one that runs it) with stdout sent to `stdout`,
+    /// collecting only stderr.
+    pub fn spawn_command_to(mut cmd: Command, stdout: impl Into<Stdio>) -> Sub {
+        let mut child = cmd.stdin(Stdio::null()).stdout(stdout).stderr(Stdio::piped()).spawn().expect("spawn");
+        let (stderr, _) = Lines::collect(child.stderr.take().expect("stderr"));
+        Sub { child, stderr, stdout: None }
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }

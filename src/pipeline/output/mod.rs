@@ -1,11 +1,13 @@
 //! Output formats: turn one delivered push into the bytes for stdout. Printers only format into a
 //! buffer; writing and flushing is the engine's job.
 
+mod file;
 mod json;
 mod pretty;
 mod sink;
 
-pub use sink::{Sink, Syncer, stdout_reader_gone};
+pub use file::{OutputFile, stdout_syncer};
+pub use sink::{Reopener, Sink, Syncer, stdout_reader_gone};
 
 use super::delivery::Delivery;
 use super::push::Push;
@@ -20,6 +22,22 @@ pub enum Format {
     Json,
     /// Payload bytes as received, plus a newline.
     Raw,
+}
+
+/// Where a subscription's lines go, and whether a durable session syncs them before it
+/// acknowledges their pushes (when they go to a regular file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Destination {
+    /// `--output PATH`; `None`: stdout.
+    pub file: Option<std::path::PathBuf>,
+    /// False with `--no-sync`: the power-loss promise given up for speed.
+    pub sync: bool,
+}
+
+impl Default for Destination {
+    fn default() -> Self {
+        Destination { file: None, sync: true }
+    }
 }
 
 /// How pushes are printed.

@@ -26,16 +26,20 @@ pub struct Sink {
 /// calls it (through [`Sink::flush_and_sync`]) before it acknowledges the lines' pushes.
 pub type Syncer = Box<dyn FnMut() -> io::Result<()> + Send>;
 
+/// Opens the output anew (`--output` after logrotate renamed it, on SIGHUP).
+pub type Reopener = Box<dyn FnMut() -> io::Result<()> + Send>;
+
 struct Inner {
     out: Box<dyn Write + Send>,
     pending: Vec<u8>,
     sync: Option<Syncer>,
+    reopen: Option<Reopener>,
 }
 
 impl Sink {
     pub fn new(out: Box<dyn Write + Send>) -> Sink {
         Sink {
-            inner: Mutex::new(Inner { out, pending: Vec::new(), sync: None }),
+            inner: Mutex::new(Inner { out, pending: Vec::new(), sync: None, reopen: None }),
             writes: AtomicU64::new(0),
             syncs: AtomicU64::new(0),
         }
@@ -44,6 +48,21 @@ impl Sink {
     /// From now on [`Sink::flush_and_sync`] also calls `sync`.
     pub fn set_syncer(&self, sync: Syncer) {
         self.lock().sync = Some(sync);
+    }
+
+    pub fn set_reopener(&self, reopen: Reopener) {
+        self.lock().reopen = Some(reopen);
+    }
+
+    /// Writes what is held back and opens the output anew; `Ok(false)` when it cannot be reopened
+    /// (stdout). Lines held back go to the old file, which is synced before it is left.
+    pub fn reopen(&self) -> io::Result<bool> {
+        let mut inner = self.lock();
+        self.write_locked(&mut inner, &[], false)?;
+        match inner.reopen.as_mut() {
+            Some(reopen) => reopen().map(|()| true),
+            None => Ok(false),
+        }
     }
 
     /// Writes `bytes` after what is held back, and flushes; or, when `may_wait`, holds them back too.
