@@ -213,7 +213,7 @@ fn every_push_survives_five_broker_restarts_under_load() {
     sub.wait_subscribed();
     let publisher = publish_through_restarts(broker.port, TOTAL, 500);
     for round in 1..=5 {
-        // 6.5 s apart: a connection that lives over 5 s is not taken for a clientId takeover.
+        // 6.5 s apart. A stopped broker answers no login, so a restart is not taken for a takeover.
         thread::sleep(Duration::from_millis(6_500));
         broker.restart();
         let expected_subscriptions = round + 1;

@@ -68,16 +68,17 @@ impl Drop for StopOnDrop<'_> {
 }
 
 /// Publishes pushes numbered from 0 in batches of 10 every 50 ms until `stop`, every tenth from
-/// the cron line's device; returns how many it published.
+/// the cron line's device; `published` counts them.
 fn publish_until(broker: &Broker, stop: &AtomicBool, published: &AtomicUsize) {
     let mut n = 0;
     while !stop.load(Ordering::SeqCst) {
         let batch: Vec<String> = (n..n + 10)
             .map(|i| if i % 10 == 0 { push(i, CRON_SN, "temp_humi") } else { push(i, "10A1B2C3D4E5F601", "smoke") })
             .collect();
+        // Counted before it goes out: a push numbered from a count read at some moment was sent after it.
+        published.store(n + 10, Ordering::SeqCst);
         broker.publish_lines(&batch, 1);
         n += 10;
-        published.store(n, Ordering::SeqCst);
         thread::sleep(Duration::from_millis(50));
     }
 }

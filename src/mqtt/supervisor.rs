@@ -35,6 +35,9 @@ const BACKOFF_CAP: Duration = Duration::from_secs(60);
 const TAKEOVER_FIRST_ATTEMPT: u32 = 4;
 /// Connections in a row ended by a takeover that end the run (exit 4) instead of fighting on.
 const TAKEOVERS_TO_GIVE_UP: u32 = 2;
+/// A takeover counts as "in a row" when it ends the retry within this long: the other client's own
+/// wait (8–16 s for another sensoro-sub) and some slack. Later, it is a first takeover again.
+const TAKEOVER_WINDOW: Duration = Duration::from_secs(25);
 /// How long the broker gets to accept a throwaway login after it closed our connection.
 const PROBE_WAIT: Duration = Duration::from_secs(3);
 /// Upper bound on a clean disconnect at the end of the run.
@@ -184,6 +187,7 @@ impl Session {
             timeout: clocks.timeout,
             reconnects: 0,
             takeovers: 0,
+            connected_at: None,
             version: connection.mqtt_version,
         };
         let interrupt = supervisor.run();
@@ -248,6 +252,8 @@ struct Supervisor<'a> {
     reconnects: u64,
     /// Connections in a row that ended in a takeover (see [`Supervisor::taken_over`]).
     takeovers: u32,
+    /// When the current connection was made.
+    connected_at: Option<Instant>,
     /// The MQTT version to connect with: the configured one until a connection shows which works.
     version: MqttVersion,
 }
@@ -352,6 +358,7 @@ impl Supervisor<'_> {
             Err(error) if diagnose::is_final(&error) => return Err(Interrupt::Failed(error)),
             Err(error) => return Ok(Err(error)),
         };
+        self.connected_at = Some(Instant::now());
         let (version, session_present) = diagnose::granted(&response);
         // The version that worked is the one to reconnect with: no fallback dance every time.
         self.version = if version == "3.1" { MqttVersion::V31 } else { MqttVersion::V311 };
@@ -391,13 +398,15 @@ impl Supervisor<'_> {
     /// Reconnects with exponential backoff and jitter until connected, refused, or `--give-up-after`.
     fn reconnect(&mut self) -> Flow<()> {
         let lost_at = Instant::now();
+        let lasted = self.connected_at.map(|at| at.elapsed());
         self.link.set(LinkState::Reconnecting);
         self.status.info(format_args!("connection to {}:{} lost", self.connection.host, self.connection.port));
         let mut first_attempt = 0;
         if self.taken_over()? {
             // The newer connection wins (MQTT's rule): fighting back at once would only bounce the
             // two clients off each other, and each bounce acknowledges pushes the other never sees.
-            self.takeovers += 1;
+            let soon = lasted.is_some_and(|lasted| lasted < TAKEOVER_WINDOW);
+            self.takeovers = if soon { self.takeovers + 1 } else { 1 };
             let client_id = self.connection.identity.client_id();
             if self.takeovers >= TAKEOVERS_TO_GIVE_UP {
                 return Err(Interrupt::Failed(Error::TakenOver { client_id: client_id.to_owned() }));
@@ -405,7 +414,7 @@ impl Supervisor<'_> {
             self.status.warn(format_args!(
                 "taken over: another client connected as clientId {client_id} and the broker closed this \
                  connection (the service allows one connection per clientId). Trying once more after a wait; \
-                 taken over again, this run ends with exit 4. Give each client its own --session"
+                 taken over again right after, this run ends with exit 4. Give each client its own --session"
             ));
             first_attempt = TAKEOVER_FIRST_ATTEMPT;
         } else {
