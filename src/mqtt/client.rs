@@ -92,7 +92,7 @@ fn ssl_options(tls: &TlsConfig) -> Result<mqtt::SslOptions, Error> {
 /// paho declares a link dead one interval after a PINGREQ went unanswered, so up to twice its
 /// interval of silence. Asking it for half the user's keepalive notices a dead link within about one
 /// keepalive, inside the promised 1.5x (the broker then allows 1.5x half). paho counts whole seconds.
-fn paho_keepalive(keepalive: Duration) -> Duration {
+pub fn paho_keepalive(keepalive: Duration) -> Duration {
     Duration::from_secs((keepalive.as_secs() / 2).max(1))
 }
 

@@ -402,7 +402,7 @@ impl Supervisor<'_> {
         self.link.set(LinkState::Reconnecting);
         self.status.info(format_args!("connection to {}:{} lost", self.connection.host, self.connection.port));
         let mut first_attempt = 0;
-        if self.taken_over()? {
+        if self.closed_by_the_broker(lost_at) && self.taken_over()? {
             // The newer connection wins (MQTT's rule): fighting back at once would only bounce the
             // two clients off each other, and each bounce acknowledges pushes the other never sees.
             let soon = lasted.is_some_and(|lasted| lasted < TAKEOVER_WINDOW);
@@ -441,6 +441,18 @@ impl Supervisor<'_> {
             }
         }
         unreachable!("the reconnect loop only ends by returning")
+    }
+
+    /// Whether the loss was the broker closing a live link, as it does on a takeover, rather than
+    /// paho giving up on a silent one. paho declares a link dead only after hearing nothing for its
+    /// keepalive interval; traffic we know of (the CONNACK, a push) closer to the loss than that
+    /// means the link was alive. Longer quiet may be a dead network path, which a login over a fresh
+    /// path would pass too: that loss is retried at once like any other (test
+    /// `a_silently_dead_network_is_noticed_…`), and a takeover shows on the next round.
+    fn closed_by_the_broker(&self, lost_at: Instant) -> bool {
+        let heard = self.connected_at.into_iter().chain([self.progress.last_printed()]).max();
+        let interval = client::paho_keepalive(self.connection.keepalive);
+        heard.is_some_and(|at| lost_at.saturating_duration_since(at) < interval)
     }
 
     /// Whether the connection just lost was taken over: our clientId is one another client may use,
