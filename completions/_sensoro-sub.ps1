@@ -31,7 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
             [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'PEM file of the CA certificates that vouch for the broker, instead of the system''s store; implies --tls')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]')
-            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME. One process at a time: taken over twice in a row by another client with that clientId, a run exits 4. A profile''s session is taken only by a run with no --count/--timeout/--duration/--sn/--device-type')
             [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2')
             [CompletionResult]::new('--mqtt-version', '--mqtt-version', [CompletionResultType]::ParameterName, 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up')
             [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic to subscribe to [default: users/APPID/devices]. The vendor''s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample')
@@ -60,9 +60,10 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session')
-            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. A clean session unless --session, so it takes no collector''s pushes. q quits')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. Like the subscriber, it takes the profile''s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it (--watch: as a live table). Ctrl-C stops both')
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests')
+            [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'Durable sessions the broker keeps for this AppID')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings a command line resolves to (flags, environment, profile), secrets masked')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -97,7 +98,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
             [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'PEM file of the CA certificates that vouch for the broker, instead of the system''s store; implies --tls')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]')
-            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME. One process at a time: taken over twice in a row by another client with that clientId, a run exits 4. A profile''s session is taken only by a run with no --count/--timeout/--duration/--sn/--device-type')
             [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2')
             [CompletionResult]::new('--mqtt-version', '--mqtt-version', [CompletionResultType]::ParameterName, 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up')
             [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic to subscribe to [default: users/APPID/devices]. The vendor''s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample')
@@ -122,7 +123,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
             [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'PEM file of the CA certificates that vouch for the broker, instead of the system''s store; implies --tls')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]')
-            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME. One process at a time: taken over twice in a row by another client with that clientId, a run exits 4. A profile''s session is taken only by a run with no --count/--timeout/--duration/--sn/--device-type')
             [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2')
             [CompletionResult]::new('--mqtt-version', '--mqtt-version', [CompletionResultType]::ParameterName, 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up')
             [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic to subscribe to [default: users/APPID/devices]. The vendor''s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample')
@@ -180,6 +181,41 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'sensoro-sub;session' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'End a durable session that will not come back (a renamed instance, a finished experiment): connect once as APPID/NAME with a clean session, which makes the broker discard the session''s subscription and every push it kept for it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sensoro-sub;session;clear' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console (MQTT username; part of clientId and topic)')
+            [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`')
+            [CompletionResult]::new('--app-secret-file', '--app-secret-file', [CompletionResultType]::ParameterName, 'Read the AppSecret from this file (trailing newline ignored)')
+            [CompletionResult]::new('--app-key', '--app-key', [CompletionResultType]::ParameterName, 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
+            [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'PEM file of the CA certificates that vouch for the broker, instead of the system''s store; implies --tls')
+            [CompletionResult]::new('--mqtt-version', '--mqtt-version', [CompletionResultType]::ParameterName, 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect over TLS; the broker''s certificate and host name are verified')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sensoro-sub;session;help' {
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'End a durable session that will not come back (a renamed instance, a finished experiment): connect once as APPID/NAME with a clean session, which makes the broker discard the session''s subscription and every push it kept for it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sensoro-sub;session;help;clear' {
+            break
+        }
+        'sensoro-sub;session;help;help' {
+            break
+        }
         'sensoro-sub;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -203,7 +239,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
             [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'PEM file of the CA certificates that vouch for the broker, instead of the system''s store; implies --tls')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]')
-            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME. One process at a time: taken over twice in a row by another client with that clientId, a run exits 4. A profile''s session is taken only by a run with no --count/--timeout/--duration/--sn/--device-type')
             [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2')
             [CompletionResult]::new('--mqtt-version', '--mqtt-version', [CompletionResultType]::ParameterName, 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up')
             [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic to subscribe to [default: users/APPID/devices]. The vendor''s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample')
@@ -229,9 +265,10 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
         'sensoro-sub;help' {
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session')
-            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. A clean session unless --session, so it takes no collector''s pushes. q quits')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. Like the subscriber, it takes the profile''s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it (--watch: as a live table). Ctrl-C stops both')
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests')
+            [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'Durable sessions the broker keeps for this AppID')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings a command line resolves to (flags, environment, profile), secrets masked')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -250,6 +287,13 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             break
         }
         'sensoro-sub;help;simulate' {
+            break
+        }
+        'sensoro-sub;help;session' {
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'End a durable session that will not come back (a renamed instance, a finished experiment): connect once as APPID/NAME with a clean session, which makes the broker discard the session''s subscription and every push it kept for it')
+            break
+        }
+        'sensoro-sub;help;session;clear' {
             break
         }
         'sensoro-sub;help;completions' {

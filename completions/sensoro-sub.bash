@@ -34,6 +34,9 @@ _sensoro__sub() {
             sensoro__sub,help)
                 cmd="sensoro__sub__subcmd__help"
                 ;;
+            sensoro__sub,session)
+                cmd="sensoro__sub__subcmd__session"
+                ;;
             sensoro__sub,simulate)
                 cmd="sensoro__sub__subcmd__simulate"
                 ;;
@@ -70,6 +73,9 @@ _sensoro__sub() {
             sensoro__sub__subcmd__help,help)
                 cmd="sensoro__sub__subcmd__help__subcmd__help"
                 ;;
+            sensoro__sub__subcmd__help,session)
+                cmd="sensoro__sub__subcmd__help__subcmd__session"
+                ;;
             sensoro__sub__subcmd__help,simulate)
                 cmd="sensoro__sub__subcmd__help__subcmd__simulate"
                 ;;
@@ -79,6 +85,21 @@ _sensoro__sub() {
             sensoro__sub__subcmd__help__subcmd__config,show)
                 cmd="sensoro__sub__subcmd__help__subcmd__config__subcmd__show"
                 ;;
+            sensoro__sub__subcmd__help__subcmd__session,clear)
+                cmd="sensoro__sub__subcmd__help__subcmd__session__subcmd__clear"
+                ;;
+            sensoro__sub__subcmd__session,clear)
+                cmd="sensoro__sub__subcmd__session__subcmd__clear"
+                ;;
+            sensoro__sub__subcmd__session,help)
+                cmd="sensoro__sub__subcmd__session__subcmd__help"
+                ;;
+            sensoro__sub__subcmd__session__subcmd__help,clear)
+                cmd="sensoro__sub__subcmd__session__subcmd__help__subcmd__clear"
+                ;;
+            sensoro__sub__subcmd__session__subcmd__help,help)
+                cmd="sensoro__sub__subcmd__session__subcmd__help__subcmd__help"
+                ;;
             *)
                 ;;
         esac
@@ -86,7 +107,7 @@ _sensoro__sub() {
 
     case "${cmd}" in
         sensoro__sub)
-            opts="-f -q -v -n -h -V --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --format --color --quiet --verbose --envelope --no-dedupe --sn --device-type --count --timeout --duration --help --version decode check watch demo simulate completions config help"
+            opts="-f -q -v -n -h -V --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --format --color --quiet --verbose --envelope --no-dedupe --sn --device-type --count --timeout --duration --help --version decode check watch demo simulate session completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -546,7 +567,7 @@ _sensoro__sub() {
             return 0
             ;;
         sensoro__subcmd__sub__subcmd__help)
-            opts="decode check watch demo simulate completions config help"
+            opts="decode check watch demo simulate session completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -657,6 +678,34 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sensoro__subcmd__sub__subcmd__help__subcmd__session)
+            opts="clear"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__subcmd__sub__subcmd__help__subcmd__session__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sensoro__subcmd__sub__subcmd__help__subcmd__simulate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -674,6 +723,116 @@ _sensoro__sub() {
         sensoro__subcmd__sub__subcmd__help__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__subcmd__sub__subcmd__session)
+            opts="-h --help clear help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__subcmd__sub__subcmd__session__subcmd__clear)
+            opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --mqtt-version --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cafile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mqtt-version)
+                    COMPREPLY=($(compgen -W "auto 3.1 3.1.1" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__subcmd__sub__subcmd__session__subcmd__help)
+            opts="clear help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__subcmd__sub__subcmd__session__subcmd__help__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__subcmd__sub__subcmd__session__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -28,7 +28,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --port 'Broker port [default: 1883, or 8883 with TLS]'
             cand --cafile 'PEM file of the CA certificates that vouch for the broker, instead of the system''s store; implies --tls'
             cand --client-id 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]'
-            cand --session 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME'
+            cand --session 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME. One process at a time: taken over twice in a row by another client with that clientId, a run exits 4. A profile''s session is taken only by a run with no --count/--timeout/--duration/--sn/--device-type'
             cand --qos 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2'
             cand --mqtt-version 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up'
             cand --topic 'Topic to subscribe to [default: users/APPID/devices]. The vendor''s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample'
@@ -57,9 +57,10 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --version 'Print version'
             cand decode 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
             cand check 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
-            cand watch 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. A clean session unless --session, so it takes no collector''s pushes. q quits'
+            cand watch 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. Like the subscriber, it takes the profile''s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits'
             cand demo 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it (--watch: as a live table). Ctrl-C stops both'
             cand simulate 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
+            cand session 'Durable sessions the broker keeps for this AppID'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand config 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -92,7 +93,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --port 'Broker port [default: 1883, or 8883 with TLS]'
             cand --cafile 'PEM file of the CA certificates that vouch for the broker, instead of the system''s store; implies --tls'
             cand --client-id 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]'
-            cand --session 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME'
+            cand --session 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME. One process at a time: taken over twice in a row by another client with that clientId, a run exits 4. A profile''s session is taken only by a run with no --count/--timeout/--duration/--sn/--device-type'
             cand --qos 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2'
             cand --mqtt-version 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up'
             cand --topic 'Topic to subscribe to [default: users/APPID/devices]. The vendor''s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample'
@@ -116,7 +117,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --port 'Broker port [default: 1883, or 8883 with TLS]'
             cand --cafile 'PEM file of the CA certificates that vouch for the broker, instead of the system''s store; implies --tls'
             cand --client-id 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]'
-            cand --session 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME'
+            cand --session 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME. One process at a time: taken over twice in a row by another client with that clientId, a run exits 4. A profile''s session is taken only by a run with no --count/--timeout/--duration/--sn/--device-type'
             cand --qos 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2'
             cand --mqtt-version 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up'
             cand --topic 'Topic to subscribe to [default: users/APPID/devices]. The vendor''s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample'
@@ -171,6 +172,36 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'sensoro-sub;session'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand clear 'End a durable session that will not come back (a renamed instance, a finished experiment): connect once as APPID/NAME with a clean session, which makes the broker discard the session''s subscription and every push it kept for it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sensoro-sub;session;clear'= {
+            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
+            cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
+            cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
+            cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
+            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored)'
+            cand --app-key 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)'
+            cand --host 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]'
+            cand --port 'Broker port [default: 1883, or 8883 with TLS]'
+            cand --cafile 'PEM file of the CA certificates that vouch for the broker, instead of the system''s store; implies --tls'
+            cand --mqtt-version 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up'
+            cand --tls 'Connect over TLS; the broker''s certificate and host name are verified'
+            cand --insecure 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sensoro-sub;session;help'= {
+            cand clear 'End a durable session that will not come back (a renamed instance, a finished experiment): connect once as APPID/NAME with a clean session, which makes the broker discard the session''s subscription and every push it kept for it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sensoro-sub;session;help;clear'= {
+        }
+        &'sensoro-sub;session;help;help'= {
+        }
         &'sensoro-sub;completions'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -192,7 +223,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --port 'Broker port [default: 1883, or 8883 with TLS]'
             cand --cafile 'PEM file of the CA certificates that vouch for the broker, instead of the system''s store; implies --tls'
             cand --client-id 'MQTT clientId; must match ^APPID(/[-_0-9a-zA-Z]{0,36})?$ [default: APPID/<random uuid>]'
-            cand --session 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME'
+            cand --session 'Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool is stopped arrive on the next run with the same NAME. One process at a time: taken over twice in a row by another client with that clientId, a run exits 4. A profile''s session is taken only by a run with no --count/--timeout/--duration/--sn/--device-type'
             cand --qos 'Subscription QoS: 0 (at most once) or 1 (at least once). The service offers no QoS 2'
             cand --mqtt-version 'MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up'
             cand --topic 'Topic to subscribe to [default: users/APPID/devices]. The vendor''s page names `/users/:APPID/devices` (leading slash) but its sample subscribes without the slash; these are different MQTT topics, and we follow the sample'
@@ -214,9 +245,10 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
         &'sensoro-sub;help'= {
             cand decode 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
             cand check 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
-            cand watch 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. A clean session unless --session, so it takes no collector''s pushes. q quits'
+            cand watch 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. Like the subscriber, it takes the profile''s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits'
             cand demo 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it (--watch: as a live table). Ctrl-C stops both'
             cand simulate 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
+            cand session 'Durable sessions the broker keeps for this AppID'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand config 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -230,6 +262,11 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
         &'sensoro-sub;help;demo'= {
         }
         &'sensoro-sub;help;simulate'= {
+        }
+        &'sensoro-sub;help;session'= {
+            cand clear 'End a durable session that will not come back (a renamed instance, a finished experiment): connect once as APPID/NAME with a clean session, which makes the broker discard the session''s subscription and every push it kept for it'
+        }
+        &'sensoro-sub;help;session;clear'= {
         }
         &'sensoro-sub;help;completions'= {
         }

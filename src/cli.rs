@@ -68,7 +68,8 @@ pub enum Command {
 
     /// Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last
     /// seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are
-    /// flagged. A clean session unless --session, so it takes no collector's pushes. q quits
+    /// flagged. Like the subscriber, it takes the profile's session only when unfiltered (a viewer with
+    /// --sn/--device-type uses a clean one). q quits
     #[cfg(feature = "watch")]
     #[command(after_help = WATCH_HELP)]
     Watch(WatchArgs),
@@ -83,6 +84,10 @@ pub enum Command {
     #[cfg(feature = "simulator")]
     #[command(after_help = SIMULATE_HELP)]
     Simulate(SimulateArgs),
+
+    /// Durable sessions the broker keeps for this AppID
+    #[command(subcommand)]
+    Session(SessionCommand),
 
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions {
@@ -99,6 +104,47 @@ pub enum Command {
 pub enum ConfigCommand {
     /// Print the resolved settings and where each comes from
     Show(ShowArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SessionCommand {
+    /// End a durable session that will not come back (a renamed instance, a finished experiment):
+    /// connect once as APPID/NAME with a clean session, which makes the broker discard the session's
+    /// subscription and every push it kept for it
+    #[command(after_help = SESSION_CLEAR_HELP)]
+    Clear(SessionClearArgs),
+}
+
+const SESSION_CLEAR_HELP: &str = "\
+Stop whatever still runs with --session NAME first: connecting as APPID/NAME takes its connection over.
+
+Example:
+  sensoro-sub session clear old-collector --profile prod";
+
+#[derive(Args, Debug)]
+pub struct SessionClearArgs {
+    /// The session's name, as given to --session (clientId APPID/NAME)
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    #[command(flatten)]
+    pub account: AccountArgs,
+
+    /// Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS
+    /// [default: iot.sensoro.com]
+    #[arg(long, value_name = "HOST|URL", env = "SENSORO_HOST", help_heading = "Connection")]
+    pub host: Option<String>,
+
+    /// Broker port [default: 1883, or 8883 with TLS]
+    #[arg(long, env = "SENSORO_PORT", help_heading = "Connection")]
+    pub port: Option<u16>,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
+
+    /// MQTT protocol version; auto tries 3.1.1, then 3.1 if the broker refuses it (CONNACK 1) or hangs up
+    #[arg(long, value_enum, default_value_t = MqttVersionArg::Auto, help_heading = "Connection")]
+    pub mqtt_version: MqttVersionArg,
 }
 
 #[derive(Args, Debug)]
@@ -255,7 +301,7 @@ Exit codes: 0 all steps passed, 2 bad flags, 3 name lookup or TCP failed,
 const DECODE_EXAMPLES: &str = "\
 Examples:
   sensoro-sub decode webhook.ndjson             decrypt (with SENSORO_APP_KEY) and print a webhook log
-  sensoro-sub -f raw --session s > saved.ndjson; sensoro-sub decode saved.ndjson -f pretty";
+  sensoro-sub -f raw --duration 1h > saved.ndjson; sensoro-sub decode saved.ndjson -f pretty";
 
 #[derive(Args, Debug)]
 pub struct SubscribeArgs {
@@ -281,7 +327,7 @@ pub struct ViewArgs {
 
     /// Append the lines to PATH instead of stdout (created with mode 600 if missing), synced before a
     /// durable session acknowledges them; SIGHUP opens PATH anew (logrotate: rename, then HUP)
-    #[arg(long, short = 'o', value_name = "PATH", help_heading = "Output")]
+    #[arg(long = "output", short = 'o', value_name = "PATH", help_heading = "Output")]
     pub output_file: Option<PathBuf>,
 
     /// Do not sync the output file (--output, or stdout when it is a file) before acknowledging:
@@ -382,7 +428,9 @@ pub struct ConnectionArgs {
     pub client_id: Option<String>,
 
     /// Durable session: clientId APPID/NAME, clean session off, so QoS 1 pushes sent while this tool
-    /// is stopped arrive on the next run with the same NAME
+    /// is stopped arrive on the next run with the same NAME. One process at a time: taken over twice
+    /// in a row by another client with that clientId, a run exits 4. A profile's session is taken
+    /// only by a run with no --count/--timeout/--duration/--sn/--device-type
     #[arg(long, value_name = "NAME", help_heading = "Connection")]
     pub session: Option<String>,
 

@@ -14,7 +14,8 @@ pub enum Exit {
     Usage = 2,
     /// The broker could not be reached, or the connection was lost for good.
     Unreachable = 3,
-    /// The broker refused us: CONNACK 4/5 (credentials or clientId) or a refused subscription.
+    /// The broker refused us: CONNACK 4/5 (credentials or clientId) or a refused subscription; or
+    /// another client took our clientId over twice in a row.
     Refused = 4,
     /// `--timeout` elapsed without a push.
     Timeout = 5,
@@ -33,7 +34,8 @@ Exit codes:
   1  internal error
   2  usage or configuration error (bad flag, invalid clientId, QoS 2, missing AppID/AppSecret)
   3  broker unreachable, TLS certificate refused, or connection lost for good (see --give-up-after)
-  4  refused by the broker (wrong AppID/AppSecret, clientId rule, subscription denied)
+  4  refused by the broker (wrong AppID/AppSecret, clientId rule, subscription denied),
+     or the clientId taken over twice in a row by another client
   5  --timeout elapsed with no push";
 
 /// An error that knows which exit code it maps to. Its message is one line that says what to do.

@@ -9,9 +9,9 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::{CommandFactory, FromArgMatches};
 
-use sensoro_sub::cli::{Cli, Command, ConfigCommand, completion_script, secrets_on_command_line};
-use sensoro_sub::commands::{self, check, decode};
-use sensoro_sub::config::{Config, DecodeConfig, Resolved, Terminal, advice};
+use sensoro_sub::cli::{Cli, Command, ConfigCommand, SessionCommand, completion_script, secrets_on_command_line};
+use sensoro_sub::commands::{self, check, decode, session};
+use sensoro_sub::config::{Config, Consumer, DecodeConfig, Resolved, Terminal, advice};
 use sensoro_sub::exit::{self, Exit};
 use sensoro_sub::mqtt::Outcome;
 use sensoro_sub::status::{self, Status, StatusConfig, Verbosity};
@@ -46,16 +46,20 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
         #[cfg(feature = "simulator")]
         Some(Command::Simulate(args)) => sensoro_sub::simulator::simulate(args)?,
         Some(Command::Check(args)) => {
-            let resolved = Resolved::resolve(args.account, args.connection)?;
+            let resolved = Resolved::resolve(args.account, args.connection, Consumer::Check)?;
             hint(Status::new(StatusConfig { color: terminal.stderr_color(args.color), ..plain }), true);
-            check::run(&resolved.connection, args.timeout, terminal.stdout_color(args.color))?
+            let note = resolved.session_note.as_ref();
+            check::run(&resolved.connection, note, args.timeout, terminal.stdout_color(args.color))?
         }
+        Some(Command::Session(SessionCommand::Clear(args))) => session::clear(&Resolved::clear(args)?.connection)?,
         Some(Command::Completions { shell }) => {
             commands::print(&completion_script(shell))?;
             Exit::Success
         }
         Some(Command::Config(ConfigCommand::Show(args))) => {
-            let resolved = Resolved::resolve(args.account, args.connection)?;
+            // What a plain run with these settings would be.
+            let resolved =
+                Resolved::resolve(args.account, args.connection, Consumer::Run { one_shot: false, filtered: false })?;
             hint(Status::new(plain), true);
             commands::print(resolved.show().as_bytes())?;
             Exit::Success

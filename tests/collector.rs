@@ -86,3 +86,53 @@ fn a_durable_session_acknowledges_only_synced_lines_and_in_batches() {
     assert!(ack_writes < pushes / 2, "PUBACKs in batches: {ack_writes} writes for {pushes} pushes");
     assert!(syncs >= 1 && syncs <= ack_writes, "one sync per batch at most: {syncs} syncs, {ack_writes} ack writes");
 }
+
+/// logrotate's way: rename the `--output` file, send SIGHUP, and the lines go on in a new file at
+/// the path. Between the two files every push is there once, none lost in the rotation.
+#[test]
+fn rotation_by_rename_and_sighup_loses_nothing() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, rotated) = (dir.path().join("pushes.ndjson"), dir.path().join("pushes.ndjson.1"));
+    let out = path.to_str().unwrap();
+    let sub = Sub::spawn(&broker.args(&["--session", "rotate", "--output", out, "-v"]));
+    sub.wait_subscribed();
+    let batch = |from: usize, to: usize| -> Vec<String> {
+        (from..to).map(|n| push(n, "0117C9A1B2C3D4E5", "temp_humi")).collect()
+    };
+    let count = |file: &std::path::Path| std::fs::read_to_string(file).map(|t| t.lines().count()).unwrap_or(0);
+    broker.publish_lines(&batch(0, 300), 1);
+    poll_until(PATIENCE, std::time::Duration::from_millis(20), || (count(&path) >= 300).then_some(()), || {
+        format!("300 lines in the first file, got {}", count(&path))
+    });
+    // Pushes keep coming while the file is renamed and the signal is on its way.
+    let publisher = {
+        let lines = batch(300, 600);
+        let port = broker.port;
+        std::thread::spawn(move || {
+            let mut cmd = Command::new("mosquitto_pub");
+            cmd.args(["-h", "127.0.0.1", "-p", &port.to_string(), "-u", PUBLISHER, "-P", PUBLISHER_SECRET]);
+            cmd.args(["-t", &topic(), "-q", "1", "-l"]).stdin(std::process::Stdio::piped());
+            let mut child = cmd.spawn().unwrap();
+            std::io::Write::write_all(&mut child.stdin.take().unwrap(), (lines.join("\n") + "\n").as_bytes()).unwrap();
+            child.wait().unwrap()
+        })
+    };
+    std::fs::rename(&path, &rotated).unwrap();
+    signal(sub.pid(), "HUP");
+    assert!(publisher.join().unwrap().success());
+    broker.publish_lines(&batch(600, 700), 1);
+    poll_until(PATIENCE, std::time::Duration::from_millis(20), || (count(&rotated) + count(&path) >= 700).then_some(()), || {
+        format!("700 lines in the two files, got {} + {}", count(&rotated), count(&path))
+    });
+    sub.wait_stderr("the reopen", |lines| lines.iter().any(|l| l.contains("SIGHUP: output file opened anew")));
+    signal(sub.pid(), "TERM");
+    let done = sub.finish();
+    assert_eq!(done.code, Some(0), "{done:#?}");
+    let text = std::fs::read_to_string(&rotated).unwrap() + &std::fs::read_to_string(&path).unwrap();
+    for n in 0..700 {
+        let id = format!(r#""msgId":"msg-{n}""#);
+        assert_eq!(text.matches(&id).count(), 1, "msg-{n} once in the two files");
+    }
+    assert!(count(&path) > 0, "lines after the SIGHUP went to the new file");
+}

@@ -290,6 +290,7 @@ fn every_command_ends_quietly_with_0_when_stdout_is_closed() {
         (broker.args(&["config", "show"]), Vec::new()),
         (strings(&["decode"]), format!("{push}\n").into_bytes()),
         (broker.args(&["check"]), Vec::new()),
+        (broker.args(&["session", "clear", "quiet"]), Vec::new()),
         (broker.args(&["--format", "ndjson"]), Vec::new()),
     ];
     if cfg!(feature = "simulator") {

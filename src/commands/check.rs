@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 
 use colored::Color;
 
+use crate::config::SessionNote;
 use crate::config::advice::{self, INSECURE_WARNING};
 use crate::duration::display;
 use crate::exit::{Exit, Failure};
 use crate::mqtt::tls::{self, HandshakeFailure};
 use crate::mqtt::{self, ConnectionConfig, Probe};
 use crate::pipeline::push::Push;
-use crate::service;
 use crate::style::Style;
 use crate::visible::visible;
 
@@ -54,22 +54,24 @@ impl Report {
     }
 }
 
-pub fn run(connection: &ConnectionConfig, wait_for_push: Option<Duration>, color: bool) -> anyhow::Result<Exit> {
+/// Checks `c`, whose identity the config layer made a clean session under a fresh clientId (a check
+/// must not consume pushes queued for a durable session, nor take a running subscriber's connection);
+/// `note` says so when a session was named.
+pub fn run(
+    c: &ConnectionConfig,
+    note: Option<&SessionNote>,
+    wait_for_push: Option<Duration>,
+    color: bool,
+) -> anyhow::Result<Exit> {
     let report = Report { color };
-    // A clean session under a fresh clientId: a check must not consume pushes queued for a durable
-    // session, nor kick off a running subscriber that uses the same clientId.
-    let mut c = connection.clone();
-    if let Some(name) = &c.session {
-        report.note(format_args!("checking with a fresh clientId; pushes queued for --session {name} stay queued"))?;
+    if let Some(note) = note {
+        report.note(note)?;
     }
-    c.client_id = service::random_client_id(&c.app_id);
-    c.clean_session = true;
-    c.session = None;
     if c.tls.as_ref().is_some_and(|tls| !tls.verify) {
         report.note(INSECURE_WARNING)?;
     }
 
-    let addresses = match mqtt::resolve(&c) {
+    let addresses = match mqtt::resolve(c) {
         Ok(addresses) => addresses,
         Err(error) => return report.fail_with("name lookup", &error),
     };
@@ -117,7 +119,7 @@ pub fn run(connection: &ConnectionConfig, wait_for_push: Option<Duration>, color
         }
     }
 
-    let (probe, login) = match Probe::log_in(&c, MQTT_TIMEOUT) {
+    let (probe, login) = match Probe::log_in(c, MQTT_TIMEOUT) {
         Ok(logged_in) => logged_in,
         Err(error) => return report.fail_with("MQTT login", &error),
     };
@@ -125,7 +127,7 @@ pub fn run(connection: &ConnectionConfig, wait_for_push: Option<Duration>, color
     report.step(
         true,
         "MQTT login",
-        format_args!("accepted (CONNACK 0) as {} with MQTT {}{fallback}", c.client_id, login.version),
+        format_args!("accepted (CONNACK 0) as {} with MQTT {}{fallback}", c.identity.client_id(), login.version),
     )?;
 
     let granted = match probe.subscribe(MQTT_TIMEOUT) {

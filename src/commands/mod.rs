@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod decode;
+pub mod session;
 pub mod subscribe;
 
 use std::io::Write;

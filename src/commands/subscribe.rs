@@ -13,6 +13,9 @@ use crate::status::Status;
 
 /// Subscribes and prints until the run ends. The caller must honour [`Outcome::holding`].
 pub fn run(config: &Config, status: Status) -> Result<Outcome, Failure> {
+    if let Some(note) = &config.session_note {
+        note.say(status);
+    }
     if config.connection.tls.as_ref().is_some_and(|tls| !tls.verify) {
         status.warn(INSECURE_WARNING);
     }

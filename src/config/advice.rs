@@ -35,6 +35,9 @@ pub fn explain(error: &Error) -> String {
             format!("{error}: check that --host/--port point at the SENSORO service or another MQTT 3.x broker")
         }
         Error::SubscriptionRefused { .. } => format!("{error}; check --topic"),
+        Error::TakenOver { .. } => {
+            format!("{error}: stop the other client, or give each its own --session NAME (or --client-id)")
+        }
         Error::GaveUp { last, after } => format!(
             "{}; gave up after {} without a connection (--give-up-after)",
             explain(last),

@@ -7,6 +7,7 @@
 pub mod address;
 pub mod advice;
 pub mod file;
+pub mod identity;
 pub mod profile;
 mod show;
 pub mod terminal;
@@ -15,8 +16,8 @@ use std::fmt;
 use std::path::Path;
 
 use crate::cli::{
-    AccountArgs, ConnectionArgs, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, QosArg, SubscribeArgs, TlsArgs,
-    ViewArgs,
+    AccountArgs, ConnectionArgs, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, QosArg, SessionClearArgs,
+    SubscribeArgs, TlsArgs, ViewArgs,
 };
 use crate::exit::Failure;
 use crate::mqtt::tls::{DEFAULT_TLS_PORT, TlsConfig};
@@ -29,6 +30,7 @@ use crate::pipeline::safe_mode::{AppKey, SafeMode};
 use crate::secret::Secret;
 use crate::service;
 use crate::status::{StatusConfig, Verbosity};
+pub use identity::{Consumer, SessionNote};
 use profile::LoadedProfile;
 pub use terminal::Terminal;
 
@@ -47,6 +49,8 @@ pub struct Config {
     pub status: StatusConfig,
     /// Where the lines go, and whether they are synced before a durable session's PUBACKs.
     pub destination: Destination,
+    /// Said once at the start, about the session this run took or left alone.
+    pub session_note: Option<SessionNote>,
 }
 
 /// Settings of `sensoro-sub decode`.
@@ -98,6 +102,7 @@ pub struct Resolved {
     pub safe_mode: SafeMode,
     pub profile: Option<LoadedProfile>,
     pub sources: Sources,
+    pub session_note: Option<SessionNote>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -112,7 +117,9 @@ pub struct Sources {
 }
 
 impl Resolved {
-    pub fn resolve(account: AccountArgs, connection: ConnectionArgs) -> Result<Resolved, Failure> {
+    /// The account and connection of a run that uses pushes as `consumer` says, which decides its
+    /// [`Identity`](crate::mqtt::Identity).
+    pub fn resolve(account: AccountArgs, connection: ConnectionArgs, consumer: Consumer) -> Result<Resolved, Failure> {
         let loaded = profile::load(&account)?;
         let from = loaded.as_ref().map(|l| &l.profile);
 
@@ -145,19 +152,13 @@ impl Resolved {
         );
         let safe_mode = SafeMode::new(Some(app_id.clone()), key_text.as_deref().map(parse_app_key).transpose()?);
 
-        let (session, session_source) = pick(connection.session, from.and_then(|p| p.session.clone()));
-        let (client_id, clean_session, client_id_source) = match (&session, connection.client_id) {
-            (Some(name), _) => (format!("{app_id}/{name}"), false, session_source),
-            (None, Some(id)) => (id, true, Source::CommandLine),
-            (None, None) => (service::random_client_id(&app_id), true, Source::Default),
-        };
-        service::check_client_id(&app_id, &client_id).map_err(|reason| match &session {
-            Some(_) => Failure::usage(format!(
-                "--session: {reason}; a session NAME may use up to {} characters of [-_0-9a-zA-Z]",
-                service::MAX_CLIENT_SUFFIX
-            )),
-            None => Failure::usage(format!("--client-id: {reason}")),
-        })?;
+        let identity = identity::resolve(
+            &app_id,
+            connection.session,
+            connection.client_id,
+            from.and_then(|p| p.session.clone()),
+            consumer,
+        )?;
 
         let topic = connection.topic.unwrap_or_else(|| service::default_topic(&app_id));
         if topic.is_empty() {
@@ -202,9 +203,7 @@ impl Resolved {
                 tls,
                 app_id,
                 app_secret,
-                client_id,
-                session,
-                clean_session,
+                identity: identity.identity,
                 qos: match connection.qos {
                     QosArg::Zero => Qos::AtMostOnce,
                     QosArg::One => Qos::AtLeastOnce,
@@ -226,10 +225,31 @@ impl Resolved {
                 app_key: app_key_source,
                 host: host_source,
                 port: port_source,
-                session: session_source,
-                client_id: client_id_source,
+                session: identity.session_source,
+                client_id: identity.client_id_source,
             },
+            session_note: identity.note,
         })
+    }
+}
+
+impl Resolved {
+    /// `session clear NAME`: the account and broker as for any run, connecting as `APPID/NAME` with
+    /// a clean session.
+    pub fn clear(args: SessionClearArgs) -> Result<Resolved, Failure> {
+        let connection = ConnectionArgs {
+            host: args.host,
+            port: args.port,
+            tls: args.tls,
+            client_id: None,
+            session: Some(args.name),
+            qos: QosArg::One,
+            mqtt_version: args.mqtt_version,
+            topic: None,
+            keepalive: std::time::Duration::from_secs(30),
+            give_up_after: None,
+        };
+        Resolved::resolve(args.account, connection, Consumer::Clear)
     }
 }
 
@@ -290,8 +310,10 @@ fn check_ca_file(path: &Path) -> Result<(), Failure> {
 
 impl Config {
     pub fn resolve(cli: SubscribeArgs, terminal: Terminal) -> Result<Config, Failure> {
-        let resolved = Resolved::resolve(cli.account, cli.connection)?;
-        Config::assemble(resolved.connection, resolved.safe_mode, cli.view, terminal)
+        let resolved = Resolved::resolve(cli.account, cli.connection, Consumer::of(&cli.view))?;
+        let mut config = Config::assemble(resolved.connection, resolved.safe_mode, cli.view, terminal)?;
+        config.session_note = resolved.session_note;
+        Ok(config)
     }
 
     /// A subscription over a resolved connection, printing as `view` says.
@@ -316,25 +338,19 @@ impl Config {
             clocks: Clocks { timeout: view.timeout, duration: view.duration },
             status: status_config(&view.output, terminal),
             destination: Destination { file: view.output_file, sync: !view.no_sync },
+            session_note: None,
         })
     }
 }
 
 #[cfg(feature = "watch")]
 impl Config {
-    /// `watch`: the subscriber's settings, drawn on the terminal instead of printed.
-    ///
-    /// A viewer never eats data: a durable session named in the profile is for the collector, so
-    /// `watch` uses a clean session unless `--session` itself is given (and then it warns).
+    /// `watch`: the subscriber's settings, drawn on the terminal instead of printed. It runs until
+    /// `q`, so it is a long-running consumer: unfiltered, it takes the profile's durable session.
     pub fn watch(args: crate::cli::WatchArgs, terminal: Terminal) -> Result<Config, Failure> {
         needs_terminal(terminal)?;
-        let mut resolved = Resolved::resolve(args.account, args.connection)?;
-        let connection = &mut resolved.connection;
-        if resolved.sources.session == Source::Profile {
-            connection.session = None;
-            connection.clean_session = true;
-            connection.client_id = service::random_client_id(&connection.app_id);
-        }
+        let filtered = !(args.filter.sn.is_empty() && args.filter.device_type.is_empty());
+        let resolved = Resolved::resolve(args.account, args.connection, Consumer::Run { one_shot: false, filtered })?;
         let color = terminal.stdout_color(args.color);
         Ok(Config {
             connection: resolved.connection,
@@ -349,6 +365,7 @@ impl Config {
                 verbosity: Verbosity::Normal,
                 color: terminal.color(args.color, terminal.stderr_is_tty),
             },
+            session_note: resolved.session_note,
         })
     }
 }
@@ -469,8 +486,9 @@ mod tests {
         assert_eq!((c.host.as_str(), c.port), ("iot.sensoro.com", 1883));
         assert_eq!(c.topic, "users/foobar/devices");
         assert_eq!(c.qos, Qos::AtLeastOnce);
-        assert!(c.clean_session);
-        assert!(c.client_id.starts_with("foobar/") && c.client_id.len() == "foobar/".len() + 36);
+        assert!(c.identity.clean_session());
+        let client_id = c.identity.client_id();
+        assert!(client_id.starts_with("foobar/") && client_id.len() == "foobar/".len() + 36);
         assert_eq!(config.output.format, Format::Ndjson);
         assert!(!config.output.color);
     }
@@ -489,8 +507,8 @@ mod tests {
     #[test]
     fn session_makes_a_durable_client_id() {
         let config = resolve(&["--session", "collector-1"], PLAIN).unwrap();
-        assert_eq!(config.connection.client_id, "foobar/collector-1");
-        assert!(!config.connection.clean_session);
+        assert_eq!(config.connection.identity.client_id(), "foobar/collector-1");
+        assert!(!config.connection.identity.clean_session());
     }
 
     #[test]
@@ -529,7 +547,7 @@ mod tests {
 
     #[cfg(feature = "watch")]
     #[test]
-    fn watch_needs_a_terminal_and_leaves_a_profile_session_alone() {
+    fn watch_needs_a_terminal_and_takes_a_profile_session_only_unfiltered() {
         let watch = |args: &[&str], terminal| {
             let mut argv = vec!["sensoro-sub", "watch", "--app-id", "foobar", "--app-secret", "s3cret"];
             argv.extend_from_slice(args);
@@ -546,11 +564,14 @@ mod tests {
         let file = dir.path().join("config.toml");
         std::fs::write(&file, "[profiles.default]\nsession = \"collector\"\n").unwrap();
         let config = watch(&["--config", file.to_str().unwrap()], TTY).unwrap();
-        assert!(config.connection.clean_session && config.connection.session.is_none());
-        assert!(!config.connection.client_id.ends_with("/collector"), "{}", config.connection.client_id);
+        assert_eq!(config.connection.identity.session(), Some("collector"));
+        assert_eq!(config.session_note, None);
+        let config = watch(&["--config", file.to_str().unwrap(), "--sn", "0117C9F252E6B438"], TTY).unwrap();
+        assert!(config.connection.identity.clean_session());
+        assert!(matches!(config.session_note, Some(SessionNote::ProfileSessionLeft { one_shot: false, .. })));
         let config = watch(&["--config", file.to_str().unwrap(), "--session", "peek"], TTY).unwrap();
-        assert_eq!(config.connection.client_id, "foobar/peek");
-        assert!(!config.connection.clean_session);
+        assert_eq!(config.connection.identity.client_id(), "foobar/peek");
+        assert!(!config.connection.identity.clean_session());
     }
 
     #[test]

@@ -10,7 +10,7 @@ impl Resolved {
         let secret = |set: bool| if set { "set (hidden)" } else { "-" };
         let client_id = match s.client_id {
             Source::Default => format!("{}/<random uuid, new each run>", c.app_id),
-            _ => c.client_id.clone(),
+            _ => c.identity.client_id().to_owned(),
         };
         let profile = match &self.profile {
             Some(p) => format!("{} ({})", p.name, p.path.display()),
@@ -24,7 +24,7 @@ impl Resolved {
             ("host", c.host.clone(), Some(s.host)),
             ("port", c.port.to_string(), Some(s.port)),
             ("tls", c.tls.as_ref().map_or_else(|| "off".to_owned(), |t| format!("on, {}", advice::trust(t))), None),
-            ("session", c.session.clone().unwrap_or_else(|| "-".into()), Some(s.session)),
+            ("session", c.identity.session().unwrap_or("-").to_owned(), Some(s.session)),
             ("client_id", client_id, Some(s.client_id)),
             ("topic", c.topic.clone(), None),
             ("qos", c.qos.to_string(), None),

@@ -34,7 +34,7 @@ pub fn create(connection: &ConnectionConfig) -> Result<mqtt::AsyncClient, Error>
     }
     mqtt::CreateOptionsBuilder::new()
         .server_uri(server_uri(connection))
-        .client_id(&connection.client_id)
+        .client_id(connection.identity.client_id())
         .persistence(mqtt::PersistenceType::None)
         .create_client()
         .map_err(|e| Error::Setup(format!("cannot create the MQTT client: {e}")))
@@ -69,7 +69,7 @@ pub fn connect_options(c: &ConnectionConfig, version: MqttVersion) -> Result<mqt
         .user_name(&c.app_id)
         .password(c.app_secret.expose())
         .keep_alive_interval(paho_keepalive(c.keepalive))
-        .clean_session(c.clean_session)
+        .clean_session(c.identity.clean_session())
         .connect_timeout(CONNECT_TIMEOUT);
     if let Some(tls) = &c.tls {
         builder.ssl_options(ssl_options(tls)?);
@@ -92,7 +92,7 @@ fn ssl_options(tls: &TlsConfig) -> Result<mqtt::SslOptions, Error> {
 /// paho declares a link dead one interval after a PINGREQ went unanswered, so up to twice its
 /// interval of silence. Asking it for half the user's keepalive notices a dead link within about one
 /// keepalive, inside the promised 1.5x (the broker then allows 1.5x half). paho counts whole seconds.
-fn paho_keepalive(keepalive: Duration) -> Duration {
+pub fn paho_keepalive(keepalive: Duration) -> Duration {
     Duration::from_secs((keepalive.as_secs() / 2).max(1))
 }
 

@@ -110,7 +110,7 @@ fn refusal(code: ConnectReturnCode, c: &ConnectionConfig, version: MqttVersion) 
             code: rc,
             reason: code.to_string(),
             app_id: c.app_id.clone(),
-            client_id: c.client_id.clone(),
+            client_id: c.identity.client_id().to_owned(),
         },
     }
 }

@@ -65,6 +65,10 @@ pub enum Error {
         app_id: String,
         why: String,
     },
+    /// Two connections in a row were taken over by another client with our clientId.
+    TakenOver {
+        client_id: String,
+    },
     /// The connection dropped between CONNACK and SUBACK.
     DroppedWhileSubscribing,
     /// The broker stayed unreachable past the limit; `last` is the last attempt's failure.
@@ -104,7 +108,8 @@ impl Error {
             Error::ProtocolVersion { .. }
             | Error::UnknownConnack { .. }
             | Error::LoginRefused { .. }
-            | Error::SubscriptionRefused { .. } => Exit::Refused,
+            | Error::SubscriptionRefused { .. }
+            | Error::TakenOver { .. } => Exit::Refused,
             Error::NoPush { .. } => Exit::Timeout,
             Error::StdoutClosed => Exit::Success,
             Error::Stdout { .. } | Error::Setup(_) => Exit::Internal,
@@ -156,6 +161,11 @@ impl fmt::Display for Error {
             Error::SubscriptionRefused { topic, app_id, why } => write!(
                 f,
                 "the broker refused the subscription to {topic} ({why}): the service allows only users/{app_id}/devices"
+            ),
+            Error::TakenOver { client_id } => write!(
+                f,
+                "clientId {client_id} was taken over twice in a row: another client keeps connecting with it, and \
+                 the broker (one connection per clientId) closes ours each time"
             ),
             Error::DroppedWhileSubscribing => f.write_str("the connection dropped while subscribing"),
             Error::GaveUp { last, after } => {

@@ -14,6 +14,9 @@ pub enum Event {
     Hangup,
     /// A callback cannot go on (stdout failed); the push it was writing is held unacknowledged.
     Failed(Error),
+    /// Whether the broker accepted a throwaway login right after closing our connection (see
+    /// `Supervisor::taken_over`).
+    BrokerAnswered(bool),
     /// The outcome of a connect or subscribe request (see `Supervisor::request`).
     Response(mqtt::Result<mqtt::ServerResponse>),
 }

@@ -25,7 +25,7 @@ mod socket;
 mod supervisor;
 pub mod tls;
 
-pub use connection::{Clocks, ConnectionConfig, MqttVersion};
+pub use connection::{Clocks, ConnectionConfig, Identity, MqttVersion};
 pub use diagnose::resolve;
 pub use error::Error;
 pub use probe::Probe;

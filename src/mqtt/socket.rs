@@ -5,7 +5,7 @@
 //! core reads the socket ahead into a buffer of its own, so it knows whether a whole PUBLISH packet
 //! is waiting there (or, when that buffer is empty, in the socket). For a TLS connection it never
 //! knows, and every line is written at once. The integration test
-//! `bursts_are_written_in_batches_unless_a_durable_session_acknowledges_after_each_line` fails the
+//! `bursts_are_written_in_batches_in_clean_and_durable_sessions` fails the
 //! day this stops answering.
 //!
 //! Built against a stock paho-mqtt-sys (the published crate: `[patch]` does not travel with it;

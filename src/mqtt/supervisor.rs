@@ -16,10 +16,11 @@ use paho_mqtt as mqtt;
 use super::ack;
 use super::callback;
 use super::client::{self, server_uri};
-use super::connection::{Clocks, ConnectionConfig, MqttVersion};
+use super::connection::{Clocks, ConnectionConfig, Identity, MqttVersion};
 use super::diagnose;
 use super::error::Error;
 use super::event::Event;
+use super::probe::Probe;
 use crate::duration::display;
 use crate::pipeline::output::{Sink, stdout_reader_gone};
 use crate::pipeline::{Engine, Progress, Stats};
@@ -30,13 +31,16 @@ const TICK: Duration = Duration::from_secs(1);
 /// Reconnect backoff: doubles from the first to the cap, with jitter.
 const BACKOFF_FIRST: Duration = Duration::from_secs(1);
 const BACKOFF_CAP: Duration = Duration::from_secs(60);
-/// A connection lost sooner than this after it was made counts as a quick drop.
-const QUICK_DROP: Duration = Duration::from_secs(5);
-/// This many quick drops in a row look like another client taking our clientId over (a broker that
-/// restarts this often looks the same; the cost of a wrong guess is a longer backoff).
-const TAKEOVER_DROPS: u32 = 3;
-/// After a takeover is suspected, backoff starts at this attempt (8–16 s) to end the ping-pong.
+/// After a takeover, the one retry waits as backoff's attempt this (8–16 s): long enough for a
+/// restarted process of our own to settle, short enough to come back soon.
 const TAKEOVER_FIRST_ATTEMPT: u32 = 4;
+/// Connections in a row ended by a takeover that end the run (exit 4) instead of fighting on.
+const TAKEOVERS_TO_GIVE_UP: u32 = 2;
+/// A takeover counts as "in a row" when it ends the retry within this long: the other client's own
+/// wait (8–16 s for another sensoro-sub) and some slack. Later, it is a first takeover again.
+const TAKEOVER_WINDOW: Duration = Duration::from_secs(25);
+/// How long the broker gets to accept a throwaway login after it closed our connection.
+const PROBE_WAIT: Duration = Duration::from_secs(3);
 /// Upper bound on a clean disconnect at the end of the run.
 const DISCONNECT_WAIT: Duration = Duration::from_secs(2);
 /// How long the broker may take to answer a SUBSCRIBE before the connection is tried anew.
@@ -169,7 +173,7 @@ impl Session {
             Ok(client) => client,
             Err(e) => return Outcome::failed(e),
         };
-        client.set_message_callback(callback::on_message(engine, events.clone(), !connection.clean_session));
+        client.set_message_callback(callback::on_message(engine, events.clone(), !connection.identity.clean_session()));
         client.set_connection_lost_callback(callback::on_connection_lost(
             Arc::clone(&lost),
             Arc::clone(&sink),
@@ -190,8 +194,8 @@ impl Session {
             stop_at: clocks.duration.map(|d| Instant::now() + d),
             timeout: clocks.timeout,
             reconnects: 0,
+            takeovers: 0,
             connected_at: None,
-            quick_drops: 0,
             version: connection.mqtt_version,
         };
         let interrupt = supervisor.run();
@@ -272,10 +276,10 @@ struct Supervisor<'a> {
     stop_at: Option<Instant>,
     timeout: Option<Duration>,
     reconnects: u64,
-    /// When the current connection was made, to tell a takeover's ping-pong from an ordinary loss.
+    /// Connections in a row that ended in a takeover (see [`Supervisor::taken_over`]).
+    takeovers: u32,
+    /// When the current connection was made.
     connected_at: Option<Instant>,
-    /// Connections in a row that were lost within [`QUICK_DROP`].
-    quick_drops: u32,
     /// The MQTT version to connect with: the configured one until a connection shows which works.
     version: MqttVersion,
 }
@@ -415,13 +419,13 @@ impl Supervisor<'_> {
         let (version, session_present) = diagnose::granted(&response);
         // The version that worked is the one to reconnect with: no fallback dance every time.
         self.version = if version == "3.1" { MqttVersion::V31 } else { MqttVersion::V311 };
-        let session = match (c.clean_session, session_present) {
-            (true, _) => String::new(),
-            (false, true) => ", durable session resumed".into(),
-            (false, false) => ", new durable session".into(),
+        let session = match (&c.identity, session_present) {
+            (Identity::Clean { .. }, _) => "",
+            (Identity::Durable { .. }, true) => ", durable session resumed",
+            (Identity::Durable { .. }, false) => ", new durable session",
         };
-        self.status
-            .info(format_args!("connected to {}:{} as {} (MQTT {version}{session})", c.host, c.port, c.client_id));
+        let client_id = c.identity.client_id();
+        self.status.info(format_args!("connected to {}:{} as {client_id} (MQTT {version}{session})", c.host, c.port));
 
         let (topic, qos) = (c.topic.clone(), client::qos_level(c.qos));
         let granted = match self.request_within(Some(SUBACK_WAIT), move |client| client.subscribe(topic, qos))? {
@@ -448,29 +452,35 @@ impl Supervisor<'_> {
     fn connect(&self, version: MqttVersion) -> Flow<Result<mqtt::ServerResponse, Error>> {
         let c = self.connection;
         let options = client::connect_options(c, version).map_err(Interrupt::Failed)?;
-        self.status.detail(format_args!("connecting to {} as {} (MQTT {version})", server_uri(c), c.client_id));
+        let client_id = c.identity.client_id();
+        self.status.detail(format_args!("connecting to {} as {client_id} (MQTT {version})", server_uri(c)));
         Ok(self.request(move |client| client.connect(options))?.map_err(|e| diagnose::connect_error(c, version, &e)))
     }
 
     /// Reconnects with exponential backoff and jitter until connected, refused, or `--give-up-after`.
     fn reconnect(&mut self) -> Flow<()> {
         let lost_at = Instant::now();
+        let lasted = self.connected_at.map(|at| at.elapsed());
         self.link.set(LinkState::Reconnecting);
         self.status.info(format_args!("connection to {}:{} lost", self.connection.host, self.connection.port));
-        let quick = self.connected_at.is_some_and(|at| at.elapsed() < QUICK_DROP);
-        self.quick_drops = if quick { self.quick_drops + 1 } else { 0 };
         let mut first_attempt = 0;
-        if self.quick_drops >= TAKEOVER_DROPS {
-            // Two clients with one clientId kick each other off in turn; retrying fast feeds the storm.
-            first_attempt = TAKEOVER_FIRST_ATTEMPT;
-            if self.quick_drops == TAKEOVER_DROPS {
-                self.status.warn(format_args!(
-                    "the connection keeps dropping right after it is made: another client is probably using \
-                     clientId {} (the service allows one connection per clientId); waiting longer between \
-                     attempts. Give each client its own --session or --client-id",
-                    self.connection.client_id
-                ));
+        if self.closed_by_the_broker(lost_at) && self.taken_over()? {
+            // The newer connection wins (MQTT's rule): fighting back at once would only bounce the
+            // two clients off each other, and each bounce acknowledges pushes the other never sees.
+            let soon = lasted.is_some_and(|lasted| lasted < TAKEOVER_WINDOW);
+            self.takeovers = if soon { self.takeovers + 1 } else { 1 };
+            let client_id = self.connection.identity.client_id();
+            if self.takeovers >= TAKEOVERS_TO_GIVE_UP {
+                return Err(Interrupt::Failed(Error::TakenOver { client_id: client_id.to_owned() }));
             }
+            self.status.warn(format_args!(
+                "taken over: another client connected as clientId {client_id} and the broker closed this \
+                 connection (the service allows one connection per clientId). Trying once more after a wait; \
+                 taken over again right after, this run ends with exit 4. Give each client its own --session"
+            ));
+            first_attempt = TAKEOVER_FIRST_ATTEMPT;
+        } else {
+            self.takeovers = 0;
         }
         for attempt in first_attempt.. {
             let delay = backoff_delay(attempt);
@@ -493,6 +503,49 @@ impl Supervisor<'_> {
             }
         }
         unreachable!("the reconnect loop only ends by returning")
+    }
+
+    /// Whether the loss was the broker closing a live link, as it does on a takeover, rather than
+    /// paho giving up on a silent one. paho declares a link dead only after hearing nothing for its
+    /// keepalive interval; traffic we know of (the CONNACK, a push) closer to the loss than that
+    /// means the link was alive. Longer quiet may be a dead network path, which a login over a fresh
+    /// path would pass too: that loss is retried at once like any other (test
+    /// `a_silently_dead_network_is_noticed_…`), and a takeover shows on the next round.
+    fn closed_by_the_broker(&self, lost_at: Instant) -> bool {
+        let heard = self.connected_at.into_iter().chain([self.progress.last_printed()]).max();
+        let interval = client::paho_keepalive(self.connection.keepalive);
+        heard.is_some_and(|at| lost_at.saturating_duration_since(at) < interval)
+    }
+
+    /// Whether the connection just lost was taken over: our clientId is one another client may use,
+    /// and the broker that closed it still accepts a login at once (a throwaway clean one, which
+    /// touches no session). A broker going down or a dead network answers no login; MQTT 3.1.1 gives
+    /// no reason for a close, and paho none for a loss, so this is how a takeover is told apart.
+    fn taken_over(&self) -> Flow<bool> {
+        if !self.connection.identity.can_be_taken_over() {
+            return Ok(false);
+        }
+        let mut probe = self.connection.clone();
+        probe.identity = Identity::fresh(&probe.app_id);
+        probe.mqtt_version = self.version;
+        let events = self.events.clone();
+        std::thread::spawn(move || {
+            let answered = match Probe::log_in(&probe, PROBE_WAIT) {
+                Ok((probe, _)) => {
+                    probe.disconnect();
+                    true
+                }
+                Err(_) => false,
+            };
+            let _ = events.send(Event::BrokerAnswered(answered));
+        });
+        let until = Instant::now() + PROBE_WAIT + TICK;
+        while Instant::now() < until {
+            if let Some(Event::BrokerAnswered(answered)) = self.wait(until.saturating_duration_since(Instant::now()))? {
+                return Ok(answered);
+            }
+        }
+        Ok(false)
     }
 
     /// Ends the run: no more output, then a clean DISCONNECT, bounded in time. Pushes that arrive now

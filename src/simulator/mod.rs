@@ -17,7 +17,7 @@ use crate::cli::{DemoArgs, FleetArgs, SimulateArgs};
 use crate::commands;
 use crate::config::{Config, Terminal, advice, parse_app_key};
 use crate::exit::{Exit, Failure};
-use crate::mqtt::{ConnectionConfig, MqttVersion, Outcome};
+use crate::mqtt::{ConnectionConfig, Identity, MqttVersion, Outcome};
 use crate::pipeline::Qos;
 use crate::pipeline::safe_mode::{AppKey, SafeMode};
 use crate::secret::Secret;
@@ -207,9 +207,7 @@ pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Outcome> {
         tls: None,
         app_id: app_id.clone(),
         app_secret: Secret::new(secret),
-        client_id: service::random_client_id(&app_id),
-        session: None,
-        clean_session: true,
+        identity: Identity::fresh(&app_id),
         qos: Qos::AtLeastOnce,
         mqtt_version: MqttVersion::Auto,
         topic: service::default_topic(&app_id),

@@ -122,11 +122,8 @@ pub fn run(config: &Config, status: Status) -> anyhow::Result<Outcome> {
             return Err(Failure::usage(format!("watch cannot take over the terminal: {e}")).into());
         }
     };
-    if let Some(name) = &config.connection.session {
-        status.warn(format_args!(
-            "watching with --session {name} consumes that session's queue: pushes it takes are not kept for \
-             the collector; leave out --session to watch with a clean session"
-        ));
+    if let Some(note) = &config.session_note {
+        note.say(status);
     }
     if config.connection.tls.as_ref().is_some_and(|tls| !tls.verify) {
         status.warn(INSECURE_WARNING);

@@ -410,20 +410,13 @@ impl Sub {
 
     /// Spawns with stdout sent to `stdout` (a file, say), collecting only stderr.
     pub fn spawn_to(args: &[String], stdout: impl Into<Stdio>) -> Sub {
-        let mut child = sub_command(args)
-            .stdin(Stdio::null())
-            .stdout(stdout)
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn sensoro-sub");
-        let (stderr, _) = Lines::collect(child.stderr.take().expect("stderr"));
-        Sub { child, stderr, stdout: None }
+        Self::spawn_command_to(sub_command(args), stdout)
     }
 
-    /// Spawns `cmd` (a `sensoro-sub` command, or one that runs it) with stdout sent to `stdout`,
-    /// collecting only stderr.
+    /// [`Sub::spawn_to`] for a command of the caller's (its own environment, say).
     pub fn spawn_command_to(mut cmd: Command, stdout: impl Into<Stdio>) -> Sub {
-        let mut child = cmd.stdin(Stdio::null()).stdout(stdout).stderr(Stdio::piped()).spawn().expect("spawn");
+        let mut child =
+            cmd.stdin(Stdio::null()).stdout(stdout).stderr(Stdio::piped()).spawn().expect("spawn sensoro-sub");
         let (stderr, _) = Lines::collect(child.stderr.take().expect("stderr"));
         Sub { child, stderr, stdout: None }
     }
