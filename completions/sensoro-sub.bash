@@ -107,7 +107,7 @@ _sensoro__sub() {
 
     case "${cmd}" in
         sensoro__sub)
-            opts="-f -q -v -n -h -V --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --format --color --quiet --verbose --envelope --no-dedupe --sn --device-type --count --timeout --duration --help --version decode check watch demo simulate session completions config help"
+            opts="-f -q -v -o -n -h -V --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --format --color --quiet --verbose --envelope --output --no-sync --no-dedupe --sn --device-type --count --timeout --duration --help --version decode check watch demo simulate session completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -187,6 +187,14 @@ _sensoro__sub() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --sn)
@@ -505,7 +513,7 @@ _sensoro__sub() {
             return 0
             ;;
         sensoro__subcmd__sub__subcmd__demo)
-            opts="-f -q -v -n -h --safe-mode --watch --devices --rate --seed --format --color --quiet --verbose --envelope --no-dedupe --sn --device-type --count --timeout --duration --help"
+            opts="-f -q -v -o -n -h --safe-mode --watch --devices --rate --seed --format --color --quiet --verbose --envelope --output --no-sync --no-dedupe --sn --device-type --count --timeout --duration --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -533,6 +541,14 @@ _sensoro__sub() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --sn)

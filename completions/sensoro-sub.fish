@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sensoro_sub_global_optspecs
-    string join \n profile= config= app-id= app-secret= app-secret-file= app-key= host= port= tls cafile= insecure client-id= session= qos= mqtt-version= topic= keepalive= give-up-after= f/format= color= q/quiet v/verbose envelope no-dedupe sn= device-type= n/count= timeout= duration= h/help V/version
+    string join \n profile= config= app-id= app-secret= app-secret-file= app-key= host= port= tls cafile= insecure client-id= session= qos= mqtt-version= topic= keepalive= give-up-after= f/format= color= q/quiet v/verbose envelope o/output= no-sync no-dedupe sn= device-type= n/count= timeout= duration= h/help V/version
 end
 
 function __fish_sensoro_sub_needs_command
@@ -49,6 +49,7 @@ raw\t'Payload bytes as received, plus a newline'"
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l color -d 'When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s o -l output -d 'Append the lines to PATH instead of stdout (created with mode 600 if missing), synced before a durable session acknowledges them; SIGHUP opens PATH anew (logrotate: rename, then HUP)' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l sn -d 'Only pushes from this device serial number (repeatable; case-insensitive)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l device-type -d 'Only pushes of this deviceType (repeatable)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s n -l count -d 'Exit 0 after printing N pushes' -r
@@ -59,6 +60,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l insecure -d 'TL
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s q -l quiet -d 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s v -l verbose -d 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l envelope -d 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push"}'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l no-sync -d 'Do not sync the output file (--output, or stdout when it is a file) before acknowledging: faster, but a power cut can lose pushes the broker has already forgotten'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l no-dedupe -d 'Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000 printed is dropped and counted as a duplicate'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s V -l version -d 'Print version'
@@ -147,6 +149,7 @@ raw\t'Payload bytes as received, plus a newline'"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l color -d 'When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s o -l output -d 'Append the lines to PATH instead of stdout (created with mode 600 if missing), synced before a durable session acknowledges them; SIGHUP opens PATH anew (logrotate: rename, then HUP)' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l sn -d 'Only pushes from this device serial number (repeatable; case-insensitive)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l device-type -d 'Only pushes of this deviceType (repeatable)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s n -l count -d 'Exit 0 after printing N pushes' -r
@@ -157,6 +160,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l watch -
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s q -l quiet -d 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s v -l verbose -d 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l envelope -d 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push"}'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l no-sync -d 'Do not sync the output file (--output, or stdout when it is a file) before acknowledging: faster, but a power cut can lose pushes the broker has already forgotten'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l no-dedupe -d 'Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000 printed is dropped and counted as a duplicate'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l listen -d 'Address to listen on' -r
