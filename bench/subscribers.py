@@ -17,6 +17,7 @@ release build of sensoro-sub (built if missing).
   python3 bench/subscribers.py --table               # every scenario and latency; table into docs/performance.md
   python3 bench/subscribers.py --mode drain --scenario "paused, QoS 1" --pushes 100000
   python3 bench/subscribers.py --baseline /tmp/old/sensoro-sub   # also an earlier build, same rounds
+  python3 bench/subscribers.py --mode drain --ceiling --inflight 20   # the null subscriber too; mosquitto's default window
 """
 import argparse
 import functools
@@ -66,7 +67,7 @@ def free_port():
 
 
 class Broker:
-    def __init__(self):
+    def __init__(self, inflight=0):
         self.dir = tempfile.mkdtemp(prefix="sensoro-bench-")
         self.port = free_port()
         pw = os.path.join(self.dir, "passwd")
@@ -77,7 +78,7 @@ class Broker:
         conf = os.path.join(self.dir, "mosquitto.conf")
         with open(conf, "w") as f:
             f.write(f"user root\nlistener {self.port} 127.0.0.1\nallow_anonymous false\npassword_file {pw}\n"
-                    f"acl_file {self.dir}/acl\nmax_queued_messages 0\nmax_inflight_messages 0\nqueue_qos0_messages true\npersistence false\n"
+                    f"acl_file {self.dir}/acl\nmax_queued_messages 0\nmax_inflight_messages {inflight}\nqueue_qos0_messages true\npersistence false\n"
                     f"log_dest file {self.dir}/log\nlog_type subscribe\n")
         self.proc = subprocess.Popen(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 10
@@ -193,6 +194,8 @@ NODE_DIR = os.path.join(ROOT, "bench", "node")
 VENDOR_SAMPLE, MQTT_SUB = "vendor sample", "mqtt sub"
 PAHO_FLOOR = "paho floor"
 PAHO_FLOOR_BINARY = os.path.join(ROOT, "target", "release", "examples", "paho_floor")
+CEILING = "null subscriber"
+CEILING_BINARY = os.path.join(ROOT, "target", "release", "examples", "null_subscriber")
 # Each scenario: (name, QoS, durable session?, how the backlog meets the subscriber).
 SCENARIOS = [
     ("paused, QoS 0", 0, False, "paused"),
@@ -200,6 +203,12 @@ SCENARIOS = [
     ("paused, QoS 1, session", 1, True, "paused"),
     ("fresh start, QoS 0, session", 0, True, "fresh"),
     ("fresh start, QoS 1, session", 1, True, "fresh"),
+]
+# Not in the peer table: the collector's case, lines into a file (sensoro-sub `--output FILE`, which
+# syncs before acknowledging; the peers `> FILE`, which syncs nothing). Timed to the N-th line in the file.
+FILE_SCENARIOS = [
+    ("paused, QoS 1, session, to a file", 1, True, "paused"),
+    ("fresh start, QoS 1, session, to a file", 1, True, "fresh"),
 ]
 
 
@@ -217,6 +226,9 @@ def subscriber_command(tool, broker, qos, count, durable, suffix):
                "-q", str(qos), "-t", TOPIC, "-i", client_id]
         cmd += ["-c"] if durable else []
         cmd += ["-C", str(count)] if count else []
+    elif tool == CEILING:
+        cmd = [CEILING_BINARY, "127.0.0.1", str(broker.port), APP_ID, SECRET, client_id, str(qos), str(count),
+               "1" if durable else "0"]
     elif tool == PAHO_FLOOR:
         cmd = [PAHO_FLOOR_BINARY, "127.0.0.1", str(broker.port), APP_ID, SECRET, client_id, str(qos), str(count),
                "1" if durable else "0"]
@@ -248,12 +260,18 @@ def child_of(pid):
     raise SystemExit(f"no child of {pid}")
 
 
-def drain_round(tool, broker, qos, durable, how, backlog_file, count, round_number):
+def drain_round(tool, broker, qos, durable, how, backlog_file, count, round_number, to_file=False):
     """Times the drain of `count` queued pushes to the subscriber's stdout (read by this process).
     fresh: queued for a durable session while it is away, timed from start. paused: queued while the
-    connected subscriber is stopped (SIGSTOP, as Ctrl-Z), timed from SIGCONT."""
+    connected subscriber is stopped (SIGSTOP, as Ctrl-Z), timed from SIGCONT. to_file: into a file
+    instead (sensoro-sub's own `--output`, with its syncs counted; the peers' stdout)."""
     suffix = f"bench-{tool.replace(' ', '-')}-{round_number}"
     cmd, env = subscriber_command(tool, broker, qos, count, durable, suffix)
+    out_path = None
+    if to_file:
+        out_path = tempfile.NamedTemporaryFile(prefix="drain-", suffix=".ndjson", delete=False).name
+        if tool in BINARIES:
+            cmd = [c for c in cmd if c != "-q"] + ["--output", out_path, "-v"]
     if durable:
         broker.register(suffix, qos)
     if how == "fresh":
@@ -261,8 +279,11 @@ def drain_round(tool, broker, qos, durable, how, backlog_file, count, round_numb
     timing = tempfile.NamedTemporaryFile(prefix="time-", delete=False).name
     mark = broker.log_size()
     start = time.perf_counter()
-    proc = subprocess.Popen(["/usr/bin/time", "-f", "%M %U %S", "-o", timing] + cmd, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, env=env)
+    own_file = to_file and tool in BINARIES
+    stdout = open(out_path, "wb") if to_file and not own_file else subprocess.PIPE
+    proc = subprocess.Popen(["/usr/bin/time", "-f", "%M %U %S", "-o", timing] + cmd,
+                            stdout=subprocess.DEVNULL if own_file else stdout,
+                            stderr=subprocess.PIPE if own_file else subprocess.DEVNULL, env=env)
     subscriber = child_of(proc.pid)
     if how == "paused":
         broker.wait_subscribed(f"{APP_ID}/{suffix}", mark)
@@ -273,7 +294,15 @@ def drain_round(tool, broker, qos, durable, how, backlog_file, count, round_numb
         os.kill(subscriber, signal.SIGCONT)
     lines = 0
     deadline = start + 120
-    while lines < count:
+    if to_file:
+        with open(out_path, "rb") as f:
+            while lines < count and time.perf_counter() < deadline:
+                chunk = f.read(1 << 16)
+                if chunk:
+                    lines += chunk.count(b"\n")
+                else:
+                    time.sleep(0.0005)
+    while not to_file and lines < count:
         left = deadline - time.perf_counter()
         if left <= 0 or not select.select([proc.stdout], [], [], left)[0]:
             break
@@ -291,13 +320,27 @@ def drain_round(tool, broker, qos, durable, how, backlog_file, count, round_numb
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-    proc.stdout.close()
+    syncs = 0.0
+    if own_file:
+        # `-v`'s summary: "... N writes to stdout, S syncs; PUBACKs in B batched writes".
+        report = proc.stderr.read().decode(errors="replace")
+        for word, after in zip(report.split(), report.split()[1:]):
+            if after.startswith("syncs"):
+                syncs = float(word)
+        proc.stderr.close()
+    elif proc.stdout:
+        proc.stdout.close()
+    if out_path:
+        if not isinstance(stdout, int):
+            stdout.close()
+        os.unlink(out_path)
     with open(timing) as f:
         rss_kib, user, system = f.read().split()[-3:]
     os.unlink(timing)
     if lines < count:
         raise SystemExit(f"{tool}: only {lines} of {count} lines arrived")
-    return {"rate": count / elapsed, "rss_mib": int(rss_kib) / 1024, "cpu_us": (float(user) + float(system)) / count * 1e6}
+    return {"rate": count / elapsed, "rss_mib": int(rss_kib) / 1024, "cpu_us": (float(user) + float(system)) / count * 1e6,
+            "syncs_per_push": syncs / count}
 
 
 def latency_round(tool, broker, qos, rate, seconds, round_number):
@@ -409,7 +452,7 @@ def main():
     parser.add_argument("--pushes", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--mode", choices=["drain", "latency", "both"], default="both")
-    parser.add_argument("--scenario", action="append", choices=[name for name, *_ in SCENARIOS],
+    parser.add_argument("--scenario", action="append", choices=[name for name, *_ in SCENARIOS + FILE_SCENARIOS],
                         help="drain only these scenarios (repeatable) [default: all]")
     parser.add_argument("--rate", type=int, default=1000, help="latency mode: pushes per second")
     parser.add_argument("--seconds", type=int, default=10, help="latency mode: how long to publish")
@@ -418,6 +461,11 @@ def main():
     parser.add_argument("--no-node", action="store_true", help="leave out the Node.js peers")
     parser.add_argument("--floor", action="store_true",
                         help="add paho's floor: a paho subscriber whose callback does next to nothing")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="add the null subscriber: a raw socket that discards pushes and batches its PUBACKs")
+    parser.add_argument("--inflight", type=int, default=0, metavar="N",
+                        help="the broker's max_inflight_messages (unacknowledged QoS 1 pushes per client) "
+                             "[default: 0, unlimited; mosquitto's own default is 20]")
     parser.add_argument("--table", nargs="?", const=os.path.join(ROOT, "docs", "performance.md"), metavar="FILE",
                         help="write the peer table into FILE's peer-table section [default: docs/performance.md]")
     args = parser.parse_args()
@@ -432,8 +480,13 @@ def main():
     if args.floor:
         subprocess.run(["cargo", "build", "--release", "--locked", "--example", "paho_floor"], cwd=ROOT, check=True)
         tools.append(PAHO_FLOOR)
-    scenarios = [s for s in SCENARIOS if not args.scenario or s[0] in args.scenario]
-    broker = Broker()
+    if args.ceiling:
+        subprocess.run(["cargo", "build", "--release", "--locked", "--example", "null_subscriber"], cwd=ROOT, check=True)
+        tools.append(CEILING)
+    scenarios = [s + (False,) for s in SCENARIOS if not args.scenario or s[0] in args.scenario]
+    scenarios += [s + (True,) for s in FILE_SCENARIOS if args.scenario and s[0] in args.scenario]
+    broker = Broker(args.inflight)
+    print(f"mosquitto max_inflight_messages {args.inflight or 'unlimited'}")
     drains, latency = {}, {}
     try:
         if args.mode in ("drain", "both"):
@@ -444,15 +497,16 @@ def main():
             backlog.close()
             size = os.path.getsize(backlog.name) / args.pushes
             print(f"drain: {args.pushes} pushes of ~{size:.0f} bytes, {args.rounds} alternating rounds")
-            for name, qos, durable, how in scenarios:
+            for name, qos, durable, how, to_file in scenarios:
                 summary = alternate(tools, args.rounds, lambda tool, r: drain_round(
-                    tool, broker, qos, durable, how, backlog.name, args.pushes, r))
+                    tool, broker, qos, durable, how, backlog.name, args.pushes, r, to_file))
                 drains[name] = summary
                 base = summary["mosquitto_sub"]["rate"]
                 for tool in tools:
                     s = summary[tool]
-                    print(f"  {name:<28} {tool:<13} {s['rate']:>9.0f} msg/s ({s['rate'] / base:4.2f}x)  "
-                          f"{s['cpu_us']:5.2f} us CPU/msg  peak RSS {s['rss_mib']:5.1f} MiB")
+                    syncs = f"  {s['syncs_per_push']:.4f} syncs/push" if to_file and tool in BINARIES else ""
+                    print(f"  {name:<28} {tool:<15} {s['rate']:>9.0f} msg/s ({s['rate'] / base:4.2f}x)  "
+                          f"{s['cpu_us']:5.2f} us CPU/msg  peak RSS {s['rss_mib']:5.1f} MiB{syncs}")
             os.unlink(backlog.name)
         if args.mode in ("latency", "both"):
             print(f"latency: {args.rate} pushes/s for {args.seconds} s, QoS 1, median of {args.rounds} rounds")
@@ -463,7 +517,7 @@ def main():
     finally:
         broker.stop()
     if args.table:
-        text = table([t for t in tools if t not in (BASELINE, PAHO_FLOOR)], drains, latency, args.pushes, args.rounds,
+        text = table([t for t in tools if t not in (BASELINE, PAHO_FLOOR, CEILING)], drains, latency, args.pushes, args.rounds,
                      args.rate)
         write_table(args.table, text)
         print(f"peer table written to {args.table}")

@@ -102,9 +102,12 @@ fn rotation_by_rename_and_sighup_loses_nothing() {
     };
     let count = |file: &std::path::Path| std::fs::read_to_string(file).map(|t| t.lines().count()).unwrap_or(0);
     broker.publish_lines(&batch(0, 300), 1);
-    poll_until(PATIENCE, std::time::Duration::from_millis(20), || (count(&path) >= 300).then_some(()), || {
-        format!("300 lines in the first file, got {}", count(&path))
-    });
+    poll_until(
+        PATIENCE,
+        std::time::Duration::from_millis(20),
+        || (count(&path) >= 300).then_some(()),
+        || format!("300 lines in the first file, got {}", count(&path)),
+    );
     // Pushes keep coming while the file is renamed and the signal is on its way.
     let publisher = {
         let lines = batch(300, 600);
@@ -122,9 +125,12 @@ fn rotation_by_rename_and_sighup_loses_nothing() {
     signal(sub.pid(), "HUP");
     assert!(publisher.join().unwrap().success());
     broker.publish_lines(&batch(600, 700), 1);
-    poll_until(PATIENCE, std::time::Duration::from_millis(20), || (count(&rotated) + count(&path) >= 700).then_some(()), || {
-        format!("700 lines in the two files, got {} + {}", count(&rotated), count(&path))
-    });
+    poll_until(
+        PATIENCE,
+        std::time::Duration::from_millis(20),
+        || (count(&rotated) + count(&path) >= 700).then_some(()),
+        || format!("700 lines in the two files, got {} + {}", count(&rotated), count(&path)),
+    );
     sub.wait_stderr("the reopen", |lines| lines.iter().any(|l| l.contains("SIGHUP: output file opened anew")));
     signal(sub.pid(), "TERM");
     let done = sub.finish();

@@ -112,8 +112,9 @@ fn the_debian_package_installs_the_binary_docs_completions_and_a_verified_collec
     for line in [
         "DynamicUser=yes",
         "LoadCredential=config.toml:/etc/sensoro-sub/%i.toml",
-        "ExecStart=/usr/bin/sensoro-sub --config ${CREDENTIALS_DIRECTORY}/config.toml --session %i --format ndjson",
-        "StandardOutput=append:/var/lib/sensoro-sub/%i.ndjson",
+        "ExecStart=/usr/bin/sensoro-sub --config ${CREDENTIALS_DIRECTORY}/config.toml --session %i --format ndjson --output /var/lib/sensoro-sub/%i/pushes.ndjson",
+        "StateDirectory=sensoro-sub/%i",
+        "ExecReload=/bin/kill -HUP $MAINPID",
         "RestartPreventExitStatus=2 4",
         "NoNewPrivileges=yes",
         "ProtectSystem=strict",
@@ -121,7 +122,7 @@ fn the_debian_package_installs_the_binary_docs_completions_and_a_verified_collec
         assert!(unit.lines().any(|l| l == line), "the unit lacks {line:?}");
     }
     let tmpfiles = std::fs::read_to_string(root.join("usr/lib/tmpfiles.d/sensoro-sub.conf")).unwrap();
-    assert!(tmpfiles.contains("d /var/lib/sensoro-sub 0750 root root"), "{tmpfiles}");
+    assert!(tmpfiles.contains("d /var/lib/sensoro-sub 0755 root root"), "{tmpfiles}");
 
     if !succeeds("systemd-analyze", &["--version"]) {
         eprintln!("SKIPPED the unit's checks: systemd-analyze is not installed (scripts/deps test installs systemd)");
@@ -217,9 +218,9 @@ impl Installed {
         assert!(stdout(&out).starts_with("sensoro-sub "));
         let listed = stdout(&run(Command::new("dpkg").args(["-L", "sensoro-sub"])));
         assert!(listed.lines().any(|l| l == "/usr/lib/systemd/system/sensoro-sub@.service"), "{listed}");
-        // postinst made the directory the unit appends to.
+        // postinst made the parent of the instances' directories.
         let meta = std::fs::metadata("/var/lib/sensoro-sub").expect("postinst makes /var/lib/sensoro-sub");
-        assert_eq!((meta.permissions().mode() & 0o777, meta.uid()), (0o750, 0));
+        assert_eq!((meta.permissions().mode() & 0o777, meta.uid()), (0o755, 0));
         drop(self);
         assert!(!Path::new("/usr/bin/sensoro-sub").exists() && !Path::new("/var/lib/sensoro-sub").exists());
     }
