@@ -34,12 +34,15 @@ struct Inner {
     pending: Vec<u8>,
     sync: Option<Syncer>,
     reopen: Option<Reopener>,
+    /// Bytes were written since the last sync: a push that printed nothing (filtered, a duplicate)
+    /// costs no `fdatasync`.
+    unsynced: bool,
 }
 
 impl Sink {
     pub fn new(out: Box<dyn Write + Send>) -> Sink {
         Sink {
-            inner: Mutex::new(Inner { out, pending: Vec::new(), sync: None, reopen: None }),
+            inner: Mutex::new(Inner { out, pending: Vec::new(), sync: None, reopen: None, unsynced: false }),
             writes: AtomicU64::new(0),
             syncs: AtomicU64::new(0),
         }
@@ -92,6 +95,7 @@ impl Sink {
             written?;
         }
         self.writes.fetch_add(1, Ordering::Relaxed);
+        inner.unsynced = true;
         inner.out.flush()
     }
 
@@ -105,8 +109,10 @@ impl Sink {
     pub fn flush_and_sync(&self) -> io::Result<()> {
         let mut inner = self.lock();
         self.write_locked(&mut inner, &[], false)?;
-        if let Some(sync) = inner.sync.as_mut() {
+        let Inner { sync, unsynced, .. } = &mut *inner;
+        if let Some(sync) = sync.as_mut().filter(|_| *unsynced) {
             sync()?;
+            *unsynced = false;
             self.syncs.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
@@ -203,6 +209,8 @@ mod tests {
         sink.flush_and_sync().unwrap();
         assert_eq!(*recorder.0.lock().unwrap(), [b"a\nb\n".to_vec(), b"<sync>".to_vec()]);
         assert_eq!((sink.writes(), sink.syncs()), (1, 1));
+        sink.flush_and_sync().unwrap();
+        assert_eq!(sink.syncs(), 1, "nothing written since: no sync");
     }
 
     #[test]
