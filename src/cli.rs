@@ -135,6 +135,9 @@ pub struct WatchArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
 
+    #[command(flatten)]
+    pub alarm: AlarmRuleArgs,
+
     /// When to color the table (NO_COLOR in the environment means never, unless "always"); without
     /// colors, alarms and silent devices are shown in reverse video
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
@@ -178,7 +181,7 @@ pub struct DemoArgs {
 
     /// Show the simulated fleet as `watch` does: a live full-screen table instead of lines
     #[cfg(feature = "watch")]
-    #[arg(long, conflicts_with_all = ["format", "envelope", "quiet", "verbose"])]
+    #[arg(long, conflicts_with_all = ["format", "envelope", "quiet", "verbose", "alarms_only", "exit_on_alarm"])]
     pub watch: bool,
 
     #[command(flatten)]
@@ -285,6 +288,9 @@ pub struct ViewArgs {
 
     #[command(flatten)]
     pub filter: FilterArgs,
+
+    #[command(flatten)]
+    pub alarms: AlarmArgs,
 
     /// Exit 0 after printing N pushes
     #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Stopping")]
@@ -435,6 +441,9 @@ pub struct DecodeArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
 
+    #[command(flatten)]
+    pub alarms: AlarmArgs,
+
     /// Stop after printing N pushes
     #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Stopping")]
     pub count: Option<u64>,
@@ -475,6 +484,32 @@ pub struct FilterArgs {
     /// Only pushes of this deviceType (repeatable)
     #[arg(long, value_name = "TYPE", help_heading = "Filters")]
     pub device_type: Vec<String>,
+}
+
+/// The alarm rules, for every command that shows readings.
+#[derive(Args, Debug, Default)]
+pub struct AlarmRuleArgs {
+    /// Alarm rule (repeatable): KEY (true or not 0), KEY>N, KEY>=N, KEY<N, KEY<=N, KEY==V, KEY!=V;
+    /// -KEY drops KEY's default rules, none drops them all. Added to the defaults (leak, smoke and the
+    /// other detectors, battery<20, temperature>50, ch4>=1000); a rule on a reading replaces its
+    /// defaults. Given, it is used instead of a profile's `alarms`
+    #[arg(long = "alarm", value_name = "RULE", allow_hyphen_values = true, help_heading = "Alarms")]
+    pub rules: Vec<String>,
+}
+
+/// The alarm rules and what alarms do to a run of pushes.
+#[derive(Args, Debug, Default)]
+pub struct AlarmArgs {
+    #[command(flatten)]
+    pub rules: AlarmRuleArgs,
+
+    /// Print only pushes with at least one alarm (the others count as filtered)
+    #[arg(long, help_heading = "Alarms")]
+    pub alarms_only: bool,
+
+    /// Exit 6 after printing the first push with an alarm: run until something is wrong
+    #[arg(long, help_heading = "Alarms")]
+    pub exit_on_alarm: bool,
 }
 
 /// `--qos`: parsed by hand rather than as a value enum, so that 2 gets its own explanation.

@@ -11,10 +11,10 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 use sensoro_sub::cli::{Cli, Command, ConfigCommand, completion_script};
+use sensoro_sub::commands::subscribe::Ended;
 use sensoro_sub::commands::{self, check, decode};
 use sensoro_sub::config::{Config, DecodeConfig, Resolved, Terminal};
 use sensoro_sub::exit::{self, Exit};
-use sensoro_sub::mqtt::Outcome;
 use sensoro_sub::status::{self, Status};
 
 /// Whether the subscriber's AppSecret was typed on the command line (not taken from the
@@ -43,7 +43,7 @@ fn run(cli: Cli, secret_hint: bool, terminal: Terminal) -> Result<ExitCode> {
         #[cfg(feature = "watch")]
         Some(Command::Watch(args)) => {
             let config = Config::watch(args, terminal)?;
-            end_session(sensoro_sub::watch::run(&config, Status::new(config.status))?)?
+            end_session(sensoro_sub::watch::run(&config, Status::new(config.status))?.into())?
         }
         #[cfg(feature = "simulator")]
         Some(Command::Demo(args)) => end_session(sensoro_sub::simulator::demo(args, terminal)?)?,
@@ -69,8 +69,9 @@ fn run(cli: Cli, secret_hint: bool, terminal: Terminal) -> Result<ExitCode> {
 /// A finished MQTT session's exit code. When a push is held unacknowledged, the MQTT library's receive
 /// thread is blocked in our callback for good: the process ends right here, before anything could wait on it,
 /// so the broker keeps that push for the next durable session.
-fn end_session(outcome: Outcome) -> Result<Exit> {
-    let result = commands::subscribe::result(outcome.result);
+fn end_session(ended: Ended) -> Result<Exit> {
+    let Ended { outcome, on_alarm } = ended;
+    let result = commands::subscribe::result(outcome.result, on_alarm);
     if outcome.holding {
         // The choice of colors is gone with the command line here; an uncolored line is never wrong.
         std::process::exit(report(result, false) as i32);

@@ -14,13 +14,14 @@ use std::fmt;
 use std::path::Path;
 
 use crate::cli::{
-    AccountArgs, ConnectionArgs, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, QosArg, SubscribeArgs, TlsArgs,
-    ViewArgs,
+    AccountArgs, AlarmArgs, AlarmRuleArgs, ConnectionArgs, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, QosArg,
+    SubscribeArgs, TlsArgs, ViewArgs,
 };
 use crate::exit::Failure;
 use crate::mqtt::tls::{DEFAULT_TLS_PORT, TlsConfig};
 use crate::mqtt::{Clocks, ConnectionConfig, MqttVersion};
 use crate::pipeline::Qos;
+use crate::pipeline::alarm::{AlarmConfig, Rules};
 use crate::pipeline::dedupe;
 use crate::pipeline::output::{Format, OutputConfig};
 use crate::pipeline::push::Filter;
@@ -44,6 +45,7 @@ pub struct Config {
     pub count: Option<u64>,
     pub clocks: Clocks,
     pub status: StatusConfig,
+    pub alarms: AlarmConfig,
 }
 
 /// Settings of `sensoro-sub decode`.
@@ -56,6 +58,7 @@ pub struct DecodeConfig {
     pub safe_mode: SafeMode,
     pub count: Option<u64>,
     pub status: StatusConfig,
+    pub alarms: AlarmConfig,
 }
 
 /// Where a setting came from, for `config show`.
@@ -276,20 +279,24 @@ fn check_ca_file(file: &Path) -> Result<(), Failure> {
 impl Config {
     pub fn resolve(cli: SubscribeArgs, terminal: Terminal) -> Result<Config, Failure> {
         let resolved = Resolved::resolve(cli.account, cli.connection)?;
-        Config::assemble(resolved.connection, resolved.safe_mode, cli.view, terminal)
+        Config::assemble(resolved.connection, resolved.safe_mode, cli.view, resolved.profile.as_ref(), terminal)
     }
 
-    /// A subscription over a resolved connection, printing as `view` says.
+    /// A subscription over a resolved connection, printing as `view` says; alarm rules from `view`,
+    /// else from the profile.
     pub fn assemble(
         connection: ConnectionConfig,
         safe_mode: SafeMode,
         view: ViewArgs,
+        profile: Option<&LoadedProfile>,
         terminal: Terminal,
     ) -> Result<Config, Failure> {
         if matches!(view.output.format, Some(FormatArg::Pretty | FormatArg::Raw)) && view.envelope {
             return Err(Failure::usage("--envelope works with --format ndjson or json, not pretty or raw"));
         }
+        let alarms = alarm_config(&view.alarms, profile)?;
         Ok(Config {
+            alarms,
             connection,
             output: output_config(&view.output, view.envelope, terminal),
             filter: Filter::new(view.filter.sn, view.filter.device_type),
@@ -318,7 +325,9 @@ impl Config {
             connection.client_id = service::random_client_id(&connection.app_id);
         }
         let color = terminal.stdout_color(args.color);
+        let rules = alarm_rules(&args.alarm, resolved.profile.as_ref())?;
         Ok(Config {
+            alarms: AlarmConfig { rules, only: false, exit_on_first: false },
             connection: resolved.connection,
             output: OutputConfig { format: Format::Pretty, envelope: false, color },
             filter: Filter::new(args.filter.sn, args.filter.device_type),
@@ -351,6 +360,7 @@ impl DecodeConfig {
     pub fn resolve(args: DecodeArgs, terminal: Terminal) -> Result<DecodeConfig, Failure> {
         let app_id = args.app_id.map(|id| id.trim().to_owned()).filter(|id| !id.is_empty());
         Ok(DecodeConfig {
+            alarms: alarm_config(&args.alarms, None)?,
             input: args.file.filter(|path| path.as_os_str() != "-"),
             output: output_config(&args.output, false, terminal),
             filter: Filter::new(args.filter.sn, args.filter.device_type),
@@ -362,6 +372,27 @@ impl DecodeConfig {
             status: status_config(&args.output, terminal),
         })
     }
+}
+
+/// The alarm rules: `--alarm` if given, else the profile's `alarms`, applied to the defaults.
+fn alarm_rules(args: &AlarmRuleArgs, profile: Option<&LoadedProfile>) -> Result<Rules, Failure> {
+    if !args.rules.is_empty() {
+        return Rules::parse(&args.rules).map_err(|e| Failure::usage(format!("--alarm {e}")));
+    }
+    match profile.and_then(|loaded| loaded.profile.alarms.as_ref().map(|alarms| (loaded, alarms))) {
+        Some((loaded, alarms)) => Rules::parse(alarms).map_err(|e| {
+            Failure::usage(format!("config file {}, profile {:?}, alarms: {e}", loaded.path.display(), loaded.name))
+        }),
+        None => Ok(Rules::defaults()),
+    }
+}
+
+fn alarm_config(args: &AlarmArgs, profile: Option<&LoadedProfile>) -> Result<AlarmConfig, Failure> {
+    Ok(AlarmConfig {
+        rules: alarm_rules(&args.rules, profile)?,
+        only: args.alarms_only,
+        exit_on_first: args.exit_on_alarm,
+    })
 }
 
 /// `--envelope` alone picks ndjson, even on a terminal; otherwise a terminal gets pretty.

@@ -13,7 +13,6 @@ use serde_json::Value;
 
 use super::model::{Device, Fleet, Sort, age};
 use crate::mqtt::LinkState;
-use crate::pipeline::reading;
 
 /// What the user has chosen on the screen; the keys change it (`app`), drawing reads it.
 #[derive(Debug, Clone)]
@@ -236,7 +235,7 @@ fn cell<'a>(column: Column, device: &'a Device, palette: Palette, now: Instant) 
         Column::Type => Cell::from(Span::styled(device.device_type.as_str(), palette.fg(Color::Yellow))),
         Column::Battery => match device.battery() {
             Some(value) => {
-                let style = if reading::alarm("battery", value).is_some() { palette.alarm() } else { Style::new() };
+                let style = if device.is_alarm("battery") { palette.alarm() } else { Style::new() };
                 Cell::from(Span::styled(battery_text(value), style))
             }
             None => Cell::from(Span::styled("-", palette.dim())),
