@@ -676,6 +676,38 @@ mod tests {
     }
 
     #[test]
+    fn alarms_only_and_exit_on_alarm_read_every_push_in_every_format() {
+        use crate::pipeline::alarm::{AlarmConfig, Rules};
+        let calm = br#"{"sn":"A","msgId":"1","data":{"temperature":21}}"#;
+        let hot = br#"{"sn":"B","msgId":"2","data":{"temperature":51}}"#;
+        for format in [Format::Ndjson, Format::Raw, Format::Pretty, Format::Json] {
+            let (plain, out) = engine(format, Filter::default(), None);
+            let only = AlarmConfig { rules: Rules::defaults(), only: true, exit_on_first: false };
+            let mut selecting = plain.alarms(only);
+            assert_eq!(selecting.handle(&delivery(calm), Release::Now).unwrap(), Handled::Filtered, "{format:?}");
+            assert_eq!(selecting.handle(&delivery(hot), Release::Now).unwrap(), Handled::Printed, "{format:?}");
+            assert!(text(&out).contains("\"B\"") || text(&out).contains(" B "), "{format:?}: {}", text(&out));
+            assert!(!text(&out).contains("\"A\"") && !text(&out).contains(" A "), "{format:?}: {}", text(&out));
+            assert!(!selecting.progress().is_closed(), "{format:?}");
+
+            let (plain, out) = engine(format, Filter::default(), None);
+            let exit = AlarmConfig { rules: Rules::defaults(), only: false, exit_on_first: true };
+            let mut stopping = plain.alarms(exit);
+            assert_eq!(stopping.handle(&delivery(calm), Release::WithNext).unwrap(), Handled::Printed);
+            assert!(!stopping.progress().is_closed());
+            assert_eq!(stopping.handle(&delivery(hot), Release::WithNext).unwrap(), Handled::Printed);
+            assert!(stopping.progress().is_closed() && stopping.progress().stopped_on_alarm(), "{format:?}");
+            assert!(text(&out).contains("51"), "the alarm's push is written through: {format:?}");
+            assert_eq!(text(&out).matches("temperature").count(), 2, "{format:?}");
+            assert_eq!(stopping.handle(&delivery(hot), Release::Now).unwrap(), Handled::Refused);
+        }
+        // With neither, the count ends a run as before and says nothing of alarms.
+        let (mut counting, _) = engine(Format::Ndjson, Filter::default(), Some(1));
+        counting.handle(&delivery(hot), Release::Now).unwrap();
+        assert!(counting.progress().is_closed() && !counting.progress().stopped_on_alarm());
+    }
+
+    #[test]
     fn raw_passes_undecodable_payloads_through() {
         let (mut engine, out) = engine(Format::Raw, Filter::new(vec![], vec!["temp_humi".into()]), None);
         assert_eq!(engine.handle(&delivery(b"\xff\xfe"), Release::Now).unwrap(), Handled::Undecodable);

@@ -363,6 +363,26 @@ mod tests {
     }
 
     #[test]
+    fn the_user_s_rules_make_the_alarm_cells_and_the_count() {
+        use crate::pipeline::alarm::Rules;
+        let start = Instant::now();
+        let mut fleet = Fleet::new(Rules::parse(&["-leak", "battery<60", "humidity>=40"]).unwrap());
+        fleet.record(&push("00000000000000A1", "leak", r#"{"leak":true,"battery":80}"#), start);
+        fleet.record(
+            &push("00000000000000D4", "temp_humi", r#"{"temperature":21.5,"humidity":40,"battery":55}"#),
+            start,
+        );
+        let buffer = render(&fleet, &mut ViewState::default(), 120, 8, true, start);
+        assert_ne!(style_of(&buffer, "leak=true").fg, Some(Color::Red), "-leak dropped the default");
+        assert_ne!(style_of(&buffer, "00000000000000A1").fg, Some(Color::Red));
+        assert_eq!(style_of(&buffer, "humidity=40%").fg, Some(Color::Red));
+        assert_ne!(style_of(&buffer, "temperature=21.5°C").fg, Some(Color::Red));
+        assert_eq!(style_of(&buffer, "55%").fg, Some(Color::Red), "battery<60 replaced battery<20");
+        assert_eq!(style_of(&buffer, "00000000000000D4").fg, Some(Color::Red));
+        assert!(lines(&buffer)[0].contains("2 devices │ 1 alarm │"), "{:?}", lines(&buffer)[0]);
+    }
+
+    #[test]
     fn a_silent_device_is_flagged_in_its_row() {
         let start = Instant::now();
         let fleet = fleet(start);
