@@ -67,8 +67,9 @@ pub enum Command {
     Check(CheckArgs),
 
     /// Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last
-    /// seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are
-    /// flagged. A clean session unless --session, so it takes no collector's pushes. q quits
+    /// seen, pushes), where alarms (the --alarm rules; by default leak, smoke, battery below 20 %, …)
+    /// are red and silent devices are flagged. A clean session unless --session, so it takes no
+    /// collector's pushes. q quits
     #[cfg(feature = "watch")]
     #[command(after_help = WATCH_HELP)]
     Watch(WatchArgs),
@@ -325,7 +326,7 @@ pub struct CheckArgs {
 /// Who we are: AppID, AppSecret, AppKey, from flags, the environment or a profile.
 #[derive(Args, Debug)]
 pub struct AccountArgs {
-    /// Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file;
+    /// Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file;
     /// flags and environment variables override it [default: the profile "default", if any]
     #[arg(long, env = "SENSORO_PROFILE", value_name = "NAME", help_heading = "Credentials")]
     pub profile: Option<String>,
