@@ -278,7 +278,7 @@ pub struct ViewArgs {
     #[command(flatten)]
     pub output: OutputArgs,
 
-    /// ndjson/json: wrap each push as {"topic","qos","retained","received_at","push"}
+    /// ndjson/json: wrap each push as {"topic","qos","retained","received_at","push","alarms"}
     #[arg(long, help_heading = "Output")]
     pub envelope: bool,
 
