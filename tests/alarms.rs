@@ -266,3 +266,26 @@ fn alarms_only_passes_a_live_stream_through_the_rules() {
     assert!(done.stdout[0].contains("  A1  ") && done.stdout[0].ends_with("battery=10%"), "{done:#?}");
     assert!(done.stderr_text().contains("filtered 1"), "{done:#?}");
 }
+
+/// README's pager recipe: a durable session run with `--exit-on-alarm` ends with 6 at the alarm's
+/// line, and the pushes after it, already queued, are left for the next run (not acknowledged).
+#[test]
+fn exit_on_alarm_with_a_durable_session_leaves_what_follows_for_the_next_run() {
+    let broker = Broker::start();
+    let first = run_command_with_pushes(
+        &broker,
+        sub_command(&broker.args(&["--session", "pager", "-n", "1"])),
+        &[push(0, "A", "t").as_bytes()],
+    );
+    assert_eq!(first.code, Some(0), "{first:#?}");
+    let hot = |n: usize| push(n, "A", "t").replace(r#""humidity":"#, r#""ch4":7000,"humidity":"#);
+    let away: Vec<String> = vec![push(1, "A", "t"), hot(2), push(3, "A", "t"), hot(4), push(5, "A", "t")];
+    broker.publish_lines(&away, 1);
+    let rules = ["--session", "pager", "--alarm", "ch4>=500", "--exit-on-alarm"];
+    let done = run_to_end(&broker.args(&rules));
+    assert_eq!(done.code, Some(6), "{done:#?}");
+    assert_eq!(done.stdout, away[..2], "up to the alarm's push, which is the last line");
+    let next = run_to_end(&broker.args(&rules));
+    assert_eq!(next.code, Some(6), "{next:#?}");
+    assert_eq!(next.stdout, away[2..4], "the pushes after the first alarm were kept for this run");
+}
