@@ -107,7 +107,7 @@ _sensoro__sub() {
 
     case "${cmd}" in
         sensoro__sub)
-            opts="-f -q -v -n -h -V --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --format --color --quiet --verbose --envelope --no-dedupe --sn --device-type --count --timeout --duration --help --version decode check watch demo simulate session completions config help"
+            opts="-f -q -v -n -h -V --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --format --color --quiet --verbose --envelope --no-dedupe --sn --device-type --alarm --alarms-only --exit-on-alarm --count --timeout --duration --help --version decode check watch demo simulate session completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -194,6 +194,10 @@ _sensoro__sub() {
                     return 0
                     ;;
                 --device-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alarm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -455,7 +459,7 @@ _sensoro__sub() {
             return 0
             ;;
         sensoro__subcmd__sub__subcmd__decode)
-            opts="-f -q -v -n -h --app-id --app-key --format --color --quiet --verbose --sn --device-type --count --help"
+            opts="-f -q -v -n -h --app-id --app-key --format --color --quiet --verbose --sn --device-type --alarm --alarms-only --exit-on-alarm --count --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -489,6 +493,10 @@ _sensoro__sub() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --alarm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -505,7 +513,7 @@ _sensoro__sub() {
             return 0
             ;;
         sensoro__subcmd__sub__subcmd__demo)
-            opts="-f -q -v -n -h --safe-mode --watch --devices --rate --seed --format --color --quiet --verbose --envelope --no-dedupe --sn --device-type --count --timeout --duration --help"
+            opts="-f -q -v -n -h --safe-mode --watch --devices --rate --seed --format --color --quiet --verbose --envelope --no-dedupe --sn --device-type --alarm --alarms-only --exit-on-alarm --count --timeout --duration --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +548,10 @@ _sensoro__sub() {
                     return 0
                     ;;
                 --device-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alarm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -899,7 +911,7 @@ _sensoro__sub() {
             return 0
             ;;
         sensoro__subcmd__sub__subcmd__watch)
-            opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --sn --device-type --color --help"
+            opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --sn --device-type --alarm --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -974,6 +986,10 @@ _sensoro__sub() {
                     return 0
                     ;;
                 --device-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alarm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -18,7 +18,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
     }
     var completions = [
         &'sensoro-sub'= {
-            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
+            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
             cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
             cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
             cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
@@ -39,6 +39,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --color 'When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")'
             cand --sn 'Only pushes from this device serial number (repeatable; case-insensitive)'
             cand --device-type 'Only pushes of this deviceType (repeatable)'
+            cand --alarm 'Alarm rule (repeatable): KEY (true or not 0), KEY>N, KEY>=N, KEY<N, KEY<=N, KEY==V, KEY!=V; -KEY drops KEY''s default rules, none drops them all. Added to the defaults (leak, smoke and the other detectors, battery<20, temperature>50, ch4>=1000); a rule on a reading replaces its defaults. Given, it is used instead of a profile''s `alarms`'
             cand -n 'Exit 0 after printing N pushes'
             cand --count 'Exit 0 after printing N pushes'
             cand --timeout 'Exit 5 if no push is printed for DUR (e.g. 30s, 5m)'
@@ -49,15 +50,17 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --quiet 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
             cand -v 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
             cand --verbose 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
-            cand --envelope 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push"}'
+            cand --envelope 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push","alarms"}'
             cand --no-dedupe 'Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000 printed is dropped and counted as a duplicate'
+            cand --alarms-only 'Print only pushes with at least one alarm (the others count as filtered)'
+            cand --exit-on-alarm 'Exit 6 after printing the first push with an alarm: run until something is wrong'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
             cand decode 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
             cand check 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
-            cand watch 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. Like the subscriber, it takes the profile''s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits'
+            cand watch 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (the --alarm rules; by default leak, smoke, battery below 20 %, …) are red and silent devices are flagged. Like the subscriber, it takes the profile''s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits'
             cand demo 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it (--watch: as a live table). Ctrl-C stops both'
             cand simulate 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
             cand session 'Durable sessions the broker keeps for this AppID'
@@ -73,17 +76,20 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --color 'When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")'
             cand --sn 'Only pushes from this device serial number (repeatable; case-insensitive)'
             cand --device-type 'Only pushes of this deviceType (repeatable)'
+            cand --alarm 'Alarm rule (repeatable): KEY (true or not 0), KEY>N, KEY>=N, KEY<N, KEY<=N, KEY==V, KEY!=V; -KEY drops KEY''s default rules, none drops them all. Added to the defaults (leak, smoke and the other detectors, battery<20, temperature>50, ch4>=1000); a rule on a reading replaces its defaults. Given, it is used instead of a profile''s `alarms`'
             cand -n 'Stop after printing N pushes'
             cand --count 'Stop after printing N pushes'
             cand -q 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
             cand --quiet 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
             cand -v 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
             cand --verbose 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
+            cand --alarms-only 'Print only pushes with at least one alarm (the others count as filtered)'
+            cand --exit-on-alarm 'Exit 6 after printing the first push with an alarm: run until something is wrong'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'sensoro-sub;check'= {
-            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
+            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
             cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
             cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
             cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
@@ -107,7 +113,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --help 'Print help'
         }
         &'sensoro-sub;watch'= {
-            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
+            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
             cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
             cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
             cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
@@ -125,6 +131,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --give-up-after 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]'
             cand --sn 'Only pushes from this device serial number (repeatable; case-insensitive)'
             cand --device-type 'Only pushes of this deviceType (repeatable)'
+            cand --alarm 'Alarm rule (repeatable): KEY (true or not 0), KEY>N, KEY>=N, KEY<N, KEY<=N, KEY==V, KEY!=V; -KEY drops KEY''s default rules, none drops them all. Added to the defaults (leak, smoke and the other detectors, battery<20, temperature>50, ch4>=1000); a rule on a reading replaces its defaults. Given, it is used instead of a profile''s `alarms`'
             cand --color 'When to color the table (NO_COLOR in the environment means never, unless "always"); without colors, alarms and silent devices are shown in reverse video'
             cand --tls 'Connect over TLS; the broker''s certificate and host name are verified'
             cand --insecure 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'
@@ -140,6 +147,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --color 'When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")'
             cand --sn 'Only pushes from this device serial number (repeatable; case-insensitive)'
             cand --device-type 'Only pushes of this deviceType (repeatable)'
+            cand --alarm 'Alarm rule (repeatable): KEY (true or not 0), KEY>N, KEY>=N, KEY<N, KEY<=N, KEY==V, KEY!=V; -KEY drops KEY''s default rules, none drops them all. Added to the defaults (leak, smoke and the other detectors, battery<20, temperature>50, ch4>=1000); a rule on a reading replaces its defaults. Given, it is used instead of a profile''s `alarms`'
             cand -n 'Exit 0 after printing N pushes'
             cand --count 'Exit 0 after printing N pushes'
             cand --timeout 'Exit 5 if no push is printed for DUR (e.g. 30s, 5m)'
@@ -150,8 +158,10 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --quiet 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
             cand -v 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
             cand --verbose 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
-            cand --envelope 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push"}'
+            cand --envelope 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push","alarms"}'
             cand --no-dedupe 'Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000 printed is dropped and counted as a duplicate'
+            cand --alarms-only 'Print only pushes with at least one alarm (the others count as filtered)'
+            cand --exit-on-alarm 'Exit 6 after printing the first push with an alarm: run until something is wrong'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -179,7 +189,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sensoro-sub;session;clear'= {
-            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
+            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
             cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
             cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
             cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
@@ -213,7 +223,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sensoro-sub;config;show'= {
-            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
+            cand --profile 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]'
             cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
             cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
             cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
@@ -245,7 +255,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
         &'sensoro-sub;help'= {
             cand decode 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
             cand check 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
-            cand watch 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. Like the subscriber, it takes the profile''s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits'
+            cand watch 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (the --alarm rules; by default leak, smoke, battery below 20 %, …) are red and silent devices are flagged. Like the subscriber, it takes the profile''s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits'
             cand demo 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it (--watch: as a live table). Ctrl-C stops both'
             cand simulate 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
             cand session 'Durable sessions the broker keeps for this AppID'

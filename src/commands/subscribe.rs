@@ -11,8 +11,21 @@ use crate::pipeline::output::Printer;
 use crate::pipeline::topic::Subscription;
 use crate::status::Status;
 
+/// How a subscription ended: the session's outcome, and whether it ended on an alarm.
+pub struct Ended {
+    pub outcome: Outcome,
+    /// `--exit-on-alarm`: a push with an alarm was printed and the run ended after it (exit 6).
+    pub on_alarm: bool,
+}
+
+impl From<Outcome> for Ended {
+    fn from(outcome: Outcome) -> Self {
+        Ended { outcome, on_alarm: false }
+    }
+}
+
 /// Subscribes and prints until the run ends. The caller must honour [`Outcome::holding`].
-pub fn run(config: &Config, status: Status) -> Outcome {
+pub fn run(config: &Config, status: Status) -> Ended {
     if let Some(note) = &config.session_note {
         note.say(status);
     }
@@ -28,13 +41,18 @@ pub fn run(config: &Config, status: Status) -> Outcome {
         Box::new(io::stdout()),
     )
     .dedupe(config.dedupe_window)
-    .subscribed_to(Subscription::to(&config.connection.topic));
-    mqtt::subscribe(&config.connection, config.clocks, engine, status)
+    .subscribed_to(Subscription::to(&config.connection.topic))
+    .alarms(config.alarms.clone());
+    let progress = engine.progress();
+    let outcome = mqtt::subscribe(&config.connection, config.clocks, engine, status);
+    Ended { outcome, on_alarm: progress.stopped_on_alarm() }
 }
 
 /// A session's result as the rest of the program's: an exit code, or a failure that says what to do.
-pub fn result(result: Result<(), mqtt::Error>) -> anyhow::Result<Exit> {
+/// `on_alarm`: the run ended after a push with an alarm (`--exit-on-alarm`), which is exit 6.
+pub fn result(result: Result<(), mqtt::Error>, on_alarm: bool) -> anyhow::Result<Exit> {
     match result {
+        Ok(()) if on_alarm => Ok(Exit::Alarm),
         Ok(()) => Ok(Exit::Success),
         Err(mqtt::Error::StdoutClosed) => Err(StdoutClosed.into()),
         Err(error) => Err(advice::failure(&error).into()),
