@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'sensoro-sub' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console (MQTT username; part of clientId and topic)')
             [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`')
@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Append the lines to PATH instead of stdout (created with mode 600 if missing), synced before a durable session acknowledges them; SIGHUP opens PATH anew (logrotate: rename, then HUP)')
             [CompletionResult]::new('--sn', '--sn', [CompletionResultType]::ParameterName, 'Only pushes from this device serial number (repeatable; case-insensitive)')
             [CompletionResult]::new('--device-type', '--device-type', [CompletionResultType]::ParameterName, 'Only pushes of this deviceType (repeatable)')
+            [CompletionResult]::new('--alarm', '--alarm', [CompletionResultType]::ParameterName, 'Alarm rule (repeatable): KEY (true or not 0), KEY>N, KEY>=N, KEY<N, KEY<=N, KEY==V, KEY!=V; -KEY drops KEY''s default rules, none drops them all. Added to the defaults (leak, smoke and the other detectors, battery<20, temperature>50, ch4>=1000); a rule on a reading replaces its defaults. Given, it is used instead of a profile''s `alarms`')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Exit 0 after printing N pushes')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit 0 after printing N pushes')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Exit 5 if no push is printed for DUR (e.g. 30s, 5m)')
@@ -54,16 +55,18 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Less status on stderr (errors, undecodable pushes and hard warnings only)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More status on stderr (MQTT details; full payloads of undecodable pushes)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More status on stderr (MQTT details; full payloads of undecodable pushes)')
-            [CompletionResult]::new('--envelope', '--envelope', [CompletionResultType]::ParameterName, 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push"}')
+            [CompletionResult]::new('--envelope', '--envelope', [CompletionResultType]::ParameterName, 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push","alarms"}')
             [CompletionResult]::new('--no-sync', '--no-sync', [CompletionResultType]::ParameterName, 'Do not sync the output file (--output, or stdout when it is a file) before acknowledging: faster, but a power cut can lose pushes the broker has already forgotten')
             [CompletionResult]::new('--no-dedupe', '--no-dedupe', [CompletionResultType]::ParameterName, 'Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000 printed is dropped and counted as a duplicate')
+            [CompletionResult]::new('--alarms-only', '--alarms-only', [CompletionResultType]::ParameterName, 'Print only pushes with at least one alarm (the others count as filtered)')
+            [CompletionResult]::new('--exit-on-alarm', '--exit-on-alarm', [CompletionResultType]::ParameterName, 'Exit 6 after printing the first push with an alarm: run until something is wrong')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session')
-            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. Like the subscriber, it takes the profile''s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (the --alarm rules; by default leak, smoke, battery below 20 %, …) are red and silent devices are flagged. Like the subscriber, it takes the profile''s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it (--watch: as a live table). Ctrl-C stops both')
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests')
             [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'Durable sessions the broker keeps for this AppID')
@@ -80,18 +83,21 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color stdout and stderr (NO_COLOR in the environment means never, unless "always")')
             [CompletionResult]::new('--sn', '--sn', [CompletionResultType]::ParameterName, 'Only pushes from this device serial number (repeatable; case-insensitive)')
             [CompletionResult]::new('--device-type', '--device-type', [CompletionResultType]::ParameterName, 'Only pushes of this deviceType (repeatable)')
+            [CompletionResult]::new('--alarm', '--alarm', [CompletionResultType]::ParameterName, 'Alarm rule (repeatable): KEY (true or not 0), KEY>N, KEY>=N, KEY<N, KEY<=N, KEY==V, KEY!=V; -KEY drops KEY''s default rules, none drops them all. Added to the defaults (leak, smoke and the other detectors, battery<20, temperature>50, ch4>=1000); a rule on a reading replaces its defaults. Given, it is used instead of a profile''s `alarms`')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after printing N pushes')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after printing N pushes')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Less status on stderr (errors, undecodable pushes and hard warnings only)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Less status on stderr (errors, undecodable pushes and hard warnings only)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More status on stderr (MQTT details; full payloads of undecodable pushes)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More status on stderr (MQTT details; full payloads of undecodable pushes)')
+            [CompletionResult]::new('--alarms-only', '--alarms-only', [CompletionResultType]::ParameterName, 'Print only pushes with at least one alarm (the others count as filtered)')
+            [CompletionResult]::new('--exit-on-alarm', '--exit-on-alarm', [CompletionResultType]::ParameterName, 'Exit 6 after printing the first push with an alarm: run until something is wrong')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'sensoro-sub;check' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console (MQTT username; part of clientId and topic)')
             [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`')
@@ -116,7 +122,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             break
         }
         'sensoro-sub;watch' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console (MQTT username; part of clientId and topic)')
             [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`')
@@ -134,6 +140,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--give-up-after', '--give-up-after', [CompletionResultType]::ParameterName, 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]')
             [CompletionResult]::new('--sn', '--sn', [CompletionResultType]::ParameterName, 'Only pushes from this device serial number (repeatable; case-insensitive)')
             [CompletionResult]::new('--device-type', '--device-type', [CompletionResultType]::ParameterName, 'Only pushes of this deviceType (repeatable)')
+            [CompletionResult]::new('--alarm', '--alarm', [CompletionResultType]::ParameterName, 'Alarm rule (repeatable): KEY (true or not 0), KEY>N, KEY>=N, KEY<N, KEY<=N, KEY==V, KEY!=V; -KEY drops KEY''s default rules, none drops them all. Added to the defaults (leak, smoke and the other detectors, battery<20, temperature>50, ch4>=1000); a rule on a reading replaces its defaults. Given, it is used instead of a profile''s `alarms`')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the table (NO_COLOR in the environment means never, unless "always"); without colors, alarms and silent devices are shown in reverse video')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect over TLS; the broker''s certificate and host name are verified')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only')
@@ -152,6 +159,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Append the lines to PATH instead of stdout (created with mode 600 if missing), synced before a durable session acknowledges them; SIGHUP opens PATH anew (logrotate: rename, then HUP)')
             [CompletionResult]::new('--sn', '--sn', [CompletionResultType]::ParameterName, 'Only pushes from this device serial number (repeatable; case-insensitive)')
             [CompletionResult]::new('--device-type', '--device-type', [CompletionResultType]::ParameterName, 'Only pushes of this deviceType (repeatable)')
+            [CompletionResult]::new('--alarm', '--alarm', [CompletionResultType]::ParameterName, 'Alarm rule (repeatable): KEY (true or not 0), KEY>N, KEY>=N, KEY<N, KEY<=N, KEY==V, KEY!=V; -KEY drops KEY''s default rules, none drops them all. Added to the defaults (leak, smoke and the other detectors, battery<20, temperature>50, ch4>=1000); a rule on a reading replaces its defaults. Given, it is used instead of a profile''s `alarms`')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Exit 0 after printing N pushes')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit 0 after printing N pushes')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Exit 5 if no push is printed for DUR (e.g. 30s, 5m)')
@@ -162,9 +170,11 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Less status on stderr (errors, undecodable pushes and hard warnings only)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More status on stderr (MQTT details; full payloads of undecodable pushes)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More status on stderr (MQTT details; full payloads of undecodable pushes)')
-            [CompletionResult]::new('--envelope', '--envelope', [CompletionResultType]::ParameterName, 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push"}')
+            [CompletionResult]::new('--envelope', '--envelope', [CompletionResultType]::ParameterName, 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push","alarms"}')
             [CompletionResult]::new('--no-sync', '--no-sync', [CompletionResultType]::ParameterName, 'Do not sync the output file (--output, or stdout when it is a file) before acknowledging: faster, but a power cut can lose pushes the broker has already forgotten')
             [CompletionResult]::new('--no-dedupe', '--no-dedupe', [CompletionResultType]::ParameterName, 'Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000 printed is dropped and counted as a duplicate')
+            [CompletionResult]::new('--alarms-only', '--alarms-only', [CompletionResultType]::ParameterName, 'Print only pushes with at least one alarm (the others count as filtered)')
+            [CompletionResult]::new('--exit-on-alarm', '--exit-on-alarm', [CompletionResultType]::ParameterName, 'Exit 6 after printing the first push with an alarm: run until something is wrong')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -195,7 +205,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             break
         }
         'sensoro-sub;session;clear' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console (MQTT username; part of clientId and topic)')
             [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`')
@@ -235,7 +245,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             break
         }
         'sensoro-sub;config;show' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console (MQTT username; part of clientId and topic)')
             [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`')
@@ -271,7 +281,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
         'sensoro-sub;help' {
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session')
-            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. Like the subscriber, it takes the profile''s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (the --alarm rules; by default leak, smoke, battery below 20 %, …) are red and silent devices are flagged. Like the subscriber, it takes the profile''s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service''s rules, and this tool subscribed to it (--watch: as a live table). Ctrl-C stops both')
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests')
             [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'Durable sessions the broker keeps for this AppID')

@@ -107,7 +107,7 @@ _sensoro__sub() {
 
     case "${cmd}" in
         sensoro__sub)
-            opts="-f -q -v -o -n -h -V --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --format --color --quiet --verbose --envelope --output --no-sync --no-dedupe --sn --device-type --count --timeout --duration --help --version decode check watch demo simulate session completions config help"
+            opts="-f -q -v -o -n -h -V --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --format --color --quiet --verbose --envelope --output --no-sync --no-dedupe --sn --device-type --alarm --alarms-only --exit-on-alarm --count --timeout --duration --help --version decode check watch demo simulate session completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -202,6 +202,10 @@ _sensoro__sub() {
                     return 0
                     ;;
                 --device-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alarm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -463,7 +467,7 @@ _sensoro__sub() {
             return 0
             ;;
         sensoro__subcmd__sub__subcmd__decode)
-            opts="-f -q -v -n -h --app-id --app-key --format --color --quiet --verbose --sn --device-type --count --help"
+            opts="-f -q -v -n -h --app-id --app-key --format --color --quiet --verbose --sn --device-type --alarm --alarms-only --exit-on-alarm --count --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -497,6 +501,10 @@ _sensoro__sub() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --alarm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -513,7 +521,7 @@ _sensoro__sub() {
             return 0
             ;;
         sensoro__subcmd__sub__subcmd__demo)
-            opts="-f -q -v -o -n -h --safe-mode --watch --devices --rate --seed --format --color --quiet --verbose --envelope --output --no-sync --no-dedupe --sn --device-type --count --timeout --duration --help"
+            opts="-f -q -v -o -n -h --safe-mode --watch --devices --rate --seed --format --color --quiet --verbose --envelope --output --no-sync --no-dedupe --sn --device-type --alarm --alarms-only --exit-on-alarm --count --timeout --duration --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -556,6 +564,10 @@ _sensoro__sub() {
                     return 0
                     ;;
                 --device-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alarm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -915,7 +927,7 @@ _sensoro__sub() {
             return 0
             ;;
         sensoro__subcmd__sub__subcmd__watch)
-            opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --sn --device-type --color --help"
+            opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --sn --device-type --alarm --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -990,6 +1002,10 @@ _sensoro__sub() {
                     return 0
                     ;;
                 --device-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alarm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

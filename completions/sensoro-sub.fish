@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sensoro_sub_global_optspecs
-    string join \n profile= config= app-id= app-secret= app-secret-file= app-key= host= port= tls cafile= insecure client-id= session= qos= mqtt-version= topic= keepalive= give-up-after= f/format= color= q/quiet v/verbose envelope o/output= no-sync no-dedupe sn= device-type= n/count= timeout= duration= h/help V/version
+    string join \n profile= config= app-id= app-secret= app-secret-file= app-key= host= port= tls cafile= insecure client-id= session= qos= mqtt-version= topic= keepalive= give-up-after= f/format= color= q/quiet v/verbose envelope o/output= no-sync no-dedupe sn= device-type= alarm= alarms-only exit-on-alarm n/count= timeout= duration= h/help V/version
 end
 
 function __fish_sensoro_sub_needs_command
@@ -24,7 +24,7 @@ function __fish_sensoro_sub_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
@@ -52,6 +52,7 @@ never\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s o -l output -d 'Append the lines to PATH instead of stdout (created with mode 600 if missing), synced before a durable session acknowledges them; SIGHUP opens PATH anew (logrotate: rename, then HUP)' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l sn -d 'Only pushes from this device serial number (repeatable; case-insensitive)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l device-type -d 'Only pushes of this deviceType (repeatable)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l alarm -d 'Alarm rule (repeatable): KEY (true or not 0), KEY>N, KEY>=N, KEY<N, KEY<=N, KEY==V, KEY!=V; -KEY drops KEY\'s default rules, none drops them all. Added to the defaults (leak, smoke and the other detectors, battery<20, temperature>50, ch4>=1000); a rule on a reading replaces its defaults. Given, it is used instead of a profile\'s `alarms`' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s n -l count -d 'Exit 0 after printing N pushes' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l timeout -d 'Exit 5 if no push is printed for DUR (e.g. 30s, 5m)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l duration -d 'Exit 0 after DUR' -r
@@ -59,14 +60,16 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l tls -d 'Connect
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l insecure -d 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s q -l quiet -d 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s v -l verbose -d 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
-complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l envelope -d 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push"}'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l envelope -d 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push","alarms"}'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l no-sync -d 'Do not sync the output file (--output, or stdout when it is a file) before acknowledging: faster, but a power cut can lose pushes the broker has already forgotten'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l no-dedupe -d 'Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000 printed is dropped and counted as a duplicate'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l alarms-only -d 'Print only pushes with at least one alarm (the others count as filtered)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l exit-on-alarm -d 'Exit 6 after printing the first push with an alarm: run until something is wrong'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -s V -l version -d 'Print version'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "decode" -d 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "check" -d 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
-complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "watch" -d 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. Like the subscriber, it takes the profile\'s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits'
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "watch" -d 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (the --alarm rules; by default leak, smoke, battery below 20 %, …) are red and silent devices are flagged. Like the subscriber, it takes the profile\'s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "demo" -d 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service\'s rules, and this tool subscribed to it (--watch: as a live table). Ctrl-C stops both'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "simulate" -d 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -f -a "session" -d 'Durable sessions the broker keeps for this AppID'
@@ -84,11 +87,14 @@ always\t''
 never\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -l sn -d 'Only pushes from this device serial number (repeatable; case-insensitive)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -l device-type -d 'Only pushes of this deviceType (repeatable)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -l alarm -d 'Alarm rule (repeatable): KEY (true or not 0), KEY>N, KEY>=N, KEY<N, KEY<=N, KEY==V, KEY!=V; -KEY drops KEY\'s default rules, none drops them all. Added to the defaults (leak, smoke and the other detectors, battery<20, temperature>50, ch4>=1000); a rule on a reading replaces its defaults. Given, it is used instead of a profile\'s `alarms`' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s n -l count -d 'Stop after printing N pushes' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s q -l quiet -d 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s v -l verbose -d 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -l alarms-only -d 'Print only pushes with at least one alarm (the others count as filtered)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -l exit-on-alarm -d 'Exit 6 after printing the first push with an alarm: run until something is wrong'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
@@ -113,7 +119,7 @@ never\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l tls -d 'Connect over TLS; the broker\'s certificate and host name are verified'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l insecure -d 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -s h -l help -d 'Print help'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
@@ -133,6 +139,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l keepal
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l give-up-after -d 'After a lost connection, exit 3 if the broker stays unreachable this long [default: retry forever]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l sn -d 'Only pushes from this device serial number (repeatable; case-insensitive)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l device-type -d 'Only pushes of this deviceType (repeatable)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l alarm -d 'Alarm rule (repeatable): KEY (true or not 0), KEY>N, KEY>=N, KEY<N, KEY<=N, KEY==V, KEY!=V; -KEY drops KEY\'s default rules, none drops them all. Added to the defaults (leak, smoke and the other detectors, battery<20, temperature>50, ch4>=1000); a rule on a reading replaces its defaults. Given, it is used instead of a profile\'s `alarms`' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l color -d 'When to color the table (NO_COLOR in the environment means never, unless "always"); without colors, alarms and silent devices are shown in reverse video' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -152,6 +159,7 @@ never\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s o -l output -d 'Append the lines to PATH instead of stdout (created with mode 600 if missing), synced before a durable session acknowledges them; SIGHUP opens PATH anew (logrotate: rename, then HUP)' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l sn -d 'Only pushes from this device serial number (repeatable; case-insensitive)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l device-type -d 'Only pushes of this deviceType (repeatable)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l alarm -d 'Alarm rule (repeatable): KEY (true or not 0), KEY>N, KEY>=N, KEY<N, KEY<=N, KEY==V, KEY!=V; -KEY drops KEY\'s default rules, none drops them all. Added to the defaults (leak, smoke and the other detectors, battery<20, temperature>50, ch4>=1000); a rule on a reading replaces its defaults. Given, it is used instead of a profile\'s `alarms`' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s n -l count -d 'Exit 0 after printing N pushes' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l timeout -d 'Exit 5 if no push is printed for DUR (e.g. 30s, 5m)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l duration -d 'Exit 0 after DUR' -r
@@ -159,9 +167,11 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l safe-mo
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l watch -d 'Show the simulated fleet as `watch` does: a live full-screen table instead of lines'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s q -l quiet -d 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s v -l verbose -d 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l envelope -d 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push"}'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l envelope -d 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push","alarms"}'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l no-sync -d 'Do not sync the output file (--output, or stdout when it is a file) before acknowledging: faster, but a power cut can lose pushes the broker has already forgotten'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l no-dedupe -d 'Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000 printed is dropped and counted as a duplicate'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l alarms-only -d 'Print only pushes with at least one alarm (the others count as filtered)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l exit-on-alarm -d 'Exit 6 after printing the first push with an alarm: run until something is wrong'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l listen -d 'Address to listen on' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l app-id -d 'AppID of an account to serve (repeatable; paired in order with --app-secret)' -r
@@ -178,7 +188,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s h -
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and not __fish_seen_subcommand_from clear help" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and not __fish_seen_subcommand_from clear help" -f -a "clear" -d 'End a durable session that will not come back (a renamed instance, a finished experiment): connect once as APPID/NAME with a clean session, which makes the broker discard the session\'s subscription and every push it kept for it'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and not __fish_seen_subcommand_from clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
@@ -199,7 +209,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand completions" -s 
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print the resolved settings and where each comes from'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
@@ -224,7 +234,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fi
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate session completions config help" -f -a "decode" -d 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate session completions config help" -f -a "check" -d 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate session completions config help" -f -a "watch" -d 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are flagged. Like the subscriber, it takes the profile\'s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate session completions config help" -f -a "watch" -d 'Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last seen, pushes), where alarms (the --alarm rules; by default leak, smoke, battery below 20 %, …) are red and silent devices are flagged. Like the subscriber, it takes the profile\'s session only when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate session completions config help" -f -a "demo" -d 'Run a local stand-in for the SENSORO cloud and watch it: a simulated fleet, an embedded broker with the service\'s rules, and this tool subscribed to it (--watch: as a live table). Ctrl-C stops both'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate session completions config help" -f -a "simulate" -d 'Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate session completions config help" -f -a "session" -d 'Durable sessions the broker keeps for this AppID'

@@ -67,9 +67,9 @@ pub enum Command {
     Check(CheckArgs),
 
     /// Watch the fleet live: a full-screen table, one row per device (latest readings, battery, last
-    /// seen, pushes), where alarms (leak, smoke, battery below 20 %) are red and silent devices are
-    /// flagged. Like the subscriber, it takes the profile's session only when unfiltered (a viewer with
-    /// --sn/--device-type uses a clean one). q quits
+    /// seen, pushes), where alarms (the --alarm rules; by default leak, smoke, battery below 20 %, …)
+    /// are red and silent devices are flagged. Like the subscriber, it takes the profile's session only
+    /// when unfiltered (a viewer with --sn/--device-type uses a clean one). q quits
     #[cfg(feature = "watch")]
     #[command(after_help = WATCH_HELP)]
     Watch(WatchArgs),
@@ -181,6 +181,9 @@ pub struct WatchArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
 
+    #[command(flatten)]
+    pub alarm: AlarmRuleArgs,
+
     /// When to color the table (NO_COLOR in the environment means never, unless "always"); without
     /// colors, alarms and silent devices are shown in reverse video
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
@@ -224,7 +227,7 @@ pub struct DemoArgs {
 
     /// Show the simulated fleet as `watch` does: a live full-screen table instead of lines
     #[cfg(feature = "watch")]
-    #[arg(long, conflicts_with_all = ["format", "envelope", "quiet", "verbose"])]
+    #[arg(long, conflicts_with_all = ["format", "envelope", "quiet", "verbose", "alarms_only", "exit_on_alarm"])]
     pub watch: bool,
 
     #[command(flatten)]
@@ -321,7 +324,7 @@ pub struct ViewArgs {
     #[command(flatten)]
     pub output: OutputArgs,
 
-    /// ndjson/json: wrap each push as {"topic","qos","retained","received_at","push"}
+    /// ndjson/json: wrap each push as {"topic","qos","retained","received_at","push","alarms"}
     #[arg(long, help_heading = "Output")]
     pub envelope: bool,
 
@@ -342,6 +345,9 @@ pub struct ViewArgs {
 
     #[command(flatten)]
     pub filter: FilterArgs,
+
+    #[command(flatten)]
+    pub alarms: AlarmArgs,
 
     /// Exit 0 after printing N pushes
     #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Stopping")]
@@ -376,7 +382,7 @@ pub struct CheckArgs {
 /// Who we are: AppID, AppSecret, AppKey, from flags, the environment or a profile.
 #[derive(Args, Debug)]
 pub struct AccountArgs {
-    /// Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file;
+    /// Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file;
     /// flags and environment variables override it [default: the profile "default", if any]
     #[arg(long, env = "SENSORO_PROFILE", value_name = "NAME", help_heading = "Credentials")]
     pub profile: Option<String>,
@@ -494,6 +500,9 @@ pub struct DecodeArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
 
+    #[command(flatten)]
+    pub alarms: AlarmArgs,
+
     /// Stop after printing N pushes
     #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Stopping")]
     pub count: Option<u64>,
@@ -534,6 +543,32 @@ pub struct FilterArgs {
     /// Only pushes of this deviceType (repeatable)
     #[arg(long, value_name = "TYPE", help_heading = "Filters")]
     pub device_type: Vec<String>,
+}
+
+/// The alarm rules, for every command that shows readings.
+#[derive(Args, Debug, Default)]
+pub struct AlarmRuleArgs {
+    /// Alarm rule (repeatable): KEY (true or not 0), KEY>N, KEY>=N, KEY<N, KEY<=N, KEY==V, KEY!=V;
+    /// -KEY drops KEY's default rules, none drops them all. Added to the defaults (leak, smoke and the
+    /// other detectors, battery<20, temperature>50, ch4>=1000); a rule on a reading replaces its
+    /// defaults. Given, it is used instead of a profile's `alarms`
+    #[arg(long = "alarm", value_name = "RULE", allow_hyphen_values = true, help_heading = "Alarms")]
+    pub rules: Vec<String>,
+}
+
+/// The alarm rules and what alarms do to a run of pushes.
+#[derive(Args, Debug, Default)]
+pub struct AlarmArgs {
+    #[command(flatten)]
+    pub rules: AlarmRuleArgs,
+
+    /// Print only pushes with at least one alarm (the others count as filtered)
+    #[arg(long, help_heading = "Alarms")]
+    pub alarms_only: bool,
+
+    /// Exit 6 after printing the first push with an alarm: run until something is wrong
+    #[arg(long, help_heading = "Alarms")]
+    pub exit_on_alarm: bool,
 }
 
 /// `--qos`: parsed by hand rather than as a value enum, so that 2 gets its own explanation.

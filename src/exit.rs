@@ -19,6 +19,8 @@ pub enum Exit {
     Refused = 4,
     /// `--timeout` elapsed without a push.
     Timeout = 5,
+    /// `--exit-on-alarm`: a push with an alarm was printed, and the run ended after it.
+    Alarm = 6,
 }
 
 impl From<Exit> for std::process::ExitCode {
@@ -36,7 +38,8 @@ Exit codes:
   3  broker unreachable, TLS certificate refused, or connection lost for good (see --give-up-after)
   4  refused by the broker (wrong AppID/AppSecret, clientId rule, subscription denied),
      or the clientId taken over twice in a row by another client
-  5  --timeout elapsed with no push";
+  5  --timeout elapsed with no push
+  6  --exit-on-alarm: a push with an alarm was printed (it is the last line)";
 
 /// An error that knows which exit code it maps to. Its message is one line that says what to do.
 #[derive(Debug)]

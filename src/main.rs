@@ -10,10 +10,10 @@ use anyhow::Result;
 use clap::{CommandFactory, FromArgMatches};
 
 use sensoro_sub::cli::{Cli, Command, ConfigCommand, SessionCommand, completion_script, secrets_on_command_line};
+use sensoro_sub::commands::subscribe::Ended;
 use sensoro_sub::commands::{self, check, decode, session};
 use sensoro_sub::config::{Config, Consumer, DecodeConfig, Resolved, Terminal, advice};
 use sensoro_sub::exit::{self, Exit};
-use sensoro_sub::mqtt::Outcome;
 use sensoro_sub::status::{self, Status, StatusConfig, Verbosity};
 
 fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitCode> {
@@ -39,7 +39,7 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
         #[cfg(feature = "watch")]
         Some(Command::Watch(args)) => {
             let config = Config::watch(args, terminal)?;
-            end_session(sensoro_sub::watch::run(&config, hint(Status::new(config.status), true))?)?
+            end_session(sensoro_sub::watch::run(&config, hint(Status::new(config.status), true))?.into())?
         }
         #[cfg(feature = "simulator")]
         Some(Command::Demo(args)) => end_session(sensoro_sub::simulator::demo(args, terminal)?)?,
@@ -71,8 +71,9 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
 /// A finished MQTT session's exit code. When a push is held unacknowledged, the MQTT library's receive
 /// thread is blocked in our callback for good: the process ends right here, before anything could wait on it,
 /// so the broker keeps that push for the next durable session.
-fn end_session(outcome: Outcome) -> Result<Exit> {
-    let result = commands::subscribe::result(outcome.result);
+fn end_session(ended: Ended) -> Result<Exit> {
+    let Ended { outcome, on_alarm } = ended;
+    let result = commands::subscribe::result(outcome.result, on_alarm);
     if outcome.holding {
         // The choice of colors is gone with the command line here; an uncolored line is never wrong.
         std::process::exit(report(result, false) as i32);

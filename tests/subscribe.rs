@@ -134,7 +134,8 @@ fn envelope_carries_topic_qos_flags_and_time() {
     let envelope: Value = serde_json::from_str(&done.stdout[0]).unwrap();
     let keys: Vec<&String> = envelope.as_object().unwrap().keys().collect();
     // No "dup": paho-mqtt 0.14 does not expose the DUP flag (docs/architecture.md).
-    assert_eq!(keys, ["topic", "qos", "retained", "received_at", "push"]);
+    assert_eq!(keys, ["topic", "qos", "retained", "received_at", "push", "alarms"]);
+    assert_eq!(envelope["alarms"], serde_json::json!([]), "a calm push: tests/alarms.rs has the others");
     assert_eq!(envelope["topic"], "users/foobar/devices");
     assert_eq!(envelope["qos"], 1);
     assert_eq!(envelope["retained"], false);

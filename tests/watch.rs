@@ -271,3 +271,24 @@ fn a_hostile_push_is_shown_escaped_in_watch_cells() {
     assert_eq!(tmux.pane("pane_title"), title, "the pane title was not changed");
     assert_ne!(tmux.pane("pane_title"), "pwned");
 }
+
+/// `--alarm` reaches the table: with only `humidity>=0`, exactly the fleet's two temp_humi devices
+/// (of 20) are alarms, their humidity cells red, whatever the batteries and leaks do.
+#[cfg(feature = "simulator")]
+#[test]
+fn alarm_rules_from_the_command_line_make_the_table_s_alarm_cells() {
+    let script = format!(r#""$0" demo --watch --rate 40/s --seed 7 --alarm none --alarm 'humidity>=0'; {AFTER}"#);
+    let tmux = Tmux::start("rules", &script);
+    let screen = tmux
+        .wait_screen("all 20 devices, 2 alarms", PATIENCE, |s| table_is_up(s) && s.contains("20 devices │ 2 alarms │"));
+    assert_eq!(screen.lines().filter(|l| l.contains(" temp_humi ")).count(), 2, "{screen}");
+    let escaped = tmux.screen(true);
+    let humid = escaped.lines().find(|l| l.contains("humidity=")).expect("a temp_humi row");
+    let before = &humid[..humid.find("humidity=").unwrap()];
+    assert!(
+        before.ends_with("\x1b[1m\x1b[31m") || before.ends_with("\x1b[1;31m") || before.contains("38;5;1m"),
+        "the humidity cell is red: {humid:?}"
+    );
+    tmux.run(&["send-keys", "q"]);
+    assert_eq!(tmux.wait_file("exit"), "EXIT=0\n");
+}

@@ -78,7 +78,8 @@ pub fn run(config: &DecodeConfig, status: Status) -> anyhow::Result<Exit> {
         config.count,
         status,
         Box::new(io::stdout()),
-    );
+    )
+    .alarms(config.alarms.clone());
     let progress = engine.progress();
     let started = Instant::now();
     let mut why = "end of input";
@@ -134,10 +135,10 @@ pub fn run(config: &DecodeConfig, status: Status) -> anyhow::Result<Exit> {
             break;
         }
         if progress.is_closed() {
-            why = "count reached";
+            why = if progress.stopped_on_alarm() { "alarm raised" } else { "count reached" };
             break;
         }
     }
     status.info(format_args!("{why} after {}: {}", display(started.elapsed()), progress.stats()));
-    Ok(Exit::Success)
+    Ok(if progress.stopped_on_alarm() { Exit::Alarm } else { Exit::Success })
 }

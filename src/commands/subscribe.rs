@@ -11,8 +11,21 @@ use crate::pipeline::output::{OutputFile, Printer, stdout_syncer};
 use crate::pipeline::topic::Subscription;
 use crate::status::Status;
 
+/// How a subscription ended: the session's outcome, and whether it ended on an alarm.
+pub struct Ended {
+    pub outcome: Outcome,
+    /// `--exit-on-alarm`: a push with an alarm was printed and the run ended after it (exit 6).
+    pub on_alarm: bool,
+}
+
+impl From<Outcome> for Ended {
+    fn from(outcome: Outcome) -> Self {
+        Ended { outcome, on_alarm: false }
+    }
+}
+
 /// Subscribes and prints until the run ends. The caller must honour [`Outcome::holding`].
-pub fn run(config: &Config, status: Status) -> Result<Outcome, Failure> {
+pub fn run(config: &Config, status: Status) -> Result<Ended, Failure> {
     if let Some(note) = &config.session_note {
         note.say(status);
     }
@@ -40,7 +53,8 @@ pub fn run(config: &Config, status: Status) -> Result<Outcome, Failure> {
         out,
     )
     .dedupe(config.dedupe_window)
-    .subscribed_to(Subscription::to(&config.connection.topic));
+    .subscribed_to(Subscription::to(&config.connection.topic))
+    .alarms(config.alarms.clone());
     let sink = engine.sink();
     // A durable session syncs a file before it acknowledges (group commit: mqtt::callback).
     let syncer = match &file {
@@ -54,12 +68,16 @@ pub fn run(config: &Config, status: Status) -> Result<Outcome, Failure> {
         sink.set_reopener(file.reopener());
         status.detail(format_args!("writing to {}; SIGHUP opens it anew", file.path().display()));
     }
-    Ok(mqtt::subscribe(&config.connection, config.clocks, engine, status))
+    let progress = engine.progress();
+    let outcome = mqtt::subscribe(&config.connection, config.clocks, engine, status);
+    Ok(Ended { outcome, on_alarm: progress.stopped_on_alarm() })
 }
 
 /// A session's result as the rest of the program's: an exit code, or a failure that says what to do.
-pub fn result(result: Result<(), mqtt::Error>) -> anyhow::Result<Exit> {
+/// `on_alarm`: the run ended after a push with an alarm (`--exit-on-alarm`), which is exit 6.
+pub fn result(result: Result<(), mqtt::Error>, on_alarm: bool) -> anyhow::Result<Exit> {
     match result {
+        Ok(()) if on_alarm => Ok(Exit::Alarm),
         Ok(()) => Ok(Exit::Success),
         Err(mqtt::Error::StdoutClosed) => Err(StdoutClosed.into()),
         Err(error) => Err(advice::failure(&error).into()),

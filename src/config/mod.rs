@@ -16,13 +16,14 @@ use std::fmt;
 use std::path::Path;
 
 use crate::cli::{
-    AccountArgs, ConnectionArgs, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, QosArg, SessionClearArgs,
-    SubscribeArgs, TlsArgs, ViewArgs,
+    AccountArgs, AlarmArgs, AlarmRuleArgs, ConnectionArgs, DecodeArgs, FormatArg, MqttVersionArg, OutputArgs, QosArg,
+    SessionClearArgs, SubscribeArgs, TlsArgs, ViewArgs,
 };
 use crate::exit::Failure;
 use crate::mqtt::tls::{DEFAULT_TLS_PORT, TlsConfig};
 use crate::mqtt::{Clocks, ConnectionConfig, MqttVersion};
 use crate::pipeline::Qos;
+use crate::pipeline::alarm::{AlarmConfig, Rules};
 use crate::pipeline::dedupe;
 use crate::pipeline::output::{Destination, Format, OutputConfig};
 use crate::pipeline::push::Filter;
@@ -51,6 +52,7 @@ pub struct Config {
     pub destination: Destination,
     /// Said once at the start, about the session this run took or left alone.
     pub session_note: Option<SessionNote>,
+    pub alarms: AlarmConfig,
 }
 
 /// Settings of `sensoro-sub decode`.
@@ -63,6 +65,7 @@ pub struct DecodeConfig {
     pub safe_mode: SafeMode,
     pub count: Option<u64>,
     pub status: StatusConfig,
+    pub alarms: AlarmConfig,
 }
 
 /// Where a setting came from, for `config show`.
@@ -311,16 +314,19 @@ fn check_ca_file(path: &Path) -> Result<(), Failure> {
 impl Config {
     pub fn resolve(cli: SubscribeArgs, terminal: Terminal) -> Result<Config, Failure> {
         let resolved = Resolved::resolve(cli.account, cli.connection, Consumer::of(&cli.view))?;
-        let mut config = Config::assemble(resolved.connection, resolved.safe_mode, cli.view, terminal)?;
+        let mut config =
+            Config::assemble(resolved.connection, resolved.safe_mode, cli.view, resolved.profile.as_ref(), terminal)?;
         config.session_note = resolved.session_note;
         Ok(config)
     }
 
-    /// A subscription over a resolved connection, printing as `view` says.
+    /// A subscription over a resolved connection, printing as `view` says; alarm rules from `view`,
+    /// else from the profile.
     pub fn assemble(
         connection: ConnectionConfig,
         safe_mode: SafeMode,
         view: ViewArgs,
+        profile: Option<&LoadedProfile>,
         terminal: Terminal,
     ) -> Result<Config, Failure> {
         if matches!(view.output.format, Some(FormatArg::Pretty | FormatArg::Raw)) && view.envelope {
@@ -328,7 +334,9 @@ impl Config {
         }
         // A file gets NDJSON without colors, whatever stdout is.
         let out = if view.output_file.is_some() { Terminal { stdout_is_tty: false, ..terminal } } else { terminal };
+        let alarms = alarm_config(&view.alarms, profile)?;
         Ok(Config {
+            alarms,
             connection,
             output: output_config(&view.output, view.envelope, out),
             filter: Filter::new(view.filter.sn, view.filter.device_type),
@@ -352,7 +360,9 @@ impl Config {
         let filtered = !(args.filter.sn.is_empty() && args.filter.device_type.is_empty());
         let resolved = Resolved::resolve(args.account, args.connection, Consumer::Run { one_shot: false, filtered })?;
         let color = terminal.stdout_color(args.color);
+        let rules = alarm_rules(&args.alarm, resolved.profile.as_ref())?;
         Ok(Config {
+            alarms: AlarmConfig { rules, only: false, exit_on_first: false },
             connection: resolved.connection,
             output: OutputConfig { format: Format::Pretty, envelope: false, color },
             filter: Filter::new(args.filter.sn, args.filter.device_type),
@@ -390,6 +400,7 @@ impl DecodeConfig {
             service::check_app_id(app_id).map_err(advice::app_id)?;
         }
         Ok(DecodeConfig {
+            alarms: alarm_config(&args.alarms, None)?,
             input: args.file.filter(|path| path.as_os_str() != "-"),
             output: output_config(&args.output, false, terminal),
             filter: Filter::new(args.filter.sn, args.filter.device_type),
@@ -401,6 +412,27 @@ impl DecodeConfig {
             status: status_config(&args.output, terminal),
         })
     }
+}
+
+/// The alarm rules: `--alarm` if given, else the profile's `alarms`, applied to the defaults.
+fn alarm_rules(args: &AlarmRuleArgs, profile: Option<&LoadedProfile>) -> Result<Rules, Failure> {
+    if !args.rules.is_empty() {
+        return Rules::parse(&args.rules).map_err(|e| Failure::usage(format!("--alarm {e}")));
+    }
+    match profile.and_then(|loaded| loaded.profile.alarms.as_ref().map(|alarms| (loaded, alarms))) {
+        Some((loaded, alarms)) => Rules::parse(alarms).map_err(|e| {
+            Failure::usage(format!("config file {}, profile {:?}, alarms: {e}", loaded.path.display(), loaded.name))
+        }),
+        None => Ok(Rules::defaults()),
+    }
+}
+
+fn alarm_config(args: &AlarmArgs, profile: Option<&LoadedProfile>) -> Result<AlarmConfig, Failure> {
+    Ok(AlarmConfig {
+        rules: alarm_rules(&args.rules, profile)?,
+        only: args.alarms_only,
+        exit_on_first: args.exit_on_alarm,
+    })
 }
 
 /// `--envelope` alone picks ndjson, even on a terminal; otherwise a terminal gets pretty.

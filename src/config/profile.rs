@@ -1,5 +1,6 @@
-//! Profiles: named sets of AppID, AppSecret, AppKey, host, port and session in a TOML file, so that
-//! secrets need not be typed or exported. Flags and environment variables override a profile.
+//! Profiles: named sets of AppID, AppSecret, AppKey, host, port, session and alarm rules in a TOML
+//! file, so that secrets need not be typed or exported. Flags and environment variables override a
+//! profile.
 //!
 //! ```toml
 //! [profiles.default]
@@ -7,6 +8,7 @@
 //! app_secret = "..."
 //! app_key = "..."
 //! session = "collector"
+//! alarms = ["temperature>40", "door==open"]
 //! ```
 
 use std::collections::BTreeMap;
@@ -33,6 +35,8 @@ pub struct Profile {
     pub tls: Option<bool>,
     pub cafile: Option<PathBuf>,
     pub session: Option<String>,
+    /// Alarm rules, as `--alarm` takes them (`["temperature>40", "-battery"]`).
+    pub alarms: Option<Vec<String>>,
 }
 
 impl Profile {

@@ -328,6 +328,7 @@ impl Supervisor<'_> {
         match self.wakeups.recv_timeout(until.saturating_duration_since(now)) {
             Ok(Event::Stop) => Err(Interrupt::Finished("interrupted")),
             Ok(Event::Hangup) => self.hang_up(),
+            Ok(Event::CountReached) if self.progress.stopped_on_alarm() => Err(Interrupt::Finished("alarm raised")),
             Ok(Event::CountReached) => Err(Interrupt::Finished("count reached")),
             Ok(Event::Failed(error)) => Err(Interrupt::Failed(error)),
             Ok(event) => Ok(Some(event)),

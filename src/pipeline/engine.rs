@@ -11,10 +11,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use super::alarm::{AlarmConfig, Raised};
 use super::dedupe::RecentIds;
 use super::delivery::Delivery;
 use super::output::{Format, Printer, Sink, is_one_line, write_raw, write_verbatim_line};
-use super::push::{Filter, Outline, Push};
+use super::push::{Created, Filter, Outline, Push};
 use super::safe_mode::{Opened, SafeMode};
 use super::topic::{BadTopic, Subscription};
 use crate::status::{Status, Verbosity};
@@ -88,6 +89,8 @@ pub struct Progress {
     closed: AtomicBool,
     /// A delivery is being held unacknowledged because the engine was closed.
     held: AtomicBool,
+    /// The engine closed after printing a push with an alarm (`--exit-on-alarm`).
+    stopped_on_alarm: AtomicBool,
     started: Instant,
 }
 
@@ -104,6 +107,7 @@ impl Progress {
             last_printed_ms: AtomicU64::new(0),
             closed: AtomicBool::new(false),
             held: AtomicBool::new(false),
+            stopped_on_alarm: AtomicBool::new(false),
             started: Instant::now(),
         }
     }
@@ -147,6 +151,11 @@ impl Progress {
         self.held.load(Ordering::SeqCst)
     }
 
+    /// True once the engine closed because a push with an alarm was printed (`--exit-on-alarm`).
+    pub fn stopped_on_alarm(&self) -> bool {
+        self.stopped_on_alarm.load(Ordering::SeqCst)
+    }
+
     fn count(counter: &AtomicU64) -> u64 {
         counter.fetch_add(1, Ordering::Relaxed) + 1
     }
@@ -168,6 +177,10 @@ pub struct Engine {
     subscription: Subscription,
     /// Takes each push instead of the printer (`watch`); `None` for every printing command.
     observer: Option<Box<dyn Observer>>,
+    /// The alarm rules, and whether alarms select pushes or end the run.
+    alarms: AlarmConfig,
+    /// The push being handled raised an alarm and the run ends once it is written.
+    stop_after_write: bool,
 }
 
 /// A view that keeps what it needs of each push instead of printing it (`watch`'s fleet table). It
@@ -199,7 +212,22 @@ impl Engine {
             recent: RecentIds::default(),
             subscription: Subscription::default(),
             observer: None,
+            alarms: AlarmConfig::default(),
+            stop_after_write: false,
         }
+    }
+
+    /// The alarm rules (default: [`crate::pipeline::alarm::Rules::defaults`]), `--alarms-only` and
+    /// `--exit-on-alarm`.
+    pub fn alarms(mut self, alarms: AlarmConfig) -> Self {
+        self.alarms = alarms;
+        self
+    }
+
+    /// True when a push's alarms decide whether (or how long) it is printed, so no push may take
+    /// the path that does not read it.
+    fn alarms_select(&self) -> bool {
+        self.alarms.only || self.alarms.exit_on_first
     }
 
     /// An engine that hands each push to `observer` and writes nothing: the same decoding,
@@ -281,12 +309,17 @@ impl Engine {
         Ok(handled)
     }
 
-    /// Counts a printed push: the clock of `--timeout`, and the end of the run at `--count`.
-    fn count_printed(&self) -> io::Result<()> {
+    /// Counts a printed push: the clock of `--timeout`, and the end of the run at `--count` or,
+    /// with `--exit-on-alarm`, after the first push with an alarm.
+    fn count_printed(&mut self) -> io::Result<()> {
         let printed = Progress::count(&self.progress.printed);
         let since_start = u64::try_from(self.progress.started.elapsed().as_millis()).unwrap_or(u64::MAX);
         self.progress.last_printed_ms.store(since_start, Ordering::Relaxed);
-        if self.count_limit.is_some_and(|limit| printed >= limit) {
+        let alarm = std::mem::take(&mut self.stop_after_write);
+        if alarm {
+            self.progress.stopped_on_alarm.store(true, Ordering::SeqCst);
+        }
+        if alarm || self.count_limit.is_some_and(|limit| printed >= limit) {
             self.progress.close();
             self.sink.flush()?;
         }
@@ -319,10 +352,10 @@ impl Engine {
             panic!("injected by a test");
         }
         let raw = self.printer.format() == Format::Raw;
-        let outline = (self.printer.prints_verbatim() && is_one_line(delivery.payload))
+        let outline = (self.printer.prints_verbatim() && !self.alarms_select() && is_one_line(delivery.payload))
             .then(|| Outline::read(delivery.payload))
             .flatten();
-        if raw && self.filter.is_empty() {
+        if raw && self.filter.is_empty() && !self.alarms_select() {
             write_raw(&mut self.buffer, delivery);
             Handled::Printed
         } else if let Some(outline) = outline {
@@ -349,8 +382,7 @@ impl Engine {
                         observer.observe(delivery, &push);
                         Handled::Printed
                     } else {
-                        self.printer.write_push(&mut self.buffer, delivery, topic, &push);
-                        Handled::Printed
+                        self.print(number, delivery, topic, &push)
                     }
                 }
                 Err(undecodable) => {
@@ -362,6 +394,41 @@ impl Engine {
                     Handled::Undecodable
                 }
             }
+        }
+    }
+
+    /// Finds the push's alarms (when something needs them), selects by them and prints.
+    fn print(&mut self, number: u64, delivery: &Delivery, topic: &str, push: &Push) -> Handled {
+        let alarms: Vec<Raised> = match push.data() {
+            Some(data) if self.alarms_select() || self.printer.shows_alarms() => self.alarms.rules.check(data),
+            _ => Vec::new(),
+        };
+        if self.alarms.only && alarms.is_empty() {
+            return Handled::Filtered;
+        }
+        if self.printer.format() == Format::Pretty {
+            self.explain_time(number, topic, push);
+        }
+        self.printer.write_push(&mut self.buffer, delivery, topic, push, &alarms);
+        if self.alarms.exit_on_first && !alarms.is_empty() {
+            self.stop_after_write = true;
+        }
+        Handled::Printed
+    }
+
+    /// `-v`: why `pretty` shows a push's arrival time (marked `~`) instead of its `createdTime`.
+    fn explain_time(&self, number: u64, topic: &str, push: &Push) {
+        if self.status.verbosity() < Verbosity::Verbose {
+            return;
+        }
+        match push.created() {
+            Created::At(_) => {}
+            Created::Missing => self.status.detail(format_args!(
+                "push #{number} from {topic} has no createdTime: its line shows the arrival time, marked ~"
+            )),
+            Created::Unreadable(why) => self.status.detail(format_args!(
+                "push #{number} from {topic}: createdTime not read ({why}); its line shows the arrival time, marked ~"
+            )),
         }
     }
 
@@ -624,6 +691,38 @@ mod tests {
         assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap(), Handled::Printed);
         assert_eq!(text(&out), format!("{SAMPLE}\n{SAMPLE}\n"), "both leave, in order");
         assert_eq!(engine.sink().writes(), 1);
+    }
+
+    #[test]
+    fn alarms_only_and_exit_on_alarm_read_every_push_in_every_format() {
+        use crate::pipeline::alarm::{AlarmConfig, Rules};
+        let calm = br#"{"sn":"A","msgId":"1","data":{"temperature":21}}"#;
+        let hot = br#"{"sn":"B","msgId":"2","data":{"temperature":51}}"#;
+        for format in [Format::Ndjson, Format::Raw, Format::Pretty, Format::Json] {
+            let (plain, out) = engine(format, Filter::default(), None);
+            let only = AlarmConfig { rules: Rules::defaults(), only: true, exit_on_first: false };
+            let mut selecting = plain.alarms(only);
+            assert_eq!(selecting.handle(&delivery(calm), Release::Now).unwrap(), Handled::Filtered, "{format:?}");
+            assert_eq!(selecting.handle(&delivery(hot), Release::Now).unwrap(), Handled::Printed, "{format:?}");
+            assert!(text(&out).contains("\"B\"") || text(&out).contains(" B "), "{format:?}: {}", text(&out));
+            assert!(!text(&out).contains("\"A\"") && !text(&out).contains(" A "), "{format:?}: {}", text(&out));
+            assert!(!selecting.progress().is_closed(), "{format:?}");
+
+            let (plain, out) = engine(format, Filter::default(), None);
+            let exit = AlarmConfig { rules: Rules::defaults(), only: false, exit_on_first: true };
+            let mut stopping = plain.alarms(exit);
+            assert_eq!(stopping.handle(&delivery(calm), Release::WithNext).unwrap(), Handled::Printed);
+            assert!(!stopping.progress().is_closed());
+            assert_eq!(stopping.handle(&delivery(hot), Release::WithNext).unwrap(), Handled::Printed);
+            assert!(stopping.progress().is_closed() && stopping.progress().stopped_on_alarm(), "{format:?}");
+            assert!(text(&out).contains("51"), "the alarm's push is written through: {format:?}");
+            assert_eq!(text(&out).matches("temperature").count(), 2, "{format:?}");
+            assert_eq!(stopping.handle(&delivery(hot), Release::Now).unwrap(), Handled::Refused);
+        }
+        // With neither, the count ends a run as before and says nothing of alarms.
+        let (mut counting, _) = engine(Format::Ndjson, Filter::default(), Some(1));
+        counting.handle(&delivery(hot), Release::Now).unwrap();
+        assert!(counting.progress().is_closed() && !counting.progress().stopped_on_alarm());
     }
 
     #[test]

@@ -96,8 +96,9 @@ pub fn shows_safely(bytes: &[u8]) {
             payload: bytes,
             received_at: SystemTime::UNIX_EPOCH,
         };
+        let alarms = push.data().map(|data| crate::pipeline::alarm::Rules::defaults().check(data)).unwrap_or_default();
         let mut line = Vec::new();
-        printer.write_push(&mut line, &delivery, "t", &push);
+        printer.write_push(&mut line, &delivery, "t", &push, &alarms);
         let line = String::from_utf8(line).expect("pretty writes UTF-8");
         let body = line.strip_suffix('\n').expect("one line");
         assert!(!body.chars().any(is_unsafe), "{body:?}");

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
@@ -46,8 +47,19 @@ impl Push {
         self.fields.get(name).and_then(Value::as_str)
     }
 
+    /// `sn` when it is a string (the service's form); see [`Push::sn_text`] for any other type.
     pub fn sn(&self) -> Option<&str> {
         self.str_field("sn")
+    }
+
+    /// `sn` whatever its JSON type: a string as it is, a number as written (`123456`, as the
+    /// vendor's demo data has it), anything else as its JSON text. `None` when absent or `null`.
+    pub fn sn_text(&self) -> Option<Cow<'_, str>> {
+        match self.fields.get("sn")? {
+            Value::Null => None,
+            Value::String(text) => Some(Cow::Borrowed(text)),
+            other => Some(Cow::Owned(other.to_string())),
+        }
     }
 
     pub fn device_type(&self) -> Option<&str> {
@@ -70,6 +82,15 @@ impl Push {
             Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
             Value::String(s) => s.trim().parse().ok(),
             _ => None,
+        }
+    }
+
+    /// When the reading was taken, from `createdTime` in any of the forms the platform uses
+    /// ([`created_time`]).
+    pub fn created(&self) -> Created {
+        match self.fields.get("createdTime") {
+            None | Some(Value::Null) => Created::Missing,
+            Some(value) => created_time(value),
         }
     }
 
@@ -109,6 +130,75 @@ impl Push {
     pub fn is_verbatim(&self) -> bool {
         !self.rewritten
     }
+}
+
+/// What a push's `createdTime` says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Created {
+    At(DateTime<Utc>),
+    /// No `createdTime` (or `null`).
+    Missing,
+    /// There, but not a time we can read; the reason, for `-v`.
+    Unreadable(String),
+}
+
+/// Epoch numbers below this are seconds, above it milliseconds: 10^11 s is the year 5138, and
+/// 10^11 ms is March 1973, before any SENSORO device.
+const SECONDS_BELOW: f64 = 1e11;
+
+/// The service's own clock for times written without a zone: Asia/Shanghai, UTC+8. China has kept
+/// no daylight saving time since 1991, so a fixed offset is exact for every push (no tz database).
+pub const SERVICE_OFFSET_SECONDS: i32 = 8 * 3600;
+
+/// Reads a `createdTime`: epoch seconds or milliseconds (a number, or a string of one), RFC 3339
+/// (`2025-11-25T10:12:09Z`, `…+08:00`), or `YYYY-MM-DD HH:MM:SS` (also with a `T` or fractional
+/// seconds) in service time, Asia/Shanghai.
+pub fn created_time(value: &Value) -> Created {
+    let unreadable = |why: String| Created::Unreadable(why);
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(epoch) => {
+                from_epoch(epoch).map_or_else(|| unreadable(format!("{n} is outside the calendar")), Created::At)
+            }
+            None => unreadable(format!("{n} is not a number we can read")),
+        },
+        Value::String(text) => {
+            let text = text.trim();
+            if text.is_empty() {
+                return unreadable("it is an empty string".into());
+            }
+            if let Ok(epoch) = text.parse::<f64>() {
+                return from_epoch(epoch)
+                    .map_or_else(|| unreadable(format!("{text:?} is outside the calendar")), Created::At);
+            }
+            if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+                return Created::At(time.with_timezone(&Utc));
+            }
+            let service = FixedOffset::east_opt(SERVICE_OFFSET_SECONDS).expect("UTC+8 is an offset");
+            ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
+                .iter()
+                .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+                .and_then(|naive| naive.and_local_timezone(service).single())
+                .map_or_else(
+                    || {
+                        unreadable(format!(
+                            "{text:?} is not epoch seconds or milliseconds, RFC 3339, or YYYY-MM-DD HH:MM:SS"
+                        ))
+                    },
+                    |time| Created::At(time.with_timezone(&Utc)),
+                )
+        }
+        other => unreadable(format!("it is a JSON {}, not a time", kind_of(other))),
+    }
+}
+
+fn from_epoch(epoch: f64) -> Option<DateTime<Utc>> {
+    if !epoch.is_finite() || epoch < 0.0 {
+        return None;
+    }
+    let ms = if epoch < SECONDS_BELOW { epoch * 1000.0 } else { epoch };
+    // `as` saturates: a value beyond i64 becomes i64::MAX, which chrono then refuses.
+    DateTime::<Utc>::from_timestamp_millis(ms.round() as i64)
 }
 
 /// The few fields the NDJSON fast path needs, read while the rest of the push is validated and
@@ -214,7 +304,7 @@ impl Filter {
     }
 
     pub fn matches(&self, push: &Push) -> bool {
-        self.matches_fields(push.sn(), push.device_type())
+        self.matches_fields(push.sn_text().as_deref(), push.device_type())
     }
 
     pub fn matches_fields(&self, sn: Option<&str>, device_type: Option<&str>) -> bool {
@@ -308,6 +398,56 @@ mod tests {
         let push = Push::parse(br#"{"createdTime":"1700000000000"}"#).unwrap();
         assert_eq!(push.created_ms(), Some(1_700_000_000_000));
         assert_eq!(Push::parse(br#"{"createdTime":"soon"}"#).unwrap().created_ms(), None);
+    }
+
+    #[test]
+    fn sn_is_shown_whatever_its_type() {
+        let sn = |payload: &str| Push::parse(payload.as_bytes()).unwrap().sn_text().map(Cow::into_owned);
+        assert_eq!(sn(r#"{"sn":"0117C9"}"#).as_deref(), Some("0117C9"));
+        assert_eq!(sn(r#"{"sn":123456}"#).as_deref(), Some("123456"));
+        assert_eq!(sn(r#"{"sn":1.50}"#).as_deref(), Some("1.50"), "numbers as written");
+        assert_eq!(sn(r#"{"sn":true}"#).as_deref(), Some("true"));
+        assert_eq!(sn(r#"{"sn":null}"#), None);
+        assert_eq!(sn(r#"{}"#), None);
+        let numeric = Push::parse(br#"{"sn":123456}"#).unwrap();
+        assert!(Filter::new(vec!["123456".into()], vec![]).matches(&numeric));
+    }
+
+    #[test]
+    fn created_time_in_every_form_the_platform_uses() {
+        let at = |text: &str| match created_time(&serde_json::from_str(text).unwrap()) {
+            Created::At(time) => time.to_rfc3339(),
+            other => format!("{other:?}"),
+        };
+        let expected = "2025-11-25T18:12:09+00:00";
+        assert_eq!(at("1764094329"), expected, "epoch seconds");
+        assert_eq!(at("1764094329000"), expected, "epoch milliseconds");
+        assert_eq!(at("1764094329000.0"), expected);
+        assert_eq!(at(r#""1764094329""#), expected, "seconds as a string");
+        assert_eq!(at(r#"" 1764094329000 ""#), expected, "milliseconds as a string");
+        assert_eq!(at(r#""2025-11-25T18:12:09Z""#), expected, "RFC 3339");
+        assert_eq!(at(r#""2025-11-26T02:12:09+08:00""#), expected);
+        assert_eq!(at(r#""2025-11-26 02:12:09""#), expected, "service time is UTC+8");
+        assert_eq!(at(r#""2025-11-26T02:12:09""#), expected);
+        assert_eq!(at(r#""2025-11-26 02:12:09.000""#), expected);
+        for (text, why) in [
+            (r#""""#, "empty string"),
+            (r#""soon""#, "is not epoch seconds"),
+            (r#""2025-13-40 99:00:00""#, "is not epoch"),
+            ("9223372036854775807", "outside the calendar"),
+            ("-5", "outside the calendar"),
+            ("1e300", "outside the calendar"),
+            (r#""-9223372036854775808""#, "outside the calendar"),
+            ("true", "JSON boolean"),
+            ("[1]", "JSON array"),
+        ] {
+            match created_time(&serde_json::from_str(text).unwrap()) {
+                Created::Unreadable(reason) => assert!(reason.contains(why), "{text}: {reason}"),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        assert_eq!(Push::parse(br#"{"createdTime":null}"#).unwrap().created(), Created::Missing);
+        assert_eq!(Push::parse(br#"{}"#).unwrap().created(), Created::Missing);
     }
 
     #[test]

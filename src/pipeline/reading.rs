@@ -1,42 +1,13 @@
-//! What a push's readings mean to a person: units, and which readings are trouble. One list, shared
-//! by every view (the `pretty` printer and `watch`), so a reading is red in both or in neither.
+//! What a push's readings look like to a person: units (from `vocabulary`), nested readings as
+//! paths, values as text. Shared by every view (`pretty` and `watch`); which readings are trouble is
+//! `alarm`'s.
 
 use serde_json::{Map, Value};
 
-/// A reading that means trouble (SPEC.md: our convention, not the vendor's).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Alarm {
-    /// `leak` is true.
-    Leak,
-    /// `smoke` is not 0.
-    Smoke,
-    /// `battery` is below [`LOW_BATTERY`] %.
-    LowBattery,
-}
-
-/// A battery below this percentage is an alarm.
-pub const LOW_BATTERY: f64 = 20.0;
-
-/// The alarm a reading raises, if any. `path` is the reading's name within `data` (`magnetic.x` for
-/// nested ones); only the top-level fields SPEC.md names can raise one.
-pub fn alarm(path: &str, value: &Value) -> Option<Alarm> {
-    match path {
-        "leak" if value.as_bool() == Some(true) => Some(Alarm::Leak),
-        "smoke" if value.as_f64().is_some_and(|n| n != 0.0) => Some(Alarm::Smoke),
-        "battery" if value.as_f64().is_some_and(|n| n < LOW_BATTERY) => Some(Alarm::LowBattery),
-        _ => None,
-    }
-}
-
-/// Units of the readings SPEC.md documents; other fields are shown bare.
+/// The unit written after a reading's value (`°C`, ` lux`), from the vocabulary table; keys we do
+/// not know are shown bare.
 pub fn unit_of(key: &str) -> &'static str {
-    match key {
-        "temperature" => "°C",
-        "humidity" | "battery" => "%",
-        "light" => " lux",
-        "interval" => "s",
-        _ => "",
-    }
+    super::vocabulary::known(key).map_or("", |known| known.suffix())
 }
 
 /// Calls `each(path, leaf, value)` for every reading in order, flattening nested objects into
@@ -100,19 +71,11 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn alarms_are_leak_smoke_and_a_low_battery() {
-        assert_eq!(alarm("leak", &json!(true)), Some(Alarm::Leak));
-        assert_eq!(alarm("leak", &json!(false)), None);
-        assert_eq!(alarm("smoke", &json!(1)), Some(Alarm::Smoke));
-        assert_eq!(alarm("smoke", &json!(0)), None);
-        assert_eq!(alarm("smoke", &json!(0.0)), None);
-        assert_eq!(alarm("battery", &json!(19)), Some(Alarm::LowBattery));
-        assert_eq!(alarm("battery", &json!(19.9)), Some(Alarm::LowBattery));
-        assert_eq!(alarm("battery", &json!(20)), None);
-        // Other fields, other types and nested names raise nothing.
-        assert_eq!(alarm("temperature", &json!(99)), None);
-        assert_eq!(alarm("leak", &json!("true")), None);
-        assert_eq!(alarm("x.leak", &json!(true)), None);
+    fn units_come_from_the_vocabulary() {
+        assert_eq!(unit_of("temperature"), "°C");
+        assert_eq!(unit_of("light"), " lux");
+        assert_eq!(unit_of("a_curr"), " A");
+        assert_eq!(unit_of("no_such_reading"), "");
     }
 
     #[test]

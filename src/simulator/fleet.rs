@@ -256,7 +256,7 @@ mod tests {
     /// from the shared list, and devices silent for more than twice their interval.
     #[test]
     fn a_demo_minute_has_alarms_and_silent_devices() {
-        use crate::pipeline::reading;
+        let rules = crate::pipeline::alarm::Rules::defaults();
         for seed in 0..20 {
             let mut fleet = Fleet::new("demo", 20, 5.0, seed);
             let mut last_seen = std::collections::HashMap::new();
@@ -267,13 +267,47 @@ mod tests {
                 let data = push.data().unwrap();
                 let interval_ms = data["interval"].as_u64().unwrap() * 1000;
                 assert_eq!(interval_ms, 8000, "twice a round of 20 devices at 5/s");
-                reading::visit(data, |path, _, value| alarms += usize::from(reading::alarm(path, value).is_some()));
+                alarms += rules.check(data).len();
                 last_seen.insert(push.sn().unwrap().to_owned(), now_ms);
             }
             let silent = last_seen.values().filter(|&&seen| 299 * 200 - seen > 16_000).count();
             assert!(alarms > 0, "seed {seed}: no alarm");
             assert!((1..=2).contains(&silent), "seed {seed}: {silent} silent at the end of the minute");
         }
+    }
+
+    /// The demo's alarm states (a leak, smoke, 58–68 °C, 5000+ ppm of methane) are alarms under the
+    /// default rules, and the same devices' calm readings are not.
+    #[test]
+    fn every_alarm_state_is_an_alarm_under_the_default_rules() {
+        let rules = crate::pipeline::alarm::Rules::defaults();
+        let mut fleet = Fleet::new("demo", DEVICE_TYPES.len(), 5.0, 11);
+        let mut alarmed = std::collections::HashSet::new();
+        for round in 0..400 {
+            let in_alarm = round % 2 == 0;
+            for device in &mut fleet.devices {
+                device.battery = 90.0;
+                // Set before the push: the push is sent in this state (and the rng may not start one).
+                device.alarm_left = if in_alarm { 3 } else { 0 };
+            }
+            for index in 0..fleet.devices.len() {
+                let device_type = fleet.devices[index].device_type;
+                let was_calm = fleet.devices[index].alarm_left == 0;
+                let data = fleet.readings(index);
+                if was_calm && fleet.devices[index].alarm_left > 0 {
+                    continue; // an alarm the rng started on this very push
+                }
+                let raised: Vec<String> = rules.check(&data).into_iter().map(|a| a.rule).collect();
+                match (in_alarm, device_type) {
+                    (true, "temp_humi" | "smoke" | "leak" | "ch4") => {
+                        assert!(!raised.is_empty(), "{device_type} in alarm: {data:?}");
+                        alarmed.insert(device_type);
+                    }
+                    _ => assert!(raised.is_empty(), "{device_type} (alarm state {in_alarm}): {raised:?} {data:?}"),
+                }
+            }
+        }
+        assert_eq!(alarmed.len(), 4);
     }
 
     #[test]

@@ -15,9 +15,10 @@ use base64::engine::general_purpose::STANDARD_NO_PAD;
 
 use crate::cli::{DemoArgs, FleetArgs, SimulateArgs};
 use crate::commands;
+use crate::commands::subscribe::Ended;
 use crate::config::{Config, Terminal, advice, parse_app_key};
 use crate::exit::{Exit, Failure};
-use crate::mqtt::{ConnectionConfig, Identity, MqttVersion, Outcome};
+use crate::mqtt::{ConnectionConfig, Identity, MqttVersion};
 use crate::pipeline::Qos;
 use crate::pipeline::safe_mode::{AppKey, SafeMode};
 use crate::secret::Secret;
@@ -155,7 +156,7 @@ fn accounts(args: &SimulateArgs) -> Result<Vec<(String, String)>, Failure> {
 
 /// `sensoro-sub demo`: the stand-in on a free loopback port with throwaway credentials, and the
 /// ordinary subscriber connected to it. The caller must honour [`Outcome::holding`].
-pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Outcome> {
+pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Ended> {
     #[cfg(feature = "watch")]
     if args.watch {
         crate::config::needs_terminal(terminal)?;
@@ -214,7 +215,7 @@ pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Outcome> {
         keepalive: Duration::from_secs(30),
         give_up_after: None,
     };
-    let config = Config::assemble(connection, SafeMode::new(Some(app_id), key), args.view, terminal)?;
+    let config = Config::assemble(connection, SafeMode::new(Some(app_id), key), args.view, None, terminal)?;
     let status = Status::new(config.status);
     status.info(format_args!(
         "demo: a local stand-in for the SENSORO cloud on {address} ({} devices, {}/s{}); Ctrl-C stops",
@@ -224,7 +225,7 @@ pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Outcome> {
     ));
     #[cfg(feature = "watch")]
     if args.watch {
-        return crate::watch::run(&config, status);
+        return crate::watch::run(&config, status).map(Ended::from);
     }
     Ok(commands::subscribe::run(&config, status)?)
 }

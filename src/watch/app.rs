@@ -100,7 +100,7 @@ pub fn on_key(state: &mut ViewState, key: KeyEvent) -> Action {
 /// Watches the fleet until `q` or the session ends; the caller must honour [`Outcome::holding`].
 /// Status lines are held while the screen is up and written after it is restored.
 pub fn run(config: &Config, status: Status) -> anyhow::Result<Outcome> {
-    let fleet = SharedFleet::default();
+    let fleet = SharedFleet(Arc::new(Mutex::new(Fleet::new(config.alarms.rules.clone()))));
     let engine = Engine::observing(
         Box::new(fleet.clone()),
         config.filter.clone(),

@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
+use crate::pipeline::alarm::{Raised, Rules};
 use crate::pipeline::push::Push;
-use crate::pipeline::reading::{self, Alarm};
+use crate::pipeline::reading;
 use crate::visible::{push_visible, visible};
 
 /// What `watch` knows of one device.
@@ -24,6 +25,8 @@ pub struct Device {
     pub pushes: u64,
     /// The fleet's count of pushes when this device's latest came: its place in [`Fleet`]'s age order.
     stamp: u64,
+    /// The alarms among the latest readings (the battery's included), found when the push came.
+    alarms: Vec<Raised>,
 }
 
 /// One reading as a row shows it: `temperature=23.5°C`, and whether it means trouble.
@@ -51,10 +54,13 @@ impl Device {
     }
 
     /// The alarms among the latest readings (the battery's included).
-    pub fn alarms(&self) -> Vec<Alarm> {
-        let mut alarms = Vec::new();
-        reading::visit(&self.data, |path, _, value| alarms.extend(reading::alarm(path, value)));
-        alarms
+    pub fn alarms(&self) -> &[Raised] {
+        &self.alarms
+    }
+
+    /// True when the reading at `path` raised an alarm.
+    pub fn is_alarm(&self, path: &str) -> bool {
+        self.alarms.iter().any(|alarm| alarm.reading == path)
     }
 
     /// The readings to show beside the battery: all but `battery` and `interval`, which have their
@@ -71,10 +77,7 @@ impl Device {
             text.push(b'=');
             reading::write_value(&mut text, value);
             text.extend_from_slice(reading::unit_of(leaf).as_bytes());
-            readings.push(Reading {
-                text: String::from_utf8_lossy(&text).into_owned(),
-                alarm: reading::alarm(path, value).is_some(),
-            });
+            readings.push(Reading { text: String::from_utf8_lossy(&text).into_owned(), alarm: self.is_alarm(path) });
         });
         readings
     }
@@ -133,6 +136,8 @@ pub const FLEET_LIMIT: usize = 100_000;
 
 #[derive(Debug)]
 pub struct Fleet {
+    /// The alarm rules (the defaults, or the user's: `--alarm`, a profile's `alarms`).
+    rules: Rules,
     devices: HashMap<String, Device>,
     /// Serial numbers by their device's `stamp`: the first is the one heard from longest ago.
     by_age: BTreeMap<u64, String>,
@@ -154,6 +159,7 @@ impl Fleet {
     /// A fleet that holds at most `limit` devices (at least one).
     pub fn with_limit(limit: usize) -> Self {
         Fleet {
+            rules: Rules::default(),
             devices: HashMap::new(),
             by_age: BTreeMap::new(),
             limit: limit.max(1),
@@ -163,10 +169,16 @@ impl Fleet {
         }
     }
 
+    /// An empty fleet whose alarms are those `rules` find.
+    pub fn new(rules: Rules) -> Fleet {
+        Fleet { rules, ..Fleet::default() }
+    }
+
     /// Takes a push that passed the filters: it becomes its device's latest.
     pub fn record(&mut self, push: &Push, now: Instant) {
         self.pushes += 1;
-        let sn = push.sn().unwrap_or("-");
+        let sn_text = push.sn_text();
+        let sn = sn_text.as_deref().unwrap_or("-");
         let (device, name) = match self.devices.get_mut(sn) {
             Some(device) => {
                 let name = self.by_age.remove(&device.stamp).unwrap_or_else(|| sn.to_owned());
@@ -185,6 +197,7 @@ impl Fleet {
                     last_seen: now,
                     pushes: 0,
                     stamp: 0,
+                    alarms: Vec::new(),
                 });
                 (device, sn.to_owned())
             }
@@ -194,6 +207,7 @@ impl Fleet {
         device.device_type.clear();
         device.device_type.push_str(&visible(push.device_type().unwrap_or("-")));
         device.data = push.data().cloned().unwrap_or_default();
+        device.alarms = self.rules.check(&device.data);
         device.encrypted = push.is_encrypted();
         device.last_seen = now;
         device.pushes += 1;
@@ -333,10 +347,23 @@ mod tests {
         fleet.record(&push("D", "smoke", r#"{"smoke":0,"battery":20}"#), now);
         assert_eq!(fleet.alarms(), 3);
         let rows = fleet.rows(Sort::Sn, "", now);
-        assert_eq!(rows[0].alarms(), [Alarm::Leak]);
+        assert_eq!(rows[0].alarms().iter().map(|a| a.rule.as_str()).collect::<Vec<_>>(), ["leak"]);
         assert!(rows[0].readings()[0].alarm);
-        assert_eq!(rows[2].alarms(), [Alarm::LowBattery]);
+        assert_eq!(rows[2].alarms().iter().map(|a| a.rule.as_str()).collect::<Vec<_>>(), ["battery<20"]);
         assert!(rows[3].alarms().is_empty());
+    }
+
+    #[test]
+    fn the_user_s_rules_decide_the_alarms() {
+        let now = Instant::now();
+        let mut fleet = Fleet::new(Rules::parse(&["-leak", "humidity>=70"]).unwrap());
+        fleet.record(&push("A", "leak", r#"{"leak":true}"#), now);
+        fleet.record(&push("B", "temp_humi", r#"{"temperature":21,"humidity":71}"#), now);
+        assert_eq!(fleet.alarms(), 1);
+        let rows = fleet.rows(Sort::Sn, "", now);
+        assert!(!rows[0].readings()[0].alarm, "-leak dropped the default");
+        assert_eq!(rows[1].readings()[1], Reading { text: "humidity=71%".into(), alarm: true });
+        assert_eq!(fleet.rows(Sort::Sn, "alarm", now).len(), 1);
     }
 
     #[test]

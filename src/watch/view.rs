@@ -13,7 +13,6 @@ use serde_json::Value;
 
 use super::model::{Device, Fleet, Sort, age};
 use crate::mqtt::LinkState;
-use crate::pipeline::reading;
 
 /// What the user has chosen on the screen; the keys change it (`app`), drawing reads it.
 #[derive(Debug, Clone)]
@@ -240,7 +239,7 @@ fn cell<'a>(column: Column, device: &'a Device, palette: Palette, now: Instant) 
         Column::Type => Cell::from(Span::styled(device.device_type.as_str(), palette.fg(Color::Yellow))),
         Column::Battery => match device.battery() {
             Some(value) => {
-                let style = if reading::alarm("battery", value).is_some() { palette.alarm() } else { Style::new() };
+                let style = if device.is_alarm("battery") { palette.alarm() } else { Style::new() };
                 Cell::from(Span::styled(battery_text(value), style))
             }
             None => Cell::from(Span::styled("-", palette.dim())),
@@ -365,6 +364,26 @@ mod tests {
         assert!(matches!(style_of(&plain, "leak=true").fg, None | Some(Color::Reset)));
         assert!(style_of(&plain, "leak=true").add_modifier.contains(Modifier::REVERSED));
         assert!(!style_of(&plain, "smoke=0").add_modifier.contains(Modifier::REVERSED));
+    }
+
+    #[test]
+    fn the_user_s_rules_make_the_alarm_cells_and_the_count() {
+        use crate::pipeline::alarm::Rules;
+        let start = Instant::now();
+        let mut fleet = Fleet::new(Rules::parse(&["-leak", "battery<60", "humidity>=40"]).unwrap());
+        fleet.record(&push("00000000000000A1", "leak", r#"{"leak":true,"battery":80}"#), start);
+        fleet.record(
+            &push("00000000000000D4", "temp_humi", r#"{"temperature":21.5,"humidity":40,"battery":55}"#),
+            start,
+        );
+        let buffer = render(&fleet, &mut ViewState::default(), 120, 8, true, start);
+        assert_ne!(style_of(&buffer, "leak=true").fg, Some(Color::Red), "-leak dropped the default");
+        assert_ne!(style_of(&buffer, "00000000000000A1").fg, Some(Color::Red));
+        assert_eq!(style_of(&buffer, "humidity=40%").fg, Some(Color::Red));
+        assert_ne!(style_of(&buffer, "temperature=21.5°C").fg, Some(Color::Red));
+        assert_eq!(style_of(&buffer, "55%").fg, Some(Color::Red), "battery<60 replaced battery<20");
+        assert_eq!(style_of(&buffer, "00000000000000D4").fg, Some(Color::Red));
+        assert!(lines(&buffer)[0].contains("2 devices │ 1 alarm │"), "{:?}", lines(&buffer)[0]);
     }
 
     #[test]

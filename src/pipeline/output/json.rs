@@ -10,6 +10,7 @@ use serde_json::ser::{Formatter, PrettyFormatter};
 use serde_json::{Map, Value};
 
 use super::{Format, OutputConfig, is_one_line, write_verbatim_line};
+use crate::pipeline::alarm::Raised;
 use crate::pipeline::delivery::Delivery;
 use crate::pipeline::push::Push;
 use crate::style::Style;
@@ -22,15 +23,25 @@ struct Envelope<'a> {
     retained: bool,
     received_at: String,
     push: &'a Map<String, Value>,
+    /// What the alarm rules found, in the order of the readings: `[]` for none.
+    alarms: &'a [Raised],
 }
 
-pub fn write_push(out: &mut Vec<u8>, delivery: &Delivery, topic: &str, push: &Push, config: &OutputConfig) {
+pub fn write_push(
+    out: &mut Vec<u8>,
+    delivery: &Delivery,
+    topic: &str,
+    push: &Push,
+    alarms: &[Raised],
+    config: &OutputConfig,
+) {
     let envelope = config.envelope.then(|| Envelope {
         topic,
         qos: delivery.qos.level(),
         retained: delivery.retained,
         received_at: rfc3339(delivery.received_at),
         push: &push.fields,
+        alarms,
     });
     let start = out.len();
     let result = match (config.format, &envelope) {
@@ -175,9 +186,23 @@ mod tests {
         let line = render(Format::Ndjson, true, false, SAMPLE);
         assert!(line.ends_with('\n') && line.matches('\n').count() == 1);
         let expected = format!(
-            "{{\"topic\":\"users/123456/devices\",\"qos\":1,\"retained\":false,\"received_at\":\"2025-11-25T18:12:10.456Z\",\"push\":{SAMPLE}}}\n"
+            "{{\"topic\":\"users/123456/devices\",\"qos\":1,\"retained\":false,\"received_at\":\"2025-11-25T18:12:10.456Z\",\"push\":{SAMPLE},\"alarms\":[]}}\n"
         );
         assert_eq!(line, expected);
+    }
+
+    #[test]
+    fn envelope_lists_the_alarms_the_rules_found() {
+        let push = r#"{"sn":"A","data":{"temperature":59.3,"leak":true,"battery":87}}"#;
+        let line = render(Format::Ndjson, true, false, push);
+        let alarms: Value = serde_json::from_str::<Value>(&line).unwrap()["alarms"].clone();
+        assert_eq!(
+            alarms,
+            serde_json::json!([
+                {"reading": "temperature", "value": 59.3, "rule": "temperature>50"},
+                {"reading": "leak", "value": true, "rule": "leak"},
+            ])
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod sink;
 pub use file::{OutputFile, stdout_syncer};
 pub use sink::{Reopener, Sink, Syncer, stdout_reader_gone};
 
+use super::alarm::Raised;
 use super::delivery::Delivery;
 use super::push::Push;
 
@@ -69,12 +70,19 @@ impl Printer {
         self.config.format == Format::Ndjson && !self.config.envelope
     }
 
-    /// Appends the push, formatted and ending in a newline, to `out`. `topic`: the delivery's, checked.
-    pub fn write_push(&self, out: &mut Vec<u8>, delivery: &Delivery, topic: &str, push: &Push) {
+    /// True when the printer shows a push's alarms (red in `pretty`, a field of the envelope), so
+    /// the engine must find them.
+    pub fn shows_alarms(&self) -> bool {
+        self.config.format == Format::Pretty || (self.config.envelope && self.config.format != Format::Raw)
+    }
+
+    /// Appends the push, formatted and ending in a newline, to `out`. `topic`: the delivery's, checked;
+    /// `alarms`: what the rules found in it (`crate::pipeline::alarm`).
+    pub fn write_push(&self, out: &mut Vec<u8>, delivery: &Delivery, topic: &str, push: &Push, alarms: &[Raised]) {
         match self.config.format {
             Format::Raw => write_raw(out, delivery),
-            Format::Pretty => pretty::write_line(out, push, delivery.received_at, self.config.color),
-            Format::Ndjson | Format::Json => json::write_push(out, delivery, topic, push, &self.config),
+            Format::Pretty => pretty::write_line(out, push, delivery.received_at, self.config.color, alarms),
+            Format::Ndjson | Format::Json => json::write_push(out, delivery, topic, push, alarms, &self.config),
         }
     }
 }
@@ -117,8 +125,9 @@ pub(crate) mod test_support {
     pub fn render(format: Format, envelope: bool, color: bool, payload: &str) -> String {
         let printer = Printer::new(OutputConfig { format, envelope, color });
         let push = Push::parse(payload.as_bytes()).expect("test payload is a push");
+        let alarms = push.data().map(|data| crate::pipeline::alarm::Rules::defaults().check(data)).unwrap_or_default();
         let mut out = Vec::new();
-        printer.write_push(&mut out, &delivery(payload.as_bytes()), "users/123456/devices", &push);
+        printer.write_push(&mut out, &delivery(payload.as_bytes()), "users/123456/devices", &push, &alarms);
         String::from_utf8(out).expect("printers write UTF-8")
     }
 }

@@ -10,7 +10,8 @@ use chrono::{DateTime, Local, Utc};
 use colored::Color;
 use serde_json::{Map, Value};
 
-use crate::pipeline::push::Push;
+use crate::pipeline::alarm::Raised;
+use crate::pipeline::push::{Created, Push};
 use crate::pipeline::reading;
 use crate::style::Style;
 use crate::visible::visible;
@@ -29,14 +30,22 @@ const VALUE_STYLE: Style = Style::plain_bold();
 const NOTE_STYLE: Style = Style::fg(Color::Yellow);
 const ALARM_STYLE: Style = Style::fg(Color::Red).bold();
 
-pub fn write_line(out: &mut Vec<u8>, push: &Push, received_at: SystemTime, color: bool) {
+/// Marks a time that is the arrival time, because the push's `createdTime` is missing, empty or
+/// unreadable (`-v` says why): a line must not pass a reading taken long ago off as taken now.
+pub const RECEIVED_MARK: &str = "~";
+
+pub fn write_line(out: &mut Vec<u8>, push: &Push, received_at: SystemTime, color: bool, alarms: &[Raised]) {
     // A createdTime outside chrono's calendar (found by fuzzing) falls back to the time of receipt.
-    let created = push.created_ms().filter(|ms| *ms >= 0).and_then(DateTime::<Utc>::from_timestamp_millis);
-    let local: DateTime<Local> = created.map_or_else(|| received_at.into(), |t| t.with_timezone(&Local));
-    TIME_STYLE.write(out, color, local.format("%Y-%m-%d %H:%M:%S"));
+    let (time, mark) = match push.created() {
+        Created::At(time) => (time, ""),
+        Created::Missing | Created::Unreadable(_) => (DateTime::<Utc>::from(received_at), RECEIVED_MARK),
+    };
+    let local: DateTime<Local> = time.with_timezone(&Local);
+    TIME_STYLE.write(out, color, format_args!("{mark}{}", local.format("%Y-%m-%d %H:%M:%S")));
     out.extend_from_slice(GAP.as_bytes());
     // Every field from the push is made visible: a terminal must never act on a device's bytes.
-    SN_STYLE.write(out, color, format_args!("{:<SN_WIDTH$}", visible(push.sn().unwrap_or("-"))));
+    let sn = push.sn_text();
+    SN_STYLE.write(out, color, format_args!("{:<SN_WIDTH$}", visible(sn.as_deref().unwrap_or("-"))));
     out.extend_from_slice(GAP.as_bytes());
     TYPE_STYLE.write(out, color, format_args!("{:<TYPE_WIDTH$}", visible(push.device_type().unwrap_or("-"))));
     if let Some(kind) = push.kind().filter(|k| *k != "text") {
@@ -44,7 +53,7 @@ pub fn write_line(out: &mut Vec<u8>, push: &Push, received_at: SystemTime, color
         KIND_STYLE.write(out, color, format_args!("[{}]", visible(kind)));
     }
     match push.data() {
-        Some(data) if !data.is_empty() => write_readings(out, data, color),
+        Some(data) if !data.is_empty() => write_readings(out, data, color, alarms),
         Some(_) => {
             out.extend_from_slice(GAP.as_bytes());
             NOTE_STYLE.write(out, color, "(no readings)");
@@ -61,12 +70,12 @@ pub fn write_line(out: &mut Vec<u8>, push: &Push, received_at: SystemTime, color
     out.push(b'\n');
 }
 
-fn write_readings(out: &mut Vec<u8>, data: &Map<String, Value>, color: bool) {
+fn write_readings(out: &mut Vec<u8>, data: &Map<String, Value>, color: bool, alarms: &[Raised]) {
     reading::visit(data, |path, leaf, value| {
         out.extend_from_slice(GAP.as_bytes());
         KEY_STYLE.write(out, color, format_args!("{}=", visible(path)));
-        // A reading that means trouble is red, as in `watch`.
-        let style = if reading::alarm(path, value).is_some() { ALARM_STYLE } else { VALUE_STYLE };
+        // A reading that means trouble is red, as in `watch`: the same rules decided (`alarm`).
+        let style = if alarms.iter().any(|a| a.reading == path) { ALARM_STYLE } else { VALUE_STYLE };
         if color {
             let _ = style.open(out);
         }
@@ -128,14 +137,41 @@ mod tests {
             Format::Pretty,
             false,
             true,
-            r#"{"sn":"A","data":{"leak":true,"smoke":2,"battery":12,"temperature":80}}"#,
+            r#"{"sn":"A","data":{"leak":true,"smoke":2,"battery":12,"temperature":80,"humidity":90}}"#,
         );
-        for alarm in ["leak=\x1b[0m\x1b[1;31mtrue", "smoke=\x1b[0m\x1b[1;31m2", "battery=\x1b[0m\x1b[1;31m12%"] {
+        for alarm in [
+            "leak=\x1b[0m\x1b[1;31mtrue",
+            "smoke=\x1b[0m\x1b[1;31m2",
+            "battery=\x1b[0m\x1b[1;31m12%",
+            "temperature=\x1b[0m\x1b[1;31m80°C",
+        ] {
             assert!(text.contains(alarm), "{alarm}: {text:?}");
         }
-        assert!(text.contains("temperature=\x1b[0m\x1b[1m80°C"), "{text:?}");
-        let calm = render(Format::Pretty, false, true, r#"{"sn":"A","data":{"leak":false,"smoke":0,"battery":20}}"#);
+        assert!(text.contains("humidity=\x1b[0m\x1b[1m90%"), "{text:?}");
+        let calm = render(
+            Format::Pretty,
+            false,
+            true,
+            r#"{"sn":"A","data":{"leak":false,"smoke":0,"battery":20,"temperature":50}}"#,
+        );
         assert!(!calm.contains("31m"), "{calm:?}");
+    }
+
+    #[test]
+    fn a_numeric_sn_is_shown_and_a_missing_or_unreadable_time_is_marked() {
+        let text = line(r#"{"sn":123456,"createdTime":"2025-11-26 02:12:09","data":{"leak":false}}"#);
+        let expected = chrono::DateTime::parse_from_rfc3339("2025-11-25T18:12:09Z")
+            .unwrap()
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string();
+        assert_eq!(text, format!("{expected}  123456            -             leak=false\n"));
+        let received =
+            chrono::DateTime::<chrono::Local>::from(delivery(b"").received_at).format("%Y-%m-%d %H:%M:%S").to_string();
+        for created in [r#","createdTime":"""#, r#","createdTime":"soon""#, ""] {
+            let text = line(&format!(r#"{{"sn":"A"{created},"data":{{}}}}"#));
+            assert!(text.starts_with(&format!("~{received}  A ")), "{created}: {text}");
+        }
     }
 
     #[test]
