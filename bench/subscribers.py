@@ -270,7 +270,7 @@ def drain_round(tool, broker, qos, durable, how, backlog_file, count, round_numb
     out_path = None
     if to_file:
         out_path = tempfile.NamedTemporaryFile(prefix="drain-", suffix=".ndjson", delete=False).name
-        if tool in BINARIES:
+        if tool == "sensoro-sub":
             cmd = [c for c in cmd if c != "-q"] + ["--output", out_path, "-v"]
     if durable:
         broker.register(suffix, qos)
@@ -279,7 +279,7 @@ def drain_round(tool, broker, qos, durable, how, backlog_file, count, round_numb
     timing = tempfile.NamedTemporaryFile(prefix="time-", delete=False).name
     mark = broker.log_size()
     start = time.perf_counter()
-    own_file = to_file and tool in BINARIES
+    own_file = to_file and tool == "sensoro-sub"  # a baseline may predate --output: `> FILE` like a peer
     stdout = open(out_path, "wb") if to_file and not own_file else subprocess.PIPE
     proc = subprocess.Popen(["/usr/bin/time", "-f", "%M %U %S", "-o", timing] + cmd,
                             stdout=subprocess.DEVNULL if own_file else stdout,
@@ -504,7 +504,7 @@ def main():
                 base = summary["mosquitto_sub"]["rate"]
                 for tool in tools:
                     s = summary[tool]
-                    syncs = f"  {s['syncs_per_push']:.4f} syncs/push" if to_file and tool in BINARIES else ""
+                    syncs = f"  {s['syncs_per_push']:.4f} syncs/push" if to_file and tool == "sensoro-sub" else ""
                     print(f"  {name:<28} {tool:<15} {s['rate']:>9.0f} msg/s ({s['rate'] / base:4.2f}x)  "
                           f"{s['cpu_us']:5.2f} us CPU/msg  peak RSS {s['rss_mib']:5.1f} MiB{syncs}")
             os.unlink(backlog.name)
