@@ -189,6 +189,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the resolved settings and where each comes from')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the profile names in the config file, one per line (what shell completion offers for --profile)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -215,12 +216,22 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'sensoro-sub;config;profiles' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'sensoro-sub;config;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the resolved settings and where each comes from')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the profile names in the config file, one per line (what shell completion offers for --profile)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'sensoro-sub;config;help;show' {
+            break
+        }
+        'sensoro-sub;config;help;profiles' {
             break
         }
         'sensoro-sub;config;help;help' {
@@ -257,9 +268,13 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
         }
         'sensoro-sub;help;config' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the resolved settings and where each comes from')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the profile names in the config file, one per line (what shell completion offers for --profile)')
             break
         }
         'sensoro-sub;help;config;show' {
+            break
+        }
+        'sensoro-sub;help;config;profiles' {
             break
         }
         'sensoro-sub;help;help' {

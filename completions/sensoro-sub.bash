@@ -1,3 +1,16 @@
+# The profile names in the config file (the --config given on the line, else the default one).
+_sensoro__sub_profiles() {
+    local i config=()
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        if [[ ${COMP_WORDS[i]} == --config ]]; then
+            config=(--config "${COMP_WORDS[i + 1]}")
+        elif [[ ${COMP_WORDS[i]} == --config=* ]]; then
+            config=(--config "${COMP_WORDS[i]#--config=}")
+        fi
+    done
+    "${COMP_WORDS[0]}" config profiles "${config[@]}" 2>/dev/null
+}
+
 _sensoro__sub() {
     local i cur prev opts cmd
     COMPREPLY=()
@@ -43,11 +56,17 @@ _sensoro__sub() {
             sensoro__sub__subcmd__config,help)
                 cmd="sensoro__sub__subcmd__config__subcmd__help"
                 ;;
+            sensoro__sub__subcmd__config,profiles)
+                cmd="sensoro__sub__subcmd__config__subcmd__profiles"
+                ;;
             sensoro__sub__subcmd__config,show)
                 cmd="sensoro__sub__subcmd__config__subcmd__show"
                 ;;
             sensoro__sub__subcmd__config__subcmd__help,help)
                 cmd="sensoro__sub__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            sensoro__sub__subcmd__config__subcmd__help,profiles)
+                cmd="sensoro__sub__subcmd__config__subcmd__help__subcmd__profiles"
                 ;;
             sensoro__sub__subcmd__config__subcmd__help,show)
                 cmd="sensoro__sub__subcmd__config__subcmd__help__subcmd__show"
@@ -76,6 +95,9 @@ _sensoro__sub() {
             sensoro__sub__subcmd__help,watch)
                 cmd="sensoro__sub__subcmd__help__subcmd__watch"
                 ;;
+            sensoro__sub__subcmd__help__subcmd__config,profiles)
+                cmd="sensoro__sub__subcmd__help__subcmd__config__subcmd__profiles"
+                ;;
             sensoro__sub__subcmd__help__subcmd__config,show)
                 cmd="sensoro__sub__subcmd__help__subcmd__config__subcmd__show"
                 ;;
@@ -93,7 +115,7 @@ _sensoro__sub() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -199,7 +221,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__check)
+        sensoro__sub__subcmd__check)
             opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -207,7 +229,7 @@ _sensoro__sub() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -285,7 +307,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__completions)
+        sensoro__sub__subcmd__completions)
             opts="-h --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -299,8 +321,8 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config)
-            opts="-h --help show help"
+        sensoro__sub__subcmd__config)
+            opts="-h --help show profiles help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -313,8 +335,8 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config__subcmd__help)
-            opts="show help"
+        sensoro__sub__subcmd__config__subcmd__help)
+            opts="show profiles help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -327,7 +349,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config__subcmd__help__subcmd__help)
+        sensoro__sub__subcmd__config__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -341,7 +363,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config__subcmd__help__subcmd__show)
+        sensoro__sub__subcmd__config__subcmd__help__subcmd__profiles)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -355,7 +377,39 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config__subcmd__show)
+        sensoro__sub__subcmd__config__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__config__subcmd__profiles)
+            opts="-h --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__config__subcmd__show)
             opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -363,7 +417,7 @@ _sensoro__sub() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -433,7 +487,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__decode)
+        sensoro__sub__subcmd__decode)
             opts="-f -q -v -n -h --app-id --app-key --format --color --quiet --verbose --sn --device-type --count --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -483,7 +537,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__demo)
+        sensoro__sub__subcmd__demo)
             opts="-f -q -v -n -h --safe-mode --watch --devices --rate --seed --format --color --quiet --verbose --envelope --no-dedupe --sn --device-type --count --timeout --duration --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -545,7 +599,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help)
+        sensoro__sub__subcmd__help)
             opts="decode check watch demo simulate completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -559,7 +613,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__check)
+        sensoro__sub__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -573,7 +627,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__completions)
+        sensoro__sub__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -587,8 +641,8 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__config)
-            opts="show"
+        sensoro__sub__subcmd__help__subcmd__config)
+            opts="show profiles"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -601,7 +655,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__config__subcmd__show)
+        sensoro__sub__subcmd__help__subcmd__config__subcmd__profiles)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -615,7 +669,21 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__decode)
+        sensoro__sub__subcmd__help__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__help__subcmd__decode)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -629,7 +697,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__demo)
+        sensoro__sub__subcmd__help__subcmd__demo)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -643,7 +711,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__help)
+        sensoro__sub__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -657,7 +725,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__simulate)
+        sensoro__sub__subcmd__help__subcmd__simulate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -671,7 +739,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__watch)
+        sensoro__sub__subcmd__help__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -685,7 +753,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__simulate)
+        sensoro__sub__subcmd__simulate)
             opts="-n -v -h --listen --app-id --app-secret --accounts --app-key --devices --rate --seed --count --mqtt-3.1-only --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -739,7 +807,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__watch)
+        sensoro__sub__subcmd__watch)
             opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --sn --device-type --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -747,7 +815,7 @@ _sensoro__sub() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --config)

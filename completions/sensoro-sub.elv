@@ -179,6 +179,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand show 'Print the resolved settings and where each comes from'
+            cand profiles 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sensoro-sub;config;show'= {
@@ -203,11 +204,19 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'sensoro-sub;config;profiles'= {
+            cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'sensoro-sub;config;help'= {
             cand show 'Print the resolved settings and where each comes from'
+            cand profiles 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sensoro-sub;config;help;show'= {
+        }
+        &'sensoro-sub;config;help;profiles'= {
         }
         &'sensoro-sub;config;help;help'= {
         }
@@ -235,8 +244,11 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
         }
         &'sensoro-sub;help;config'= {
             cand show 'Print the resolved settings and where each comes from'
+            cand profiles 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
         }
         &'sensoro-sub;help;config;show'= {
+        }
+        &'sensoro-sub;help;config;profiles'= {
         }
         &'sensoro-sub;help;help'= {
         }

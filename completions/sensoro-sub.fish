@@ -8,6 +8,7 @@ function __fish_sensoro_sub_needs_command
     set -l cmd (commandline -opc)
     set -e cmd[1]
     argparse -s (__fish_sensoro_sub_global_optspecs) -- $cmd 2>/dev/null
+    or argparse -s (__fish_sensoro_sub_global_optspecs) -- $cmd[1..-2] 2>/dev/null
     or return
     if set -q argv[1]
         # Also print the command, so this can be used to figure out what it is.
@@ -24,7 +25,7 @@ function __fish_sensoro_sub_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r -f -a "(sensoro-sub config profiles 2>/dev/null)"
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
@@ -85,7 +86,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s n -l 
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s q -l quiet -d 'Less status on stderr (errors, undecodable pushes and hard warnings only)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s v -l verbose -d 'More status on stderr (MQTT details; full payloads of undecodable pushes)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r -f -a "(sensoro-sub config profiles 2>/dev/null)"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
@@ -110,7 +111,7 @@ never\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l tls -d 'Connect over TLS; the broker\'s certificate and host name are verified'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l insecure -d 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -s h -l help -d 'Print help'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r -f -a "(sensoro-sub config profiles 2>/dev/null)"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
@@ -171,10 +172,11 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l mqt
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s v -l verbose -d 'Log every login and subscription decision'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print the resolved settings and where each comes from'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -f -a "show" -d 'Print the resolved settings and where each comes from'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -f -a "profiles" -d 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile and session from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r -f -a "(sensoro-sub config profiles 2>/dev/null)"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
@@ -195,7 +197,10 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fi
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l tls -d 'Connect over TLS; the broker\'s certificate and host name are verified'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l insecure -d 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from profiles" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from profiles" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the resolved settings and where each comes from'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "profiles" -d 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "decode" -d 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "check" -d 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
@@ -206,3 +211,4 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "config" -d 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved settings and where each comes from'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "profiles" -d 'List the profile names in the config file, one per line (what shell completion offers for --profile)'

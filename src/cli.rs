@@ -78,10 +78,22 @@ pub enum Command {
     Config(ConfigCommand),
 }
 
+// Parsed once per run: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum ConfigCommand {
     /// Print the resolved settings and where each comes from
     Show(ShowArgs),
+
+    /// List the profile names in the config file, one per line (what shell completion offers for --profile)
+    Profiles(ProfilesArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ProfilesArgs {
+    /// Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -536,12 +548,92 @@ fn environment_section(command: &clap::Command) -> String {
     section
 }
 
-/// A completion script for `shell`, as `sensoro-sub completions SHELL` prints it.
+/// A completion script for `shell`, as `sensoro-sub completions SHELL` prints it: clap_complete's,
+/// corrected where it is wrong for us and taught the profile names.
 pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
     use clap::CommandFactory;
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "sensoro-sub", &mut script);
-    script
+    let script = String::from_utf8(script).expect("clap_complete writes UTF-8");
+    match shell {
+        clap_complete::Shell::Bash => bash_completion(&script),
+        clap_complete::Shell::Zsh => zsh_completion(&script),
+        clap_complete::Shell::Fish => fish_completion(&script),
+        _ => script,
+    }
+    .into_bytes()
+}
+
+/// clap_complete 4.6.11's bash script names each subcommand's `case` arm after the binary name with
+/// its hyphen replaced twice over (`sensoro__subcmd__sub__subcmd__demo`) while the dispatch loop
+/// builds `sensoro__sub__subcmd__demo`, so nothing after a subcommand completed (clap-rs/clap #6421,
+/// #6529; fixes not released). We correct the arms, and complete `--profile` with the names that
+/// `config profiles` lists (from the `--config` on the line, if any) instead of file names.
+fn bash_completion(script: &str) -> String {
+    const FILES: &str = "--profile)\n                    COMPREPLY=($(compgen -f \"${cur}\"))";
+    const NAMES: &str =
+        "--profile)\n                    COMPREPLY=($(compgen -W \"$(_sensoro__sub_profiles)\" -- \"${cur}\"))";
+    const HELPER: &str = r#"# The profile names in the config file (the --config given on the line, else the default one).
+_sensoro__sub_profiles() {
+    local i config=()
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        if [[ ${COMP_WORDS[i]} == --config ]]; then
+            config=(--config "${COMP_WORDS[i + 1]}")
+        elif [[ ${COMP_WORDS[i]} == --config=* ]]; then
+            config=(--config "${COMP_WORDS[i]#--config=}")
+        fi
+    done
+    "${COMP_WORDS[0]}" config profiles "${config[@]}" 2>/dev/null
+}
+
+"#;
+    let fixed = script.replace("sensoro__subcmd__sub__subcmd__", "sensoro__sub__subcmd__").replace(FILES, NAMES);
+    format!("{HELPER}{fixed}")
+}
+
+/// zsh: `--profile` completes the profile names (`config profiles`, with the line's `--config`).
+fn zsh_completion(script: &str) -> String {
+    const HELPER: &str = r#"# The profile names in the config file (the --config given on the line, else the default one).
+_sensoro-sub_profiles() {
+    local -a names config
+    [[ -n ${opt_args[--config]} ]] && config=(--config ${(Q)opt_args[--config]})
+    names=(${(f)"$(${words[1]} config profiles $config 2>/dev/null)"})
+    compadd -a names
+}
+
+"#;
+    let lines: Vec<String> = script
+        .lines()
+        .map(|line| match line.strip_suffix(":NAME:_default' \\") {
+            Some(start) if line.starts_with("'--profile=[") => format!("{start}:NAME:_sensoro-sub_profiles' \\"),
+            _ => line.to_owned(),
+        })
+        .collect();
+    let body = lines.join("\n") + "\n";
+    body.replacen("autoload -U is-at-least\n", &format!("autoload -U is-at-least\n\n{HELPER}"), 1)
+}
+
+/// fish: `--profile` completes the profile names (`config profiles`), not file names. And the
+/// check "no subcommand yet" no longer fails while a top-level option waits for the value being
+/// completed (clap_complete runs fish's argparse on the words so far, and `--profile` alone is an
+/// error there), so `sensoro-sub --profile <TAB>` offers the names, not files.
+fn fish_completion(script: &str) -> String {
+    const CHECK: &str = "    argparse -s (__fish_sensoro_sub_global_optspecs) -- $cmd 2>/dev/null\n    or return\n";
+    const FORGIVING: &str = "    argparse -s (__fish_sensoro_sub_global_optspecs) -- $cmd 2>/dev/null\n    \
+                             or argparse -s (__fish_sensoro_sub_global_optspecs) -- $cmd[1..-2] 2>/dev/null\n    \
+                             or return\n";
+    let script = script.replacen(CHECK, FORGIVING, 1);
+    let lines: Vec<String> = script
+        .lines()
+        .map(|line| {
+            if line.contains(" -l profile ") && line.ends_with(" -r") {
+                format!("{line} -f -a \"(sensoro-sub config profiles 2>/dev/null)\"")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect();
+    lines.join("\n") + "\n"
 }
 
 #[cfg(test)]

@@ -65,6 +65,11 @@ fn run() -> Result<ExitCode> {
             commands::print(resolved.show().as_bytes())?;
             Exit::Success
         }
+        Some(Command::Config(ConfigCommand::Profiles(args))) => {
+            let names = sensoro_sub::config::profile::names(args.config)?;
+            commands::print(names.iter().map(|name| format!("{name}\n")).collect::<String>().as_bytes())?;
+            Exit::Success
+        }
     };
     Ok(exit.into())
 }

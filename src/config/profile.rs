@@ -104,6 +104,22 @@ pub fn load(args: &AccountArgs) -> Result<Option<LoadedProfile>, Failure> {
     }
 }
 
+/// The profile names in the config file (`config profiles`, for shell completion): `config`, else
+/// the default file; no file is no names. Only names are read, so the file's mode is not checked.
+pub fn names(config: Option<PathBuf>) -> Result<Vec<String>, Failure> {
+    let Some(path) = config.clone().or_else(default_path) else { return Ok(Vec::new()) };
+    if !path.exists() && config.is_none() {
+        return Ok(Vec::new());
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Failure::usage(format!("cannot read config file {}: {e}", path.display())))?;
+    let file: ConfigFile = toml::from_str(&text).map_err(|e| {
+        let reason = e.message().to_owned();
+        Failure::usage(format!("config file {} is not valid: {reason}; fix it or pass --config PATH", path.display()))
+    })?;
+    Ok(file.profiles.into_keys().collect())
+}
+
 /// A file systemd handed this service with `LoadCredential=` (it sits in `$CREDENTIALS_DIRECTORY`).
 /// Its mode says nothing useful: systemd makes it read-only for the service's user alone, by owner
 /// (0400, systemd 252) or by an ACL whose mask shows as group bits (0440, where the file system
