@@ -29,7 +29,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l profile -d 'Rea
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l host -d 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
@@ -90,7 +90,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l profil
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l host -d 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
@@ -115,7 +115,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l profil
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l host -d 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
@@ -180,7 +180,7 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fi
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l host -d 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r

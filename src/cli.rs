@@ -333,17 +333,63 @@ pub struct AccountArgs {
         env = "SENSORO_APP_SECRET",
         hide_env_values = true,
         value_name = "SECRET",
-        conflicts_with = "app_secret_file",
         help_heading = "Credentials"
     )]
     pub app_secret: Option<String>,
 
-    /// Read the AppSecret from this file (trailing newline ignored)
+    /// Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET
     #[arg(long, value_name = "PATH", help_heading = "Credentials")]
     pub app_secret_file: Option<PathBuf>,
 
     #[command(flatten)]
     pub safe_mode: SafeModeArgs,
+
+    /// Which of this command's values came from the environment rather than a flag: clap merges the
+    /// two, and the config layer ranks them (flag > environment > profile) and names them.
+    #[arg(skip)]
+    pub from_env: FromEnv,
+}
+
+/// The ids of the arguments (`app_secret`, `port`, ...) whose value clap took from an environment
+/// variable. Filled by [`Cli::note_environment`].
+#[derive(Debug, Default, Clone)]
+pub struct FromEnv(Vec<String>);
+
+impl FromEnv {
+    pub fn has(&self, id: &str) -> bool {
+        self.0.iter().any(|known| known == id)
+    }
+
+    /// For tests: as if these ids had come from the environment.
+    pub fn of(ids: &[&str]) -> FromEnv {
+        FromEnv(ids.iter().map(|id| (*id).to_owned()).collect())
+    }
+}
+
+impl Cli {
+    /// Records in the command's `AccountArgs` which values came from the environment (`matches` is
+    /// what these flags were parsed from).
+    pub fn note_environment(&mut self, matches: &clap::ArgMatches) {
+        let mut leaf = matches;
+        while let Some((_, sub)) = leaf.subcommand() {
+            leaf = sub;
+        }
+        let from_env = FromEnv(
+            leaf.ids()
+                .filter(|id| leaf.value_source(id.as_str()) == Some(clap::parser::ValueSource::EnvVariable))
+                .map(|id| id.as_str().to_owned())
+                .collect(),
+        );
+        let account = match &mut self.command {
+            None => &mut self.subscribe.account,
+            Some(Command::Check(args)) => &mut args.account,
+            #[cfg(feature = "watch")]
+            Some(Command::Watch(args)) => &mut args.account,
+            Some(Command::Config(ConfigCommand::Show(args))) => &mut args.account,
+            _ => return,
+        };
+        account.from_env = from_env;
+    }
 }
 
 /// Where and how to connect.

@@ -25,7 +25,8 @@ fn secret_on_command_line(matches: &ArgMatches) -> bool {
 fn run() -> Result<ExitCode> {
     let matches = Cli::command().get_matches();
     let secret_hint = secret_on_command_line(&matches);
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.note_environment(&matches);
     let terminal = Terminal::detect();
     let exit = match cli.command {
         None => {
@@ -61,8 +62,7 @@ fn run() -> Result<ExitCode> {
             Exit::Success
         }
         Some(Command::Config(ConfigCommand::Show(args))) => {
-            let resolved = Resolved::resolve(args.account, args.connection)?;
-            commands::print(resolved.show().as_bytes())?;
+            commands::print(sensoro_sub::config::show(args.account, args.connection).as_bytes())?;
             Exit::Success
         }
         Some(Command::Config(ConfigCommand::Profiles(args))) => {
