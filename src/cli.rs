@@ -249,7 +249,7 @@ Exit codes: 0 all steps passed, 2 bad flags, 3 name lookup or TCP failed,
 const DECODE_EXAMPLES: &str = "\
 Examples:
   sensoro-sub decode webhook.ndjson             decrypt (with SENSORO_APP_KEY) and print a webhook log
-  sensoro-sub -f raw --session s > saved.ndjson; sensoro-sub decode saved.ndjson -f pretty";
+  sensoro-sub -f raw -n 100 > saved.ndjson; sensoro-sub decode saved.ndjson -f pretty";
 
 #[derive(Args, Debug)]
 pub struct SubscribeArgs {

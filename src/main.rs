@@ -23,9 +23,15 @@ fn secret_on_command_line(matches: &ArgMatches) -> bool {
 }
 
 fn run() -> Result<ExitCode> {
-    let matches = Cli::command().get_matches();
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => return Ok(clap_error(e)),
+    };
     let secret_hint = secret_on_command_line(&matches);
-    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => return Ok(clap_error(e)),
+    };
     cli.note_environment(&matches);
     let terminal = Terminal::detect();
     let exit = match cli.command {
@@ -72,6 +78,24 @@ fn run() -> Result<ExitCode> {
         }
     };
     Ok(exit.into())
+}
+
+/// clap's own messages: help and version as clap prints them; a usage error with our
+/// `sensoro-sub: ` prefix, like every other error, and clap's exit code (2).
+fn clap_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        // Prints to stdout; a closed stdout is a quiet exit 0 here too.
+        let _ = error.print();
+        return ExitCode::from(error.exit_code() as u8);
+    }
+    let rendered = error.render();
+    let text = if Terminal::detect().stderr_auto_color() { rendered.ansi().to_string() } else { rendered.to_string() };
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("sensoro-sub: {text}").as_bytes());
+    ExitCode::from(error.exit_code() as u8)
 }
 
 /// A finished MQTT session's exit code. When a push is held unacknowledged, the MQTT library's receive

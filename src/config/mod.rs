@@ -411,7 +411,7 @@ impl Config {
     /// A viewer never eats data: a durable session named in the profile is for the collector, so
     /// `watch` uses a clean session unless `--session` itself is given (and then it warns).
     pub fn watch(args: crate::cli::WatchArgs, terminal: Terminal) -> Result<Config, Failure> {
-        needs_terminal(terminal)?;
+        needs_terminal(terminal, "sensoro-sub --format ndjson")?;
         let mut resolved = Resolved::resolve(args.account, args.connection)?;
         let connection = &mut resolved.connection;
         if resolved.sources.session == Source::Profile {
@@ -439,13 +439,13 @@ impl Config {
 /// A full-screen view needs stdout to be a terminal; anything else gets a usage error that points
 /// to the format for pipes and files.
 #[cfg(feature = "watch")]
-pub fn needs_terminal(terminal: Terminal) -> Result<(), Failure> {
+pub fn needs_terminal(terminal: Terminal, instead: &str) -> Result<(), Failure> {
     if terminal.stdout_is_tty {
         Ok(())
     } else {
-        Err(Failure::usage(
-            "watch needs a terminal, and stdout is not one: for pipes and files use `sensoro-sub --format ndjson`",
-        ))
+        Err(Failure::usage(format!(
+            "watch needs a terminal, and stdout is not one: for pipes and files use `{instead}`"
+        )))
     }
 }
 
@@ -506,6 +506,7 @@ fn read_secret_file(path: &Path) -> Result<Secret, Failure> {
             path.display()
         ))
     })?;
+    profile::check_private(path, "--app-secret-file")?;
     let secret = text.strip_suffix('\n').map(|s| s.strip_suffix('\r').unwrap_or(s)).unwrap_or(&text);
     if secret.is_empty() {
         return Err(Failure::usage(format!(
@@ -581,6 +582,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("secret");
         std::fs::write(&path, "top-secret\r\n").unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
         let cli =
             Cli::try_parse_from(["sensoro-sub", "--app-id", "foobar", "--app-secret-file", path.to_str().unwrap()])
                 .unwrap();

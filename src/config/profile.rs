@@ -88,8 +88,8 @@ pub fn load(args: &AccountArgs) -> Result<Option<LoadedProfile>, Failure> {
         let reason = e.message().to_owned();
         Failure::usage(format!("config file {} is not valid: {reason}; fix it or pass --config PATH", path.display()))
     })?;
-    if file.profiles.values().any(Profile::holds_secrets) && !is_systemd_credential(&path) {
-        refuse_if_readable_by_others(&path)?;
+    if file.profiles.values().any(Profile::holds_secrets) {
+        check_private(&path, "config file")?;
     }
     let name = asked.unwrap_or(DEFAULT_PROFILE);
     let mut profiles = file.profiles;
@@ -135,16 +135,22 @@ fn is_systemd_credential(path: &Path) -> bool {
     }
 }
 
+/// One rule for every file that holds a secret (a profiles file, `--app-secret-file`): readable by
+/// its owner alone (mode 600), unless systemd handed it over as a credential. `what` names it.
+pub fn check_private(path: &Path, what: &str) -> Result<(), Failure> {
+    if is_systemd_credential(path) { Ok(()) } else { refuse_if_readable_by_others(path, what) }
+}
+
 #[cfg(unix)]
-fn refuse_if_readable_by_others(path: &Path) -> Result<(), Failure> {
+fn refuse_if_readable_by_others(path: &Path, what: &str) -> Result<(), Failure> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path)
-        .map_err(|e| Failure::usage(format!("cannot read config file {}: {e}", path.display())))?
+        .map_err(|e| Failure::usage(format!("cannot read {what} {}: {e}", path.display())))?
         .permissions()
         .mode();
     if mode & 0o077 != 0 {
         return Err(Failure::usage(format!(
-            "config file {} holds secrets but others can read it (mode {:o}): run `chmod 600 {}`",
+            "{what} {} holds secrets but others can read it (mode {:o}): run `chmod 600 {}`",
             path.display(),
             mode & 0o777,
             path.display()
@@ -154,6 +160,6 @@ fn refuse_if_readable_by_others(path: &Path) -> Result<(), Failure> {
 }
 
 #[cfg(not(unix))]
-fn refuse_if_readable_by_others(_path: &Path) -> Result<(), Failure> {
+fn refuse_if_readable_by_others(_path: &Path, _what: &str) -> Result<(), Failure> {
     Ok(())
 }

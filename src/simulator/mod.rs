@@ -15,7 +15,7 @@ use base64::engine::general_purpose::STANDARD_NO_PAD;
 
 use crate::cli::{DemoArgs, FleetArgs, SimulateArgs};
 use crate::commands;
-use crate::config::{Config, Terminal, advice, parse_app_key};
+use crate::config::{Config, Terminal, advice};
 use crate::exit::{Exit, Failure};
 use crate::mqtt::{ConnectionConfig, MqttVersion, Outcome};
 use crate::pipeline::Qos;
@@ -74,7 +74,7 @@ fn seed(args: &FleetArgs) -> u64 {
 /// `sensoro-sub simulate`: serve until Ctrl-C or SIGTERM.
 pub fn simulate(args: SimulateArgs) -> anyhow::Result<Exit> {
     let accounts = accounts(&args)?;
-    let key = args.app_key.as_deref().map(parse_app_key).transpose()?;
+    let key = args.app_key.as_deref().map(stand_in_key).transpose()?;
     let verbosity = if args.verbose { Verbosity::Verbose } else { Verbosity::Normal };
     let terminal = Terminal::detect();
     let status = Status::new(StatusConfig { verbosity, color: terminal.stderr_auto_color() });
@@ -85,7 +85,8 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<Exit> {
         .collect();
     let sent = Arc::new(AtomicU64::new(0));
     let plan = Publishing { fleets, key, rate: args.fleet.rate, count: args.count, sent: Arc::clone(&sent) };
-    let app_ids: Vec<&str> = accounts.iter().map(|(id, _)| id.as_str()).collect();
+    let app_ids: Vec<String> = accounts.iter().map(|(id, _)| id.clone()).collect();
+    let safe_mode = plan.key.is_some();
     let summary = format!(
         "AppID {}; {} devices and {}/s each{}; seed {seed}",
         app_ids.join(", "),
@@ -99,6 +100,12 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<Exit> {
             .await
             .map_err(|e| Failure::usage(format!("{e}: choose another --listen address")))?;
         status.info(format_args!("simulating the SENSORO push service on {}: {summary}", broker.address));
+        status.info(format_args!(
+            "connect with: sensoro-sub --host {} --app-id {} and that AppID's --app-secret (or SENSORO_APP_SECRET){}",
+            broker.address,
+            app_ids[0],
+            if safe_mode { ", and --app-key with the same AppKey" } else { "" }
+        ));
         let broker = Arc::new(broker);
         tokio::spawn(publish(broker, plan, status));
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
@@ -108,6 +115,17 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<Exit> {
         }
         status.info(format_args!("stopped after {} pushes", sent.load(Ordering::Relaxed)));
         Ok(Exit::Success)
+    })
+}
+
+/// `simulate --app-key`: there is no SENSORO console for a stand-in, so the fix says how to make a key.
+fn stand_in_key(text: &str) -> Result<AppKey, Failure> {
+    AppKey::parse(text).map_err(|why| {
+        Failure::usage(format!(
+            "--app-key is not a valid AppKey: {why}; the stand-in takes any 32 bytes in base64 without the \
+             trailing '=' (43 characters), e.g. --app-key \"$(openssl rand -base64 32 | tr -d =)\", and the \
+             subscriber needs the same key"
+        ))
     })
 }
 
@@ -158,7 +176,8 @@ fn accounts(args: &SimulateArgs) -> Result<Vec<(String, String)>, Failure> {
 pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Outcome> {
     #[cfg(feature = "watch")]
     if args.watch {
-        crate::config::needs_terminal(terminal)?;
+        // Not `sensoro-sub --format ndjson`: that would connect to the real cloud, not the demo.
+        crate::config::needs_terminal(terminal, "sensoro-sub demo --format ndjson")?;
     }
     let app_id = "demo".to_owned();
     let secret = uuid::Uuid::new_v4().to_string();

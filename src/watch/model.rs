@@ -67,7 +67,7 @@ impl Device {
             text.extend_from_slice(path.as_bytes());
             text.push(b'=');
             reading::write_value(&mut text, value);
-            text.extend_from_slice(reading::unit_of(leaf).as_bytes());
+            text.extend_from_slice(reading::unit_for(leaf, value).as_bytes());
             readings.push(Reading {
                 text: String::from_utf8_lossy(&text).into_owned(),
                 alarm: reading::alarm(path, value).is_some(),
