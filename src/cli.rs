@@ -243,8 +243,12 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
 }
 
 const CHECK_HELP: &str = "\
-Exit codes: 0 all steps passed, 2 bad flags, 3 name lookup or TCP failed,
-4 login or subscription refused, 5 no push within --timeout.";
+Exit codes:
+  0  all steps passed
+  2  bad flags
+  3  name lookup or TCP failed
+  4  login or subscription refused
+  5  no push within --timeout";
 
 const DECODE_EXAMPLES: &str = "\
 Examples:
@@ -562,19 +566,92 @@ fn parse_qos(text: &str) -> Result<QosArg, String> {
     }
 }
 
-/// The man page, generated from the same definition as `--help` (kept in docs/sensoro-sub.1).
-pub fn man_page() -> Vec<u8> {
+/// The man pages, generated from the same definition as `--help` and kept in docs/man/: one for
+/// the tool and one per subcommand (`sensoro-sub-watch.1`, `sensoro-sub-config-show.1`, ...), as
+/// git and ripgrep have them. Returns (file name, page).
+pub fn man_pages() -> Vec<(String, Vec<u8>)> {
     use clap::CommandFactory;
-    let command = Cli::command();
+    fn collect(command: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) {
+        pages.push(man_page_of(command));
+        for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+            collect(sub, pages);
+        }
+    }
+    let mut command = Cli::command().disable_help_subcommand(true);
+    command.build();
+    let mut pages = Vec::new();
+    collect(&command, &mut pages);
+    pages
+}
+
+/// One page: clap_mangen's sections, with the `--help` epilogue laid out as roff items instead of
+/// reflowed text (EXAMPLES and EXIT STATUS as `.TP` items, other notes as paragraphs), and the
+/// environment variables the command reads.
+fn man_page_of(command: &clap::Command) -> (String, Vec<u8>) {
+    let epilogue = command.get_after_help().map(|text| text.to_string()).unwrap_or_default();
+    let stripped = command.clone().after_help(None::<&str>).after_long_help(None::<&str>);
+    let man = clap_mangen::Man::new(stripped);
+    let name = man.get_filename();
     let mut page = Vec::new();
-    clap_mangen::Man::new(command.clone()).render(&mut page).expect("rendering into memory cannot fail");
-    page.extend_from_slice(environment_section(&command).as_bytes());
-    page
+    man.render(&mut page).expect("rendering into memory cannot fail");
+    page.extend_from_slice(epilogue_sections(&epilogue).as_bytes());
+    page.extend_from_slice(environment_section(command).as_bytes());
+    (name, page)
+}
+
+fn roff_escape(text: &str) -> String {
+    let text = text.replace('\\', "\\\\").replace('-', "\\-");
+    // A line that starts with '.' or '\'' would be a roff request.
+    if text.starts_with('.') || text.starts_with('\'') { format!("\\&{text}") } else { text }
+}
+
+/// The `--help` epilogue (paragraphs that start with "Examples:", "Exit codes:", or notes) as man
+/// sections. An item is `  COMMAND   what it does` (two or more spaces apart) or `  COMMAND`.
+fn epilogue_sections(epilogue: &str) -> String {
+    let mut examples = String::new();
+    let mut exit_codes = String::new();
+    let mut notes = String::new();
+    for paragraph in epilogue.split("\n\n") {
+        let mut lines = paragraph.lines();
+        let Some(first) = lines.next() else { continue };
+        let (heading, rest) = first.split_once(':').unwrap_or(("", first));
+        let list = match heading {
+            "Examples" | "Example" => &mut examples,
+            "Exit codes" => &mut exit_codes,
+            _ => {
+                notes.push_str(".PP\n");
+                for line in paragraph.lines() {
+                    notes.push_str(&roff_escape(line.trim()));
+                    notes.push('\n');
+                }
+                continue;
+            }
+        };
+        let items = std::iter::once(rest).chain(lines).map(str::trim).filter(|line| !line.is_empty());
+        for item in items {
+            match item.split_once("  ") {
+                Some((what, meaning)) => {
+                    list.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", roff_escape(what), roff_escape(meaning.trim())));
+                }
+                None => list.push_str(&format!(".TP\n\\fB{}\\fR\n.br\n", roff_escape(item))),
+            }
+        }
+    }
+    let mut sections = String::new();
+    for (title, body) in [("NOTES", notes), ("EXAMPLES", examples), ("EXIT STATUS", exit_codes)] {
+        if !body.is_empty() {
+            sections.push_str(&format!(".SH \"{title}\"\n{body}"));
+        }
+    }
+    sections
 }
 
 /// clap_mangen leaves out the environment variables that flags read; systemd and cron users need them.
 fn environment_section(command: &clap::Command) -> String {
     let escape = |text: &str| text.replace('\\', "\\\\").replace('-', "\\-");
+    if command.get_arguments().all(|arg| arg.get_env().is_none()) {
+        return String::new();
+    }
     let mut section = String::from(".SH ENVIRONMENT\n");
     let mut entry = |name: &str, text: &str| {
         section.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", escape(name), escape(text)));
