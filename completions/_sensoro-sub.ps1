@@ -190,6 +190,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the resolved settings and where each comes from')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the profile names in the config file, one per line (what shell completion offers for --profile)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -222,9 +223,27 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'sensoro-sub;config;init' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Name of the profile to write')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to put it in [default: ~/.config/sensoro-sub/config.toml]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console [default: asked]')
+            [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret [default: asked, without echo]. Prefer the env var or --app-secret-file: flags are visible in `ps`')
+            [CompletionResult]::new('--app-secret-file', '--app-secret-file', [CompletionResultType]::ParameterName, 'Read the AppSecret from this file (mode 600)')
+            [CompletionResult]::new('--app-key', '--app-key', [CompletionResultType]::ParameterName, 'AppKey for safe mode [default: asked on a terminal; none otherwise]')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Durable session name for a collector [default: asked on a terminal; none otherwise]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host, HOST:PORT or URL, for a broker other than the SENSORO cloud (e.g. `simulate`)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port, with --host')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the check''s report')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace a profile of the same name')
+            [CompletionResult]::new('--no-check', '--no-check', [CompletionResultType]::ParameterName, 'Write the profile without checking the login')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'sensoro-sub;config;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the resolved settings and where each comes from')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the profile names in the config file, one per line (what shell completion offers for --profile)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -232,6 +251,9 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             break
         }
         'sensoro-sub;config;help;profiles' {
+            break
+        }
+        'sensoro-sub;config;help;init' {
             break
         }
         'sensoro-sub;config;help;help' {
@@ -269,12 +291,16 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
         'sensoro-sub;help;config' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the resolved settings and where each comes from')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the profile names in the config file, one per line (what shell completion offers for --profile)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing')
             break
         }
         'sensoro-sub;help;config;show' {
             break
         }
         'sensoro-sub;help;config;profiles' {
+            break
+        }
+        'sensoro-sub;help;config;init' {
             break
         }
         'sensoro-sub;help;help' {

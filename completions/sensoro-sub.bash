@@ -56,6 +56,9 @@ _sensoro__sub() {
             sensoro__sub__subcmd__config,help)
                 cmd="sensoro__sub__subcmd__config__subcmd__help"
                 ;;
+            sensoro__sub__subcmd__config,init)
+                cmd="sensoro__sub__subcmd__config__subcmd__init"
+                ;;
             sensoro__sub__subcmd__config,profiles)
                 cmd="sensoro__sub__subcmd__config__subcmd__profiles"
                 ;;
@@ -64,6 +67,9 @@ _sensoro__sub() {
                 ;;
             sensoro__sub__subcmd__config__subcmd__help,help)
                 cmd="sensoro__sub__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            sensoro__sub__subcmd__config__subcmd__help,init)
+                cmd="sensoro__sub__subcmd__config__subcmd__help__subcmd__init"
                 ;;
             sensoro__sub__subcmd__config__subcmd__help,profiles)
                 cmd="sensoro__sub__subcmd__config__subcmd__help__subcmd__profiles"
@@ -94,6 +100,9 @@ _sensoro__sub() {
                 ;;
             sensoro__sub__subcmd__help,watch)
                 cmd="sensoro__sub__subcmd__help__subcmd__watch"
+                ;;
+            sensoro__sub__subcmd__help__subcmd__config,init)
+                cmd="sensoro__sub__subcmd__help__subcmd__config__subcmd__init"
                 ;;
             sensoro__sub__subcmd__help__subcmd__config,profiles)
                 cmd="sensoro__sub__subcmd__help__subcmd__config__subcmd__profiles"
@@ -322,7 +331,7 @@ _sensoro__sub() {
             return 0
             ;;
         sensoro__sub__subcmd__config)
-            opts="-h --help show profiles help"
+            opts="-h --help show profiles init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,7 +345,7 @@ _sensoro__sub() {
             return 0
             ;;
         sensoro__sub__subcmd__config__subcmd__help)
-            opts="show profiles help"
+            opts="show profiles init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,6 +359,20 @@ _sensoro__sub() {
             return 0
             ;;
         sensoro__sub__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__config__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -384,6 +407,60 @@ _sensoro__sub() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__config__subcmd__init)
+            opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --session --host --port --force --no-check --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -642,8 +719,22 @@ _sensoro__sub() {
             return 0
             ;;
         sensoro__sub__subcmd__help__subcmd__config)
-            opts="show profiles"
+            opts="show profiles init"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__help__subcmd__config__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -180,6 +180,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --help 'Print help'
             cand show 'Print the resolved settings and where each comes from'
             cand profiles 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
+            cand init 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sensoro-sub;config;show'= {
@@ -209,14 +210,33 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'sensoro-sub;config;init'= {
+            cand --profile 'Name of the profile to write'
+            cand --config 'Config file to put it in [default: ~/.config/sensoro-sub/config.toml]'
+            cand --app-id 'AppID from the SENSORO console [default: asked]'
+            cand --app-secret 'AppSecret [default: asked, without echo]. Prefer the env var or --app-secret-file: flags are visible in `ps`'
+            cand --app-secret-file 'Read the AppSecret from this file (mode 600)'
+            cand --app-key 'AppKey for safe mode [default: asked on a terminal; none otherwise]'
+            cand --session 'Durable session name for a collector [default: asked on a terminal; none otherwise]'
+            cand --host 'Broker host, HOST:PORT or URL, for a broker other than the SENSORO cloud (e.g. `simulate`)'
+            cand --port 'Broker port, with --host'
+            cand --color 'When to color the check''s report'
+            cand --force 'Replace a profile of the same name'
+            cand --no-check 'Write the profile without checking the login'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'sensoro-sub;config;help'= {
             cand show 'Print the resolved settings and where each comes from'
             cand profiles 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
+            cand init 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sensoro-sub;config;help;show'= {
         }
         &'sensoro-sub;config;help;profiles'= {
+        }
+        &'sensoro-sub;config;help;init'= {
         }
         &'sensoro-sub;config;help;help'= {
         }
@@ -245,10 +265,13 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
         &'sensoro-sub;help;config'= {
             cand show 'Print the resolved settings and where each comes from'
             cand profiles 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
+            cand init 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing'
         }
         &'sensoro-sub;help;config;show'= {
         }
         &'sensoro-sub;help;config;profiles'= {
+        }
+        &'sensoro-sub;help;config;init'= {
         }
         &'sensoro-sub;help;help'= {
         }

@@ -87,6 +87,75 @@ pub enum ConfigCommand {
 
     /// List the profile names in the config file, one per line (what shell completion offers for --profile)
     Profiles(ProfilesArgs),
+
+    /// Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or
+    /// questions on the terminal; the login is checked as `check` does, then the profile is written
+    /// (mode 600). A login that fails writes nothing
+    #[command(after_help = INIT_HELP)]
+    Init(InitArgs),
+}
+
+const INIT_HELP: &str = "\
+Examples:
+  sensoro-sub config init                              asks for each value; writes the profile \"default\"
+  sensoro-sub config init --profile prod --app-id foobar --app-secret-file secret.txt
+  SENSORO_APP_SECRET=... sensoro-sub config init --app-id foobar --host 127.0.0.1:1883
+
+Exit codes:
+  0  the login was checked and the profile written
+  2  bad flags, a value missing with no terminal to ask on, or the profile exists (--force)
+  3  the broker could not be reached; nothing written
+  4  the login or subscription was refused; nothing written";
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Name of the profile to write
+    #[arg(long, default_value = "default", value_name = "NAME")]
+    pub profile: String,
+
+    /// Config file to put it in [default: ~/.config/sensoro-sub/config.toml]
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// AppID from the SENSORO console [default: asked]
+    #[arg(long, env = "SENSORO_APP_ID", value_name = "ID")]
+    pub app_id: Option<String>,
+
+    /// AppSecret [default: asked, without echo]. Prefer the env var or --app-secret-file: flags are visible in `ps`
+    #[arg(long, env = "SENSORO_APP_SECRET", hide_env_values = true, value_name = "SECRET")]
+    pub app_secret: Option<String>,
+
+    /// Read the AppSecret from this file (mode 600)
+    #[arg(long, value_name = "PATH")]
+    pub app_secret_file: Option<PathBuf>,
+
+    /// AppKey for safe mode [default: asked on a terminal; none otherwise]
+    #[arg(long, env = "SENSORO_APP_KEY", hide_env_values = true, value_name = "KEY")]
+    pub app_key: Option<String>,
+
+    /// Durable session name for a collector [default: asked on a terminal; none otherwise]
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+
+    /// Broker host, HOST:PORT or URL, for a broker other than the SENSORO cloud (e.g. `simulate`)
+    #[arg(long, value_name = "HOST|URL")]
+    pub host: Option<String>,
+
+    /// Broker port, with --host
+    #[arg(long)]
+    pub port: Option<u16>,
+
+    /// Replace a profile of the same name
+    #[arg(long)]
+    pub force: bool,
+
+    /// Write the profile without checking the login
+    #[arg(long)]
+    pub no_check: bool,
+
+    /// When to color the check's report
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
 }
 
 #[derive(Args, Debug)]

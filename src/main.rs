@@ -71,6 +71,40 @@ fn run() -> Result<ExitCode> {
             commands::print(sensoro_sub::config::show(args.account, args.connection).as_bytes())?;
             Exit::Success
         }
+        Some(Command::Config(ConfigCommand::Init(args))) => {
+            let (no_check, color) = (args.no_check, terminal.stdout_color(args.color));
+            let status = Status::new(status::StatusConfig {
+                verbosity: status::Verbosity::Normal,
+                color: terminal.stderr_auto_color(),
+            });
+            let prepared = sensoro_sub::config::init::prepare(args)?;
+            let checked = if no_check {
+                Ok(Exit::Success)
+            } else {
+                prepared.resolve().map_err(anyhow::Error::from).and_then(|r| check::run(&r.connection, None, color))
+            };
+            match checked {
+                Ok(Exit::Success) => {
+                    let (name, path) = (prepared.name.clone(), prepared.path.clone());
+                    let replaced = prepared.write()?;
+                    let what = if replaced { "replaced" } else { "wrote" };
+                    let mut usage = if name == "default" { String::new() } else { format!(" --profile {name}") };
+                    if sensoro_sub::config::profile::default_path().as_deref() != Some(path.as_path()) {
+                        usage = format!(" --config {}{usage}", path.display());
+                    }
+                    status.info(format_args!(
+                        "{what} profile {name:?} in {} (mode 600); use it: sensoro-sub{usage}",
+                        path.display()
+                    ));
+                    Exit::Success
+                }
+                other => {
+                    prepared.discard();
+                    status.info("the login check failed: nothing written (fix it, or --no-check to write anyway)");
+                    other?
+                }
+            }
+        }
         Some(Command::Config(ConfigCommand::Profiles(args))) => {
             let names = sensoro_sub::config::profile::names(args.config)?;
             commands::print(names.iter().map(|name| format!("{name}\n")).collect::<String>().as_bytes())?;

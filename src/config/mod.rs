@@ -6,6 +6,7 @@
 
 pub mod address;
 pub mod advice;
+pub mod init;
 pub mod profile;
 mod show;
 pub use show::show;
@@ -499,7 +500,7 @@ pub fn parse_app_key(text: &str) -> Result<AppKey, Failure> {
     AppKey::parse(text).map_err(|why| advice::app_key(&why))
 }
 
-fn read_secret_file(path: &Path) -> Result<Secret, Failure> {
+pub(crate) fn read_secret_file(path: &Path) -> Result<Secret, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Failure::usage(format!(
             "cannot read --app-secret-file {}: {e}; check the path and its permissions",
