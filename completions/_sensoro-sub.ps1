@@ -173,11 +173,55 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for a reproducible fleet and readings [default: random]')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop publishing after N pushes per AppID (the broker keeps serving)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop publishing after N pushes per AppID (the broker keeps serving)')
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'Listen on this Unix socket (mode 600) for `simulate publish|alarm|silence --control PATH`')
             [CompletionResult]::new('--mqtt-3.1-only', '--mqtt-3.1-only', [CompletionResultType]::ParameterName, 'Behave as a 3.1-era broker: refuse MQTT 3.1.1 CONNECTs with CONNACK 1 (unacceptable protocol version), accept 3.1')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every login and subscription decision')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every login and subscription decision')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push''s appId, else the first account)')
+            [CompletionResult]::new('alarm', 'alarm', [CompletionResultType]::ParameterValue, 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once')
+            [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Silence a simulated device (watch flags it silent after twice its interval)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sensoro-sub;simulate;publish' {
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'The running stand-in''s control socket (its --control)')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'The account to publish to')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sensoro-sub;simulate;alarm' {
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'The running stand-in''s control socket (its --control)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sensoro-sub;simulate;silence' {
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'The running stand-in''s control socket (its --control)')
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'For this long [default: until the stand-in stops]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sensoro-sub;simulate;help' {
+            [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push''s appId, else the first account)')
+            [CompletionResult]::new('alarm', 'alarm', [CompletionResultType]::ParameterValue, 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once')
+            [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Silence a simulated device (watch flags it silent after twice its interval)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sensoro-sub;simulate;help;publish' {
+            break
+        }
+        'sensoro-sub;simulate;help;alarm' {
+            break
+        }
+        'sensoro-sub;simulate;help;silence' {
+            break
+        }
+        'sensoro-sub;simulate;help;help' {
             break
         }
         'sensoro-sub;completions' {
@@ -283,6 +327,18 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             break
         }
         'sensoro-sub;help;simulate' {
+            [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push''s appId, else the first account)')
+            [CompletionResult]::new('alarm', 'alarm', [CompletionResultType]::ParameterValue, 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once')
+            [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Silence a simulated device (watch flags it silent after twice its interval)')
+            break
+        }
+        'sensoro-sub;help;simulate;publish' {
+            break
+        }
+        'sensoro-sub;help;simulate;alarm' {
+            break
+        }
+        'sensoro-sub;help;simulate;silence' {
             break
         }
         'sensoro-sub;help;completions' {

@@ -165,11 +165,47 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --seed 'Seed for a reproducible fleet and readings [default: random]'
             cand -n 'Stop publishing after N pushes per AppID (the broker keeps serving)'
             cand --count 'Stop publishing after N pushes per AppID (the broker keeps serving)'
+            cand --control 'Listen on this Unix socket (mode 600) for `simulate publish|alarm|silence --control PATH`'
             cand --mqtt-3.1-only 'Behave as a 3.1-era broker: refuse MQTT 3.1.1 CONNECTs with CONNACK 1 (unacceptable protocol version), accept 3.1'
             cand -v 'Log every login and subscription decision'
             cand --verbose 'Log every login and subscription decision'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand publish 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push''s appId, else the first account)'
+            cand alarm 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once'
+            cand silence 'Silence a simulated device (watch flags it silent after twice its interval)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sensoro-sub;simulate;publish'= {
+            cand --control 'The running stand-in''s control socket (its --control)'
+            cand --app-id 'The account to publish to'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sensoro-sub;simulate;alarm'= {
+            cand --control 'The running stand-in''s control socket (its --control)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sensoro-sub;simulate;silence'= {
+            cand --control 'The running stand-in''s control socket (its --control)'
+            cand --for 'For this long [default: until the stand-in stops]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sensoro-sub;simulate;help'= {
+            cand publish 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push''s appId, else the first account)'
+            cand alarm 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once'
+            cand silence 'Silence a simulated device (watch flags it silent after twice its interval)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sensoro-sub;simulate;help;publish'= {
+        }
+        &'sensoro-sub;simulate;help;alarm'= {
+        }
+        &'sensoro-sub;simulate;help;silence'= {
+        }
+        &'sensoro-sub;simulate;help;help'= {
         }
         &'sensoro-sub;completions'= {
             cand -h 'Print help'
@@ -259,6 +295,15 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
         &'sensoro-sub;help;demo'= {
         }
         &'sensoro-sub;help;simulate'= {
+            cand publish 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push''s appId, else the first account)'
+            cand alarm 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once'
+            cand silence 'Silence a simulated device (watch flags it silent after twice its interval)'
+        }
+        &'sensoro-sub;help;simulate;publish'= {
+        }
+        &'sensoro-sub;help;simulate;alarm'= {
+        }
+        &'sensoro-sub;help;simulate;silence'= {
         }
         &'sensoro-sub;help;completions'= {
         }

@@ -159,18 +159,35 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s v -l ve
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l envelope -d 'ndjson/json: wrap each push as {"topic","qos","retained","received_at","push"}'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l no-dedupe -d 'Print QoS 1 redeliveries again. By default a push whose msgId is among the last 10,000 printed is dropped and counted as a duplicate'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l listen -d 'Address to listen on' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l app-id -d 'AppID of an account to serve (repeatable; paired in order with --app-secret)' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l app-secret -d 'AppSecret of the account named by the --app-id in the same position' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l accounts -d 'File of accounts, one "APPID APPSECRET" per line (# comments)' -r -F
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l app-key -d 'Encrypt pushes (safe mode) with this AppKey, for every account' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l devices -d 'Devices per AppID' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l rate -d 'Pushes per AppID, e.g. 5/s, 300/m, 0.5/s' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l seed -d 'Seed for a reproducible fleet and readings [default: random]' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s n -l count -d 'Stop publishing after N pushes per AppID (the broker keeps serving)' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l mqtt-3.1-only -d 'Behave as a 3.1-era broker: refuse MQTT 3.1.1 CONNECTs with CONNACK 1 (unacceptable protocol version), accept 3.1'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s v -l verbose -d 'Log every login and subscription decision'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l listen -d 'Address to listen on' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l app-id -d 'AppID of an account to serve (repeatable; paired in order with --app-secret)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l app-secret -d 'AppSecret of the account named by the --app-id in the same position' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l accounts -d 'File of accounts, one "APPID APPSECRET" per line (# comments)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l app-key -d 'Encrypt pushes (safe mode) with this AppKey, for every account' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l devices -d 'Devices per AppID' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l rate -d 'Pushes per AppID, e.g. 5/s, 300/m, 0.5/s' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l seed -d 'Seed for a reproducible fleet and readings [default: random]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -s n -l count -d 'Stop publishing after N pushes per AppID (the broker keeps serving)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l control -d 'Listen on this Unix socket (mode 600) for `simulate publish|alarm|silence --control PATH`' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l mqtt-3.1-only -d 'Behave as a 3.1-era broker: refuse MQTT 3.1.1 CONNECTs with CONNACK 1 (unacceptable protocol version), accept 3.1'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -s v -l verbose -d 'Log every login and subscription decision'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -f -a "publish" -d 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push\'s appId, else the first account)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -f -a "alarm" -d 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -f -a "silence" -d 'Silence a simulated device (watch flags it silent after twice its interval)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from publish" -l control -d 'The running stand-in\'s control socket (its --control)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from publish" -l app-id -d 'The account to publish to' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from publish" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from alarm" -l control -d 'The running stand-in\'s control socket (its --control)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from alarm" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from silence" -l control -d 'The running stand-in\'s control socket (its --control)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from silence" -l for -d 'For this long [default: until the stand-in stops]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from silence" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from help" -f -a "publish" -d 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push\'s appId, else the first account)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from help" -f -a "alarm" -d 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from help" -f -a "silence" -d 'Silence a simulated device (watch flags it silent after twice its interval)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show profiles init help" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show profiles init help" -f -a "show" -d 'Print the resolved settings and where each comes from'
@@ -227,6 +244,9 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "config" -d 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate completions config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from simulate" -f -a "publish" -d 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push\'s appId, else the first account)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from simulate" -f -a "alarm" -d 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from simulate" -f -a "silence" -d 'Silence a simulated device (watch flags it silent after twice its interval)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved settings and where each comes from'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "profiles" -d 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing'

@@ -64,7 +64,7 @@ pub enum Command {
 
     /// Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests
     #[cfg(feature = "simulator")]
-    #[command(after_help = SIMULATE_HELP)]
+    #[command(after_help = SIMULATE_HELP, args_conflicts_with_subcommands = true)]
     Simulate(SimulateArgs),
 
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
@@ -213,8 +213,11 @@ durable sessions. Pushes go to users/APPID/devices at QoS 1. With --mqtt-3.1-onl
 broker: a CONNECT of any other version gets CONNACK 1.
 
 Example:
-  sensoro-sub simulate --app-id foobar --app-secret s3cret --listen 127.0.0.1:1883 &
-  sensoro-sub --host 127.0.0.1 --app-id foobar --app-secret s3cret";
+  sensoro-sub simulate --app-id foobar --app-secret s3cret --listen 127.0.0.1:1883 --control sim.sock &
+  SENSORO_APP_SECRET=s3cret sensoro-sub --host 127.0.0.1 --app-id foobar
+  sensoro-sub simulate alarm --control sim.sock SN   raise an alarm on device SN (SNs: in its pushes)
+  sensoro-sub simulate silence --control sim.sock SN --for 1m
+  echo '{\"sn\":\"X1\",\"deviceType\":\"smoke\",\"data\":{\"smoke\":1}}' | sensoro-sub simulate publish --control sim.sock";
 
 /// How a simulated fleet reports: shared by `demo` and `simulate`.
 #[cfg(feature = "simulator")]
@@ -290,6 +293,53 @@ pub struct SimulateArgs {
     /// Log every login and subscription decision
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Listen on this Unix socket (mode 600) for `simulate publish|alarm|silence --control PATH`
+    #[arg(long, value_name = "PATH")]
+    pub control: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub action: Option<SimulateControl>,
+}
+
+/// Controls for a stand-in started with `simulate --control PATH`.
+#[cfg(feature = "simulator")]
+#[derive(Subcommand, Debug)]
+pub enum SimulateControl {
+    /// Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in
+    /// (to the account named by --app-id, else the push's appId, else the first account)
+    Publish {
+        /// The running stand-in's control socket (its --control)
+        #[arg(long, value_name = "PATH")]
+        control: PathBuf,
+        /// The account to publish to
+        #[arg(long, value_name = "ID")]
+        app_id: Option<String>,
+        /// File of pushes, one JSON object per line [default: stdin]
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+
+    /// Raise an alarm on a simulated device: its next pushes are alarms, the first published at once
+    Alarm {
+        /// The running stand-in's control socket (its --control)
+        #[arg(long, value_name = "PATH")]
+        control: PathBuf,
+        /// The device's serial number
+        sn: String,
+    },
+
+    /// Silence a simulated device (watch flags it silent after twice its interval)
+    Silence {
+        /// The running stand-in's control socket (its --control)
+        #[arg(long, value_name = "PATH")]
+        control: PathBuf,
+        /// The device's serial number
+        sn: String,
+        /// For this long [default: until the stand-in stops]
+        #[arg(long = "for", value_name = "DUR", value_parser = parse_duration)]
+        duration: Option<Duration>,
+    },
 }
 
 /// `5/s`, `300/m`, `0.5/s`, `2/h`, or a bare number per second.
