@@ -138,11 +138,11 @@ pub struct InitArgs {
     pub session: Option<String>,
 
     /// Broker host, HOST:PORT or URL, for a broker other than the SENSORO cloud (e.g. `simulate`)
-    #[arg(long, value_name = "HOST|URL")]
+    #[arg(long, env = "SENSORO_HOST", value_name = "HOST|URL")]
     pub host: Option<String>,
 
     /// Broker port, with --host
-    #[arg(long)]
+    #[arg(long, env = "SENSORO_PORT")]
     pub port: Option<u16>,
 
     /// Replace a profile of the same name
