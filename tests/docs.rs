@@ -30,6 +30,8 @@ struct Block {
     text: String,
     /// Why it is not run, if the doc says so.
     not_run: Option<String>,
+    /// What a `console` block shows its commands print.
+    shown: Vec<String>,
 }
 
 fn repo(path: &str) -> PathBuf {
@@ -54,12 +56,16 @@ fn blocks(doc: &'static str, text: &str) -> Vec<Block> {
             "console" => Some(body.iter().filter_map(|l| l.strip_prefix("$ ")).collect::<Vec<_>>().join("\n")),
             _ => None,
         };
+        let shown = match info.trim() {
+            "console" => body.iter().filter(|l| !l.starts_with("$ ")).map(|l| (*l).to_owned()).collect(),
+            _ => Vec::new(),
+        };
         if let Some(text) = text {
             let before = lines[..i].iter().rev().find(|l| !l.trim().is_empty()).copied().unwrap_or("");
             let not_run = before
                 .strip_prefix(BLOCK_MARK)
                 .map(|reason| reason.trim_end_matches('*').trim_end_matches('.').to_owned());
-            found.push(Block { doc, line: i + 1, text, not_run });
+            found.push(Block { doc, line: i + 1, text, not_run, shown });
         }
         i = end + 1;
     }
@@ -191,8 +197,15 @@ fn every_runnable_block_of_the_docs_runs() {
                 let _ = child.wait();
             }
             let (out, err) = (out.join().unwrap(), err.join().unwrap());
+            let mismatch = compare(&block.shown, &out, &err, &listen);
             match status {
-                Some(status) if status.success() => ran.push(place),
+                Some(status) if status.success() && mismatch.is_none() => ran.push(place),
+                Some(status) if status.success() => failed.push(format!(
+                    "{place}: the doc shows {}\n--- stdout:\n{}\n--- stderr:\n{}",
+                    mismatch.unwrap_or_default(),
+                    tail(&out),
+                    tail(&err)
+                )),
                 other => failed.push(format!(
                     "{place} ({}):\n{}\n--- stdout:\n{}\n--- stderr:\n{}",
                     other.map_or("did not end within 90 s".to_owned(), |s| s.to_string()),
@@ -211,6 +224,71 @@ fn every_runnable_block_of_the_docs_runs() {
     let _ = std::io::stderr().write_all(log.as_bytes());
     assert!(failed.is_empty(), "{} doc blocks failed:\n\n{}", failed.len(), failed.join("\n\n"));
     assert!(ran.len() >= 10, "{log}");
+}
+
+/// Numbers, hex serials, uuids and times differ from run to run: each run of hex digits that holds
+/// a digit becomes `#`.
+fn normalize(line: &str) -> String {
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().any(|c| c.is_ascii_digit()) {
+            out.push('#');
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in line.chars() {
+        if c.is_ascii_hexdigit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// A shown line matches an actual one when they are equal once normalized; `…` in the doc stands
+/// for anything.
+fn matches(shown: &str, actual: &str) -> bool {
+    let (shown, actual) = (normalize(shown), normalize(actual));
+    let mut parts = shown.split('…');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = actual.strip_prefix(first) else { return false };
+    let parts: Vec<&str> = parts.collect();
+    if parts.is_empty() {
+        return rest.is_empty();
+    }
+    for part in parts {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// What a `console` block shows against what ran: each status line shown (`sensoro-sub: ...`, on
+/// stderr) is among the run's, and the run printed at least as many pushes as the doc shows (on a
+/// pipe they are NDJSON, where the doc shows a terminal's pretty lines). `None`: they agree.
+fn compare(shown: &[String], out: &str, err: &str, stand_in: &str) -> Option<String> {
+    let status: Vec<&str> = err.lines().collect();
+    let mut pushes = 0;
+    for line in shown {
+        let line = line.replace("iot.sensoro.com:1883", stand_in);
+        if line.starts_with("sensoro-sub: ") {
+            if !status.iter().any(|actual| matches(&line, actual)) {
+                return Some(format!("{line:?}, which the run did not say"));
+            }
+        } else if !line.trim().is_empty() {
+            pushes += 1;
+        }
+    }
+    let printed = out.lines().count();
+    (printed < pushes).then(|| format!("{pushes} pushes, and the run printed {printed}"))
 }
 
 fn tail(text: &str) -> String {
