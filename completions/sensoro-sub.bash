@@ -1,3 +1,16 @@
+# The profile names in the config file (the --config given on the line, else the default one).
+_sensoro__sub_profiles() {
+    local i config=()
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        if [[ ${COMP_WORDS[i]} == --config ]]; then
+            config=(--config "${COMP_WORDS[i + 1]}")
+        elif [[ ${COMP_WORDS[i]} == --config=* ]]; then
+            config=(--config "${COMP_WORDS[i]#--config=}")
+        fi
+    done
+    "${COMP_WORDS[0]}" config profiles "${config[@]}" 2>/dev/null
+}
+
 _sensoro__sub() {
     local i cur prev opts cmd
     COMPREPLY=()
@@ -46,11 +59,23 @@ _sensoro__sub() {
             sensoro__sub__subcmd__config,help)
                 cmd="sensoro__sub__subcmd__config__subcmd__help"
                 ;;
+            sensoro__sub__subcmd__config,init)
+                cmd="sensoro__sub__subcmd__config__subcmd__init"
+                ;;
+            sensoro__sub__subcmd__config,profiles)
+                cmd="sensoro__sub__subcmd__config__subcmd__profiles"
+                ;;
             sensoro__sub__subcmd__config,show)
                 cmd="sensoro__sub__subcmd__config__subcmd__show"
                 ;;
             sensoro__sub__subcmd__config__subcmd__help,help)
                 cmd="sensoro__sub__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            sensoro__sub__subcmd__config__subcmd__help,init)
+                cmd="sensoro__sub__subcmd__config__subcmd__help__subcmd__init"
+                ;;
+            sensoro__sub__subcmd__config__subcmd__help,profiles)
+                cmd="sensoro__sub__subcmd__config__subcmd__help__subcmd__profiles"
                 ;;
             sensoro__sub__subcmd__config__subcmd__help,show)
                 cmd="sensoro__sub__subcmd__config__subcmd__help__subcmd__show"
@@ -82,11 +107,26 @@ _sensoro__sub() {
             sensoro__sub__subcmd__help,watch)
                 cmd="sensoro__sub__subcmd__help__subcmd__watch"
                 ;;
+            sensoro__sub__subcmd__help__subcmd__config,init)
+                cmd="sensoro__sub__subcmd__help__subcmd__config__subcmd__init"
+                ;;
+            sensoro__sub__subcmd__help__subcmd__config,profiles)
+                cmd="sensoro__sub__subcmd__help__subcmd__config__subcmd__profiles"
+                ;;
             sensoro__sub__subcmd__help__subcmd__config,show)
                 cmd="sensoro__sub__subcmd__help__subcmd__config__subcmd__show"
                 ;;
             sensoro__sub__subcmd__help__subcmd__session,clear)
                 cmd="sensoro__sub__subcmd__help__subcmd__session__subcmd__clear"
+                ;;
+            sensoro__sub__subcmd__help__subcmd__simulate,alarm)
+                cmd="sensoro__sub__subcmd__help__subcmd__simulate__subcmd__alarm"
+                ;;
+            sensoro__sub__subcmd__help__subcmd__simulate,publish)
+                cmd="sensoro__sub__subcmd__help__subcmd__simulate__subcmd__publish"
+                ;;
+            sensoro__sub__subcmd__help__subcmd__simulate,silence)
+                cmd="sensoro__sub__subcmd__help__subcmd__simulate__subcmd__silence"
                 ;;
             sensoro__sub__subcmd__session,clear)
                 cmd="sensoro__sub__subcmd__session__subcmd__clear"
@@ -99,6 +139,30 @@ _sensoro__sub() {
                 ;;
             sensoro__sub__subcmd__session__subcmd__help,help)
                 cmd="sensoro__sub__subcmd__session__subcmd__help__subcmd__help"
+                ;;
+            sensoro__sub__subcmd__simulate,alarm)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__alarm"
+                ;;
+            sensoro__sub__subcmd__simulate,help)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__help"
+                ;;
+            sensoro__sub__subcmd__simulate,publish)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__publish"
+                ;;
+            sensoro__sub__subcmd__simulate,silence)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__silence"
+                ;;
+            sensoro__sub__subcmd__simulate__subcmd__help,alarm)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__help__subcmd__alarm"
+                ;;
+            sensoro__sub__subcmd__simulate__subcmd__help,help)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__help__subcmd__help"
+                ;;
+            sensoro__sub__subcmd__simulate__subcmd__help,publish)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__help__subcmd__publish"
+                ;;
+            sensoro__sub__subcmd__simulate__subcmd__help,silence)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__help__subcmd__silence"
                 ;;
             *)
                 ;;
@@ -114,7 +178,7 @@ _sensoro__sub() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -224,7 +288,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__check)
+        sensoro__sub__subcmd__check)
             opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -232,7 +296,7 @@ _sensoro__sub() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -310,7 +374,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__completions)
+        sensoro__sub__subcmd__completions)
             opts="-h --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -324,8 +388,8 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config)
-            opts="-h --help show help"
+        sensoro__sub__subcmd__config)
+            opts="-h --help show profiles init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -338,8 +402,8 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config__subcmd__help)
-            opts="show help"
+        sensoro__sub__subcmd__config__subcmd__help)
+            opts="show profiles init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -352,7 +416,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config__subcmd__help__subcmd__help)
+        sensoro__sub__subcmd__config__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -366,7 +430,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config__subcmd__help__subcmd__show)
+        sensoro__sub__subcmd__config__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -380,7 +444,107 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config__subcmd__show)
+        sensoro__sub__subcmd__config__subcmd__help__subcmd__profiles)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__config__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__config__subcmd__init)
+            opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --session --host --port --force --no-check --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__config__subcmd__profiles)
+            opts="-h --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__config__subcmd__show)
             opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -388,7 +552,7 @@ _sensoro__sub() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -458,7 +622,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__decode)
+        sensoro__sub__subcmd__decode)
             opts="-f -q -v -n -h --app-id --app-key --format --color --quiet --verbose --sn --device-type --alarm --alarms-only --exit-on-alarm --count --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -512,7 +676,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__demo)
+        sensoro__sub__subcmd__demo)
             opts="-f -q -v -n -h --safe-mode --watch --devices --rate --seed --format --color --quiet --verbose --envelope --no-dedupe --sn --device-type --alarm --alarms-only --exit-on-alarm --count --timeout --duration --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -578,7 +742,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help)
+        sensoro__sub__subcmd__help)
             opts="decode check watch demo simulate session completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -592,7 +756,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__check)
+        sensoro__sub__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -606,7 +770,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__completions)
+        sensoro__sub__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -620,8 +784,8 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__config)
-            opts="show"
+        sensoro__sub__subcmd__help__subcmd__config)
+            opts="show profiles init"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -634,7 +798,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__config__subcmd__show)
+        sensoro__sub__subcmd__help__subcmd__config__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -648,7 +812,35 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__decode)
+        sensoro__sub__subcmd__help__subcmd__config__subcmd__profiles)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__help__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__help__subcmd__decode)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -662,7 +854,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__demo)
+        sensoro__sub__subcmd__help__subcmd__demo)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -676,7 +868,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__help)
+        sensoro__sub__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -690,7 +882,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__session)
+        sensoro__sub__subcmd__help__subcmd__session)
             opts="clear"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -704,7 +896,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__session__subcmd__clear)
+        sensoro__sub__subcmd__help__subcmd__session__subcmd__clear)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -718,7 +910,63 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__simulate)
+        sensoro__sub__subcmd__help__subcmd__simulate)
+            opts="publish alarm silence"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__help__subcmd__simulate__subcmd__alarm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__help__subcmd__simulate__subcmd__publish)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__help__subcmd__simulate__subcmd__silence)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__help__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -732,21 +980,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__watch)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sensoro__subcmd__sub__subcmd__session)
+        sensoro__sub__subcmd__session)
             opts="-h --help clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -760,7 +994,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__session__subcmd__clear)
+        sensoro__sub__subcmd__session__subcmd__clear)
             opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --mqtt-version --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -768,7 +1002,7 @@ _sensoro__sub() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -814,7 +1048,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__session__subcmd__help)
+        sensoro__sub__subcmd__session__subcmd__help)
             opts="clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -828,7 +1062,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__session__subcmd__help__subcmd__clear)
+        sensoro__sub__subcmd__session__subcmd__help__subcmd__clear)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -842,7 +1076,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__session__subcmd__help__subcmd__help)
+        sensoro__sub__subcmd__session__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -856,8 +1090,8 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__simulate)
-            opts="-n -v -h --listen --app-id --app-secret --accounts --app-key --devices --rate --seed --count --mqtt-3.1-only --verbose --help"
+        sensoro__sub__subcmd__simulate)
+            opts="-n -v -h --listen --app-id --app-secret --accounts --app-key --devices --rate --seed --count --mqtt-3.1-only --verbose --control --help publish alarm silence help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -903,6 +1137,10 @@ _sensoro__sub() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -910,7 +1148,139 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__watch)
+        sensoro__sub__subcmd__simulate__subcmd__alarm)
+            opts="-h --control --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__simulate__subcmd__help)
+            opts="publish alarm silence help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__simulate__subcmd__help__subcmd__alarm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__simulate__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__simulate__subcmd__help__subcmd__publish)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__simulate__subcmd__help__subcmd__silence)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__simulate__subcmd__publish)
+            opts="-h --control --app-id --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__simulate__subcmd__silence)
+            opts="-h --control --for --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__watch)
             opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --sn --device-type --alarm --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -918,7 +1288,7 @@ _sensoro__sub() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
