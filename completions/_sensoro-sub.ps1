@@ -25,7 +25,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console (MQTT username; part of clientId and topic)')
             [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`')
-            [CompletionResult]::new('--app-secret-file', '--app-secret-file', [CompletionResultType]::ParameterName, 'Read the AppSecret from this file (trailing newline ignored)')
+            [CompletionResult]::new('--app-secret-file', '--app-secret-file', [CompletionResultType]::ParameterName, 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET')
             [CompletionResult]::new('--app-key', '--app-key', [CompletionResultType]::ParameterName, 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
@@ -101,7 +101,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console (MQTT username; part of clientId and topic)')
             [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`')
-            [CompletionResult]::new('--app-secret-file', '--app-secret-file', [CompletionResultType]::ParameterName, 'Read the AppSecret from this file (trailing newline ignored)')
+            [CompletionResult]::new('--app-secret-file', '--app-secret-file', [CompletionResultType]::ParameterName, 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET')
             [CompletionResult]::new('--app-key', '--app-key', [CompletionResultType]::ParameterName, 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
@@ -126,7 +126,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console (MQTT username; part of clientId and topic)')
             [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`')
-            [CompletionResult]::new('--app-secret-file', '--app-secret-file', [CompletionResultType]::ParameterName, 'Read the AppSecret from this file (trailing newline ignored)')
+            [CompletionResult]::new('--app-secret-file', '--app-secret-file', [CompletionResultType]::ParameterName, 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET')
             [CompletionResult]::new('--app-key', '--app-key', [CompletionResultType]::ParameterName, 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
@@ -190,11 +190,55 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for a reproducible fleet and readings [default: random]')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop publishing after N pushes per AppID (the broker keeps serving)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop publishing after N pushes per AppID (the broker keeps serving)')
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'Listen on this Unix socket (mode 600) for `simulate publish|alarm|silence --control PATH`')
             [CompletionResult]::new('--mqtt-3.1-only', '--mqtt-3.1-only', [CompletionResultType]::ParameterName, 'Behave as a 3.1-era broker: refuse MQTT 3.1.1 CONNECTs with CONNACK 1 (unacceptable protocol version), accept 3.1')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every login and subscription decision')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every login and subscription decision')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push''s appId, else the first account)')
+            [CompletionResult]::new('alarm', 'alarm', [CompletionResultType]::ParameterValue, 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once')
+            [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Silence a simulated device (watch flags it silent after twice its interval)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sensoro-sub;simulate;publish' {
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'The running stand-in''s control socket (its --control)')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'The account to publish to')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sensoro-sub;simulate;alarm' {
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'The running stand-in''s control socket (its --control)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sensoro-sub;simulate;silence' {
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'The running stand-in''s control socket (its --control)')
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'For this long [default: until the stand-in stops]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sensoro-sub;simulate;help' {
+            [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push''s appId, else the first account)')
+            [CompletionResult]::new('alarm', 'alarm', [CompletionResultType]::ParameterValue, 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once')
+            [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Silence a simulated device (watch flags it silent after twice its interval)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sensoro-sub;simulate;help;publish' {
+            break
+        }
+        'sensoro-sub;simulate;help;alarm' {
+            break
+        }
+        'sensoro-sub;simulate;help;silence' {
+            break
+        }
+        'sensoro-sub;simulate;help;help' {
             break
         }
         'sensoro-sub;session' {
@@ -209,7 +253,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console (MQTT username; part of clientId and topic)')
             [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`')
-            [CompletionResult]::new('--app-secret-file', '--app-secret-file', [CompletionResultType]::ParameterName, 'Read the AppSecret from this file (trailing newline ignored)')
+            [CompletionResult]::new('--app-secret-file', '--app-secret-file', [CompletionResultType]::ParameterName, 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET')
             [CompletionResult]::new('--app-key', '--app-key', [CompletionResultType]::ParameterName, 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
@@ -241,6 +285,8 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the resolved settings and where each comes from')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the profile names in the config file, one per line (what shell completion offers for --profile)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -249,7 +295,7 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console (MQTT username; part of clientId and topic)')
             [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`')
-            [CompletionResult]::new('--app-secret-file', '--app-secret-file', [CompletionResultType]::ParameterName, 'Read the AppSecret from this file (trailing newline ignored)')
+            [CompletionResult]::new('--app-secret-file', '--app-secret-file', [CompletionResultType]::ParameterName, 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET')
             [CompletionResult]::new('--app-key', '--app-key', [CompletionResultType]::ParameterName, 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
@@ -267,12 +313,43 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'sensoro-sub;config;profiles' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sensoro-sub;config;init' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Name of the profile to write')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to put it in [default: ~/.config/sensoro-sub/config.toml]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'AppID from the SENSORO console [default: asked]')
+            [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'AppSecret [default: asked, without echo]. Prefer the env var or --app-secret-file: flags are visible in `ps`')
+            [CompletionResult]::new('--app-secret-file', '--app-secret-file', [CompletionResultType]::ParameterName, 'Read the AppSecret from this file (mode 600)')
+            [CompletionResult]::new('--app-key', '--app-key', [CompletionResultType]::ParameterName, 'AppKey for safe mode [default: asked on a terminal; none otherwise]')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Durable session name for a collector [default: asked on a terminal; none otherwise]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host, HOST:PORT or URL, for a broker other than the SENSORO cloud (e.g. `simulate`)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port, with --host')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the check''s report')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace a profile of the same name')
+            [CompletionResult]::new('--no-check', '--no-check', [CompletionResultType]::ParameterName, 'Write the profile without checking the login')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'sensoro-sub;config;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the resolved settings and where each comes from')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the profile names in the config file, one per line (what shell completion offers for --profile)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'sensoro-sub;config;help;show' {
+            break
+        }
+        'sensoro-sub;config;help;profiles' {
+            break
+        }
+        'sensoro-sub;config;help;init' {
             break
         }
         'sensoro-sub;config;help;help' {
@@ -303,6 +380,18 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
             break
         }
         'sensoro-sub;help;simulate' {
+            [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push''s appId, else the first account)')
+            [CompletionResult]::new('alarm', 'alarm', [CompletionResultType]::ParameterValue, 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once')
+            [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Silence a simulated device (watch flags it silent after twice its interval)')
+            break
+        }
+        'sensoro-sub;help;simulate;publish' {
+            break
+        }
+        'sensoro-sub;help;simulate;alarm' {
+            break
+        }
+        'sensoro-sub;help;simulate;silence' {
             break
         }
         'sensoro-sub;help;session' {
@@ -317,9 +406,17 @@ Register-ArgumentCompleter -Native -CommandName 'sensoro-sub' -ScriptBlock {
         }
         'sensoro-sub;help;config' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the resolved settings and where each comes from')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the profile names in the config file, one per line (what shell completion offers for --profile)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing')
             break
         }
         'sensoro-sub;help;config;show' {
+            break
+        }
+        'sensoro-sub;help;config;profiles' {
+            break
+        }
+        'sensoro-sub;help;config;init' {
             break
         }
         'sensoro-sub;help;help' {

@@ -1,3 +1,16 @@
+# The profile names in the config file (the --config given on the line, else the default one).
+_sensoro__sub_profiles() {
+    local i config=()
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        if [[ ${COMP_WORDS[i]} == --config ]]; then
+            config=(--config "${COMP_WORDS[i + 1]}")
+        elif [[ ${COMP_WORDS[i]} == --config=* ]]; then
+            config=(--config "${COMP_WORDS[i]#--config=}")
+        fi
+    done
+    "${COMP_WORDS[0]}" config profiles "${config[@]}" 2>/dev/null
+}
+
 _sensoro__sub() {
     local i cur prev opts cmd
     COMPREPLY=()
@@ -46,11 +59,23 @@ _sensoro__sub() {
             sensoro__sub__subcmd__config,help)
                 cmd="sensoro__sub__subcmd__config__subcmd__help"
                 ;;
+            sensoro__sub__subcmd__config,init)
+                cmd="sensoro__sub__subcmd__config__subcmd__init"
+                ;;
+            sensoro__sub__subcmd__config,profiles)
+                cmd="sensoro__sub__subcmd__config__subcmd__profiles"
+                ;;
             sensoro__sub__subcmd__config,show)
                 cmd="sensoro__sub__subcmd__config__subcmd__show"
                 ;;
             sensoro__sub__subcmd__config__subcmd__help,help)
                 cmd="sensoro__sub__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            sensoro__sub__subcmd__config__subcmd__help,init)
+                cmd="sensoro__sub__subcmd__config__subcmd__help__subcmd__init"
+                ;;
+            sensoro__sub__subcmd__config__subcmd__help,profiles)
+                cmd="sensoro__sub__subcmd__config__subcmd__help__subcmd__profiles"
                 ;;
             sensoro__sub__subcmd__config__subcmd__help,show)
                 cmd="sensoro__sub__subcmd__config__subcmd__help__subcmd__show"
@@ -82,11 +107,26 @@ _sensoro__sub() {
             sensoro__sub__subcmd__help,watch)
                 cmd="sensoro__sub__subcmd__help__subcmd__watch"
                 ;;
+            sensoro__sub__subcmd__help__subcmd__config,init)
+                cmd="sensoro__sub__subcmd__help__subcmd__config__subcmd__init"
+                ;;
+            sensoro__sub__subcmd__help__subcmd__config,profiles)
+                cmd="sensoro__sub__subcmd__help__subcmd__config__subcmd__profiles"
+                ;;
             sensoro__sub__subcmd__help__subcmd__config,show)
                 cmd="sensoro__sub__subcmd__help__subcmd__config__subcmd__show"
                 ;;
             sensoro__sub__subcmd__help__subcmd__session,clear)
                 cmd="sensoro__sub__subcmd__help__subcmd__session__subcmd__clear"
+                ;;
+            sensoro__sub__subcmd__help__subcmd__simulate,alarm)
+                cmd="sensoro__sub__subcmd__help__subcmd__simulate__subcmd__alarm"
+                ;;
+            sensoro__sub__subcmd__help__subcmd__simulate,publish)
+                cmd="sensoro__sub__subcmd__help__subcmd__simulate__subcmd__publish"
+                ;;
+            sensoro__sub__subcmd__help__subcmd__simulate,silence)
+                cmd="sensoro__sub__subcmd__help__subcmd__simulate__subcmd__silence"
                 ;;
             sensoro__sub__subcmd__session,clear)
                 cmd="sensoro__sub__subcmd__session__subcmd__clear"
@@ -99,6 +139,30 @@ _sensoro__sub() {
                 ;;
             sensoro__sub__subcmd__session__subcmd__help,help)
                 cmd="sensoro__sub__subcmd__session__subcmd__help__subcmd__help"
+                ;;
+            sensoro__sub__subcmd__simulate,alarm)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__alarm"
+                ;;
+            sensoro__sub__subcmd__simulate,help)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__help"
+                ;;
+            sensoro__sub__subcmd__simulate,publish)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__publish"
+                ;;
+            sensoro__sub__subcmd__simulate,silence)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__silence"
+                ;;
+            sensoro__sub__subcmd__simulate__subcmd__help,alarm)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__help__subcmd__alarm"
+                ;;
+            sensoro__sub__subcmd__simulate__subcmd__help,help)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__help__subcmd__help"
+                ;;
+            sensoro__sub__subcmd__simulate__subcmd__help,publish)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__help__subcmd__publish"
+                ;;
+            sensoro__sub__subcmd__simulate__subcmd__help,silence)
+                cmd="sensoro__sub__subcmd__simulate__subcmd__help__subcmd__silence"
                 ;;
             *)
                 ;;
@@ -114,7 +178,7 @@ _sensoro__sub() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -232,7 +296,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__check)
+        sensoro__sub__subcmd__check)
             opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -240,7 +304,7 @@ _sensoro__sub() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -318,7 +382,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__completions)
+        sensoro__sub__subcmd__completions)
             opts="-h --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -332,8 +396,8 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config)
-            opts="-h --help show help"
+        sensoro__sub__subcmd__config)
+            opts="-h --help show profiles init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -346,8 +410,8 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config__subcmd__help)
-            opts="show help"
+        sensoro__sub__subcmd__config__subcmd__help)
+            opts="show profiles init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -360,7 +424,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config__subcmd__help__subcmd__help)
+        sensoro__sub__subcmd__config__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -374,7 +438,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config__subcmd__help__subcmd__show)
+        sensoro__sub__subcmd__config__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -388,7 +452,107 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__config__subcmd__show)
+        sensoro__sub__subcmd__config__subcmd__help__subcmd__profiles)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__config__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__config__subcmd__init)
+            opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --session --host --port --force --no-check --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__config__subcmd__profiles)
+            opts="-h --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__config__subcmd__show)
             opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -396,7 +560,7 @@ _sensoro__sub() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -466,7 +630,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__decode)
+        sensoro__sub__subcmd__decode)
             opts="-f -q -v -n -h --app-id --app-key --format --color --quiet --verbose --sn --device-type --alarm --alarms-only --exit-on-alarm --count --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -520,7 +684,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__demo)
+        sensoro__sub__subcmd__demo)
             opts="-f -q -v -o -n -h --safe-mode --watch --devices --rate --seed --format --color --quiet --verbose --envelope --output --no-sync --no-dedupe --sn --device-type --alarm --alarms-only --exit-on-alarm --count --timeout --duration --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -594,7 +758,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help)
+        sensoro__sub__subcmd__help)
             opts="decode check watch demo simulate session completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -608,7 +772,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__check)
+        sensoro__sub__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -622,7 +786,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__completions)
+        sensoro__sub__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -636,8 +800,8 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__config)
-            opts="show"
+        sensoro__sub__subcmd__help__subcmd__config)
+            opts="show profiles init"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -650,7 +814,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__config__subcmd__show)
+        sensoro__sub__subcmd__help__subcmd__config__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -664,7 +828,35 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__decode)
+        sensoro__sub__subcmd__help__subcmd__config__subcmd__profiles)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__help__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__help__subcmd__decode)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -678,7 +870,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__demo)
+        sensoro__sub__subcmd__help__subcmd__demo)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -692,7 +884,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__help)
+        sensoro__sub__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -706,7 +898,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__session)
+        sensoro__sub__subcmd__help__subcmd__session)
             opts="clear"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -720,7 +912,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__session__subcmd__clear)
+        sensoro__sub__subcmd__help__subcmd__session__subcmd__clear)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -734,7 +926,63 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__simulate)
+        sensoro__sub__subcmd__help__subcmd__simulate)
+            opts="publish alarm silence"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__help__subcmd__simulate__subcmd__alarm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__help__subcmd__simulate__subcmd__publish)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__help__subcmd__simulate__subcmd__silence)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__help__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -748,21 +996,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__help__subcmd__watch)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        sensoro__subcmd__sub__subcmd__session)
+        sensoro__sub__subcmd__session)
             opts="-h --help clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -776,7 +1010,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__session__subcmd__clear)
+        sensoro__sub__subcmd__session__subcmd__clear)
             opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --mqtt-version --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -784,7 +1018,7 @@ _sensoro__sub() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -830,7 +1064,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__session__subcmd__help)
+        sensoro__sub__subcmd__session__subcmd__help)
             opts="clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -844,7 +1078,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__session__subcmd__help__subcmd__clear)
+        sensoro__sub__subcmd__session__subcmd__help__subcmd__clear)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -858,7 +1092,7 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__session__subcmd__help__subcmd__help)
+        sensoro__sub__subcmd__session__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -872,8 +1106,8 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__simulate)
-            opts="-n -v -h --listen --app-id --app-secret --accounts --app-key --devices --rate --seed --count --mqtt-3.1-only --verbose --help"
+        sensoro__sub__subcmd__simulate)
+            opts="-n -v -h --listen --app-id --app-secret --accounts --app-key --devices --rate --seed --count --mqtt-3.1-only --verbose --control --help publish alarm silence help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -919,6 +1153,10 @@ _sensoro__sub() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -926,7 +1164,139 @@ _sensoro__sub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sensoro__subcmd__sub__subcmd__watch)
+        sensoro__sub__subcmd__simulate__subcmd__alarm)
+            opts="-h --control --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__simulate__subcmd__help)
+            opts="publish alarm silence help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__simulate__subcmd__help__subcmd__alarm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__simulate__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__simulate__subcmd__help__subcmd__publish)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__simulate__subcmd__help__subcmd__silence)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__simulate__subcmd__publish)
+            opts="-h --control --app-id --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__simulate__subcmd__silence)
+            opts="-h --control --for --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sensoro__sub__subcmd__watch)
             opts="-h --profile --config --app-id --app-secret --app-secret-file --app-key --host --port --tls --cafile --insecure --client-id --session --qos --mqtt-version --topic --keepalive --give-up-after --sn --device-type --alarm --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -934,7 +1304,7 @@ _sensoro__sub() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_sensoro__sub_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --config)

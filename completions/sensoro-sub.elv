@@ -22,7 +22,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
             cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
             cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
-            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored)'
+            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET'
             cand --app-key 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)'
             cand --host 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]'
             cand --port 'Broker port [default: 1883, or 8883 with TLS]'
@@ -96,7 +96,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
             cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
             cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
-            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored)'
+            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET'
             cand --app-key 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)'
             cand --host 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]'
             cand --port 'Broker port [default: 1883, or 8883 with TLS]'
@@ -120,7 +120,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
             cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
             cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
-            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored)'
+            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET'
             cand --app-key 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)'
             cand --host 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]'
             cand --port 'Broker port [default: 1883, or 8883 with TLS]'
@@ -182,11 +182,47 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --seed 'Seed for a reproducible fleet and readings [default: random]'
             cand -n 'Stop publishing after N pushes per AppID (the broker keeps serving)'
             cand --count 'Stop publishing after N pushes per AppID (the broker keeps serving)'
+            cand --control 'Listen on this Unix socket (mode 600) for `simulate publish|alarm|silence --control PATH`'
             cand --mqtt-3.1-only 'Behave as a 3.1-era broker: refuse MQTT 3.1.1 CONNECTs with CONNACK 1 (unacceptable protocol version), accept 3.1'
             cand -v 'Log every login and subscription decision'
             cand --verbose 'Log every login and subscription decision'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand publish 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push''s appId, else the first account)'
+            cand alarm 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once'
+            cand silence 'Silence a simulated device (watch flags it silent after twice its interval)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sensoro-sub;simulate;publish'= {
+            cand --control 'The running stand-in''s control socket (its --control)'
+            cand --app-id 'The account to publish to'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sensoro-sub;simulate;alarm'= {
+            cand --control 'The running stand-in''s control socket (its --control)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sensoro-sub;simulate;silence'= {
+            cand --control 'The running stand-in''s control socket (its --control)'
+            cand --for 'For this long [default: until the stand-in stops]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sensoro-sub;simulate;help'= {
+            cand publish 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push''s appId, else the first account)'
+            cand alarm 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once'
+            cand silence 'Silence a simulated device (watch flags it silent after twice its interval)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sensoro-sub;simulate;help;publish'= {
+        }
+        &'sensoro-sub;simulate;help;alarm'= {
+        }
+        &'sensoro-sub;simulate;help;silence'= {
+        }
+        &'sensoro-sub;simulate;help;help'= {
         }
         &'sensoro-sub;session'= {
             cand -h 'Print help'
@@ -199,7 +235,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
             cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
             cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
-            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored)'
+            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET'
             cand --app-key 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)'
             cand --host 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]'
             cand --port 'Broker port [default: 1883, or 8883 with TLS]'
@@ -226,6 +262,8 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand show 'Print the resolved settings and where each comes from'
+            cand profiles 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
+            cand init 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sensoro-sub;config;show'= {
@@ -233,7 +271,7 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
             cand --app-id 'AppID from the SENSORO console (MQTT username; part of clientId and topic)'
             cand --app-secret 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`'
-            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored)'
+            cand --app-secret-file 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET'
             cand --app-key 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)'
             cand --host 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]'
             cand --port 'Broker port [default: 1883, or 8883 with TLS]'
@@ -250,11 +288,38 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'sensoro-sub;config;profiles'= {
+            cand --config 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sensoro-sub;config;init'= {
+            cand --profile 'Name of the profile to write'
+            cand --config 'Config file to put it in [default: ~/.config/sensoro-sub/config.toml]'
+            cand --app-id 'AppID from the SENSORO console [default: asked]'
+            cand --app-secret 'AppSecret [default: asked, without echo]. Prefer the env var or --app-secret-file: flags are visible in `ps`'
+            cand --app-secret-file 'Read the AppSecret from this file (mode 600)'
+            cand --app-key 'AppKey for safe mode [default: asked on a terminal; none otherwise]'
+            cand --session 'Durable session name for a collector [default: asked on a terminal; none otherwise]'
+            cand --host 'Broker host, HOST:PORT or URL, for a broker other than the SENSORO cloud (e.g. `simulate`)'
+            cand --port 'Broker port, with --host'
+            cand --color 'When to color the check''s report'
+            cand --force 'Replace a profile of the same name'
+            cand --no-check 'Write the profile without checking the login'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'sensoro-sub;config;help'= {
             cand show 'Print the resolved settings and where each comes from'
+            cand profiles 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
+            cand init 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sensoro-sub;config;help;show'= {
+        }
+        &'sensoro-sub;config;help;profiles'= {
+        }
+        &'sensoro-sub;config;help;init'= {
         }
         &'sensoro-sub;config;help;help'= {
         }
@@ -278,6 +343,15 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
         &'sensoro-sub;help;demo'= {
         }
         &'sensoro-sub;help;simulate'= {
+            cand publish 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push''s appId, else the first account)'
+            cand alarm 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once'
+            cand silence 'Silence a simulated device (watch flags it silent after twice its interval)'
+        }
+        &'sensoro-sub;help;simulate;publish'= {
+        }
+        &'sensoro-sub;help;simulate;alarm'= {
+        }
+        &'sensoro-sub;help;simulate;silence'= {
         }
         &'sensoro-sub;help;session'= {
             cand clear 'End a durable session that will not come back (a renamed instance, a finished experiment): connect once as APPID/NAME with a clean session, which makes the broker discard the session''s subscription and every push it kept for it'
@@ -288,8 +362,14 @@ set edit:completion:arg-completer[sensoro-sub] = {|@words|
         }
         &'sensoro-sub;help;config'= {
             cand show 'Print the resolved settings and where each comes from'
+            cand profiles 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
+            cand init 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing'
         }
         &'sensoro-sub;help;config;show'= {
+        }
+        &'sensoro-sub;help;config;profiles'= {
+        }
+        &'sensoro-sub;help;config;init'= {
         }
         &'sensoro-sub;help;help'= {
         }

@@ -8,6 +8,7 @@ function __fish_sensoro_sub_needs_command
     set -l cmd (commandline -opc)
     set -e cmd[1]
     argparse -s (__fish_sensoro_sub_global_optspecs) -- $cmd 2>/dev/null
+    or argparse -s (__fish_sensoro_sub_global_optspecs) -- $cmd[1..-2] 2>/dev/null
     or return
     if set -q argv[1]
         # Also print the command, so this can be used to figure out what it is.
@@ -24,11 +25,11 @@ function __fish_sensoro_sub_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r -f -a "(sensoro-sub config profiles 2>/dev/null)"
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l host -d 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_needs_command" -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
@@ -94,11 +95,11 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s v -l 
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -l alarms-only -d 'Print only pushes with at least one alarm (the others count as filtered)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -l exit-on-alarm -d 'Exit 6 after printing the first push with an alarm: run until something is wrong'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r -f -a "(sensoro-sub config profiles 2>/dev/null)"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l host -d 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
@@ -119,11 +120,11 @@ never\t''"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l tls -d 'Connect over TLS; the broker\'s certificate and host name are verified'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -l insecure -d 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand check" -s h -l help -d 'Print help'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r -f -a "(sensoro-sub config profiles 2>/dev/null)"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l host -d 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand watch" -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
@@ -173,26 +174,43 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l no-dedu
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l alarms-only -d 'Print only pushes with at least one alarm (the others count as filtered)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -l exit-on-alarm -d 'Exit 6 after printing the first push with an alarm: run until something is wrong'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l listen -d 'Address to listen on' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l app-id -d 'AppID of an account to serve (repeatable; paired in order with --app-secret)' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l app-secret -d 'AppSecret of the account named by the --app-id in the same position' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l accounts -d 'File of accounts, one "APPID APPSECRET" per line (# comments)' -r -F
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l app-key -d 'Encrypt pushes (safe mode) with this AppKey, for every account' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l devices -d 'Devices per AppID' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l rate -d 'Pushes per AppID, e.g. 5/s, 300/m, 0.5/s' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l seed -d 'Seed for a reproducible fleet and readings [default: random]' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s n -l count -d 'Stop publishing after N pushes per AppID (the broker keeps serving)' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -l mqtt-3.1-only -d 'Behave as a 3.1-era broker: refuse MQTT 3.1.1 CONNECTs with CONNACK 1 (unacceptable protocol version), accept 3.1'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s v -l verbose -d 'Log every login and subscription decision'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l listen -d 'Address to listen on' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l app-id -d 'AppID of an account to serve (repeatable; paired in order with --app-secret)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l app-secret -d 'AppSecret of the account named by the --app-id in the same position' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l accounts -d 'File of accounts, one "APPID APPSECRET" per line (# comments)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l app-key -d 'Encrypt pushes (safe mode) with this AppKey, for every account' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l devices -d 'Devices per AppID' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l rate -d 'Pushes per AppID, e.g. 5/s, 300/m, 0.5/s' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l seed -d 'Seed for a reproducible fleet and readings [default: random]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -s n -l count -d 'Stop publishing after N pushes per AppID (the broker keeps serving)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l control -d 'Listen on this Unix socket (mode 600) for `simulate publish|alarm|silence --control PATH`' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -l mqtt-3.1-only -d 'Behave as a 3.1-era broker: refuse MQTT 3.1.1 CONNECTs with CONNACK 1 (unacceptable protocol version), accept 3.1'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -s v -l verbose -d 'Log every login and subscription decision'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -f -a "publish" -d 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push\'s appId, else the first account)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -f -a "alarm" -d 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -f -a "silence" -d 'Silence a simulated device (watch flags it silent after twice its interval)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and not __fish_seen_subcommand_from publish alarm silence help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from publish" -l control -d 'The running stand-in\'s control socket (its --control)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from publish" -l app-id -d 'The account to publish to' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from publish" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from alarm" -l control -d 'The running stand-in\'s control socket (its --control)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from alarm" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from silence" -l control -d 'The running stand-in\'s control socket (its --control)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from silence" -l for -d 'For this long [default: until the stand-in stops]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from silence" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from help" -f -a "publish" -d 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push\'s appId, else the first account)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from help" -f -a "alarm" -d 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from help" -f -a "silence" -d 'Silence a simulated device (watch flags it silent after twice its interval)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand simulate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and not __fish_seen_subcommand_from clear help" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and not __fish_seen_subcommand_from clear help" -f -a "clear" -d 'End a durable session that will not come back (a renamed instance, a finished experiment): connect once as APPID/NAME with a clean session, which makes the broker discard the session\'s subscription and every push it kept for it'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and not __fish_seen_subcommand_from clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r -f -a "(sensoro-sub config profiles 2>/dev/null)"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l host -d 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from clear" -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
@@ -206,14 +224,16 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __f
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "clear" -d 'End a durable session that will not come back (a renamed instance, a finished experiment): connect once as APPID/NAME with a clean session, which makes the broker discard the session\'s subscription and every push it kept for it'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print the resolved settings and where each comes from'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show profiles init help" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show profiles init help" -f -a "show" -d 'Print the resolved settings and where each comes from'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show profiles init help" -f -a "profiles" -d 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show profiles init help" -f -a "init" -d 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and not __fish_seen_subcommand_from show profiles init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Read AppID, AppSecret, AppKey, host, port, tls, cafile, session and alarms from this profile of the config file; flags and environment variables override it [default: the profile "default", if any]' -r -f -a "(sensoro-sub config profiles 2>/dev/null)"
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-id -d 'AppID from the SENSORO console (MQTT username; part of clientId and topic)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-secret -d 'AppSecret (MQTT password). Prefer the env var, --app-secret-file or a profile: flags are visible in `ps`' -r
-complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-secret-file -d 'Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET' -r -F
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l app-key -d 'AppKey (43 characters) to decrypt safe-mode pushes (`encryptData`)' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l host -d 'Broker host, HOST:PORT, or a URL: mqtt://HOST[:PORT], or mqtts://HOST[:PORT] for TLS [default: iot.sensoro.com]' -r
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
@@ -230,7 +250,26 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fi
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l tls -d 'Connect over TLS; the broker\'s certificate and host name are verified'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -l insecure -d 'TLS without checking the certificate or host name (still encrypted, but anyone on the path can pose as the broker and read the AppSecret); for test brokers only'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from profiles" -l config -d 'Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from profiles" -s h -l help -d 'Print help'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from init" -l profile -d 'Name of the profile to write' -r -f -a "(sensoro-sub config profiles 2>/dev/null)"
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Config file to put it in [default: ~/.config/sensoro-sub/config.toml]' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from init" -l app-id -d 'AppID from the SENSORO console [default: asked]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from init" -l app-secret -d 'AppSecret [default: asked, without echo]. Prefer the env var or --app-secret-file: flags are visible in `ps`' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from init" -l app-secret-file -d 'Read the AppSecret from this file (mode 600)' -r -F
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from init" -l app-key -d 'AppKey for safe mode [default: asked on a terminal; none otherwise]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from init" -l session -d 'Durable session name for a collector [default: asked on a terminal; none otherwise]' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from init" -l host -d 'Broker host, HOST:PORT or URL, for a broker other than the SENSORO cloud (e.g. `simulate`)' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from init" -l port -d 'Broker port, with --host' -r
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'When to color the check\'s report' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Replace a profile of the same name'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from init" -l no-check -d 'Write the profile without checking the login'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the resolved settings and where each comes from'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "profiles" -d 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate session completions config help" -f -a "decode" -d 'Decode pushes stored as NDJSON (a webhook log, a saved stream) with the same decode, filter and print pipeline as the live subscriber'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate session completions config help" -f -a "check" -d 'Check the set-up step by step: name lookup, TCP, MQTT login, subscription, and optionally one push. Uses a clean session with a fresh clientId, so it never takes pushes queued for --session'
@@ -241,5 +280,10 @@ complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate session completions config help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate session completions config help" -f -a "config" -d 'Show the settings a command line resolves to (flags, environment, profile), secrets masked'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and not __fish_seen_subcommand_from decode check watch demo simulate session completions config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from simulate" -f -a "publish" -d 'Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in (to the account named by --app-id, else the push\'s appId, else the first account)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from simulate" -f -a "alarm" -d 'Raise an alarm on a simulated device: its next pushes are alarms, the first published at once'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from simulate" -f -a "silence" -d 'Silence a simulated device (watch flags it silent after twice its interval)'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "clear" -d 'End a durable session that will not come back (a renamed instance, a finished experiment): connect once as APPID/NAME with a clean session, which makes the broker discard the session\'s subscription and every push it kept for it'
 complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved settings and where each comes from'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "profiles" -d 'List the profile names in the config file, one per line (what shell completion offers for --profile)'
+complete -c sensoro-sub -n "__fish_sensoro_sub_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or questions on the terminal; the login is checked as `check` does, then the profile is written (mode 600). A login that fails writes nothing'

@@ -82,7 +82,7 @@ pub enum Command {
 
     /// Run the stand-in for the SENSORO MQTT service alone, for other clients, jq pipelines and tests
     #[cfg(feature = "simulator")]
-    #[command(after_help = SIMULATE_HELP)]
+    #[command(after_help = SIMULATE_HELP, args_conflicts_with_subcommands = true)]
     Simulate(SimulateArgs),
 
     /// Durable sessions the broker keeps for this AppID
@@ -100,10 +100,91 @@ pub enum Command {
     Config(ConfigCommand),
 }
 
+// Parsed once per run: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum ConfigCommand {
     /// Print the resolved settings and where each comes from
     Show(ShowArgs),
+
+    /// List the profile names in the config file, one per line (what shell completion offers for --profile)
+    Profiles(ProfilesArgs),
+
+    /// Set up a profile: AppID, AppSecret, optional AppKey and session from flags, the environment or
+    /// questions on the terminal; the login is checked as `check` does, then the profile is written
+    /// (mode 600). A login that fails writes nothing
+    #[command(after_help = INIT_HELP)]
+    Init(InitArgs),
+}
+
+const INIT_HELP: &str = "\
+Examples:
+  sensoro-sub config init                              asks for each value; writes the profile \"default\"
+  sensoro-sub config init --profile prod --app-id foobar --app-secret-file secret.txt
+  SENSORO_APP_SECRET=... sensoro-sub config init --app-id foobar --host 127.0.0.1:1883
+
+Exit codes:
+  0  the login was checked and the profile written
+  2  bad flags, a value missing with no terminal to ask on, or the profile exists (--force)
+  3  the broker could not be reached; nothing written
+  4  the login or subscription was refused; nothing written";
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Name of the profile to write
+    #[arg(long, default_value = "default", value_name = "NAME")]
+    pub profile: String,
+
+    /// Config file to put it in [default: ~/.config/sensoro-sub/config.toml]
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// AppID from the SENSORO console [default: asked]
+    #[arg(long, env = "SENSORO_APP_ID", value_name = "ID")]
+    pub app_id: Option<String>,
+
+    /// AppSecret [default: asked, without echo]. Prefer the env var or --app-secret-file: flags are visible in `ps`
+    #[arg(long, env = "SENSORO_APP_SECRET", hide_env_values = true, value_name = "SECRET")]
+    pub app_secret: Option<String>,
+
+    /// Read the AppSecret from this file (mode 600)
+    #[arg(long, value_name = "PATH")]
+    pub app_secret_file: Option<PathBuf>,
+
+    /// AppKey for safe mode [default: asked on a terminal; none otherwise]
+    #[arg(long, env = "SENSORO_APP_KEY", hide_env_values = true, value_name = "KEY")]
+    pub app_key: Option<String>,
+
+    /// Durable session name for a collector [default: asked on a terminal; none otherwise]
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+
+    /// Broker host, HOST:PORT or URL, for a broker other than the SENSORO cloud (e.g. `simulate`)
+    #[arg(long, env = "SENSORO_HOST", value_name = "HOST|URL")]
+    pub host: Option<String>,
+
+    /// Broker port, with --host
+    #[arg(long, env = "SENSORO_PORT")]
+    pub port: Option<u16>,
+
+    /// Replace a profile of the same name
+    #[arg(long)]
+    pub force: bool,
+
+    /// Write the profile without checking the login
+    #[arg(long)]
+    pub no_check: bool,
+
+    /// When to color the check's report
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+}
+
+#[derive(Args, Debug)]
+pub struct ProfilesArgs {
+    /// Config file with [profiles.NAME] tables [default: ~/.config/sensoro-sub/config.toml]
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -198,8 +279,11 @@ durable sessions. Pushes go to users/APPID/devices at QoS 1. With --mqtt-3.1-onl
 broker: a CONNECT of any other version gets CONNACK 1.
 
 Example:
-  sensoro-sub simulate --app-id foobar --app-secret s3cret --listen 127.0.0.1:1883 &
-  sensoro-sub --host 127.0.0.1 --app-id foobar --app-secret s3cret";
+  sensoro-sub simulate --app-id foobar --app-secret s3cret --listen 127.0.0.1:1883 --control sim.sock &
+  SENSORO_APP_SECRET=s3cret sensoro-sub --host 127.0.0.1 --app-id foobar
+  sensoro-sub simulate alarm --control sim.sock SN   raise an alarm on device SN (SNs: in its pushes)
+  sensoro-sub simulate silence --control sim.sock SN --for 1m
+  echo '{\"sn\":\"X1\",\"deviceType\":\"smoke\",\"data\":{\"smoke\":1}}' | sensoro-sub simulate publish --control sim.sock";
 
 /// How a simulated fleet reports: shared by `demo` and `simulate`.
 #[cfg(feature = "simulator")]
@@ -275,6 +359,53 @@ pub struct SimulateArgs {
     /// Log every login and subscription decision
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Listen on this Unix socket (mode 600) for `simulate publish|alarm|silence --control PATH`
+    #[arg(long, value_name = "PATH")]
+    pub control: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub action: Option<SimulateControl>,
+}
+
+/// Controls for a stand-in started with `simulate --control PATH`.
+#[cfg(feature = "simulator")]
+#[derive(Subcommand, Debug)]
+pub enum SimulateControl {
+    /// Publish pushes given as JSON, one per line, from FILE or stdin, through a running stand-in
+    /// (to the account named by --app-id, else the push's appId, else the first account)
+    Publish {
+        /// The running stand-in's control socket (its --control)
+        #[arg(long, value_name = "PATH")]
+        control: PathBuf,
+        /// The account to publish to
+        #[arg(long, value_name = "ID")]
+        app_id: Option<String>,
+        /// File of pushes, one JSON object per line [default: stdin]
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+
+    /// Raise an alarm on a simulated device: its next pushes are alarms, the first published at once
+    Alarm {
+        /// The running stand-in's control socket (its --control)
+        #[arg(long, value_name = "PATH")]
+        control: PathBuf,
+        /// The device's serial number
+        sn: String,
+    },
+
+    /// Silence a simulated device (watch flags it silent after twice its interval)
+    Silence {
+        /// The running stand-in's control socket (its --control)
+        #[arg(long, value_name = "PATH")]
+        control: PathBuf,
+        /// The device's serial number
+        sn: String,
+        /// For this long [default: until the stand-in stops]
+        #[arg(long = "for", value_name = "DUR", value_parser = parse_duration)]
+        duration: Option<Duration>,
+    },
 }
 
 /// `5/s`, `300/m`, `0.5/s`, `2/h`, or a bare number per second.
@@ -298,13 +429,17 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
 }
 
 const CHECK_HELP: &str = "\
-Exit codes: 0 all steps passed, 2 bad flags, 3 name lookup or TCP failed,
-4 login or subscription refused, 5 no push within --timeout.";
+Exit codes:
+  0  all steps passed
+  2  bad flags
+  3  name lookup or TCP failed
+  4  login or subscription refused
+  5  no push within --timeout";
 
 const DECODE_EXAMPLES: &str = "\
 Examples:
   sensoro-sub decode webhook.ndjson             decrypt (with SENSORO_APP_KEY) and print a webhook log
-  sensoro-sub -f raw --duration 1h > saved.ndjson; sensoro-sub decode saved.ndjson -f pretty";
+  sensoro-sub -f raw -n 100 > saved.ndjson; sensoro-sub decode saved.ndjson -f pretty";
 
 #[derive(Args, Debug)]
 pub struct SubscribeArgs {
@@ -401,17 +536,63 @@ pub struct AccountArgs {
         env = "SENSORO_APP_SECRET",
         hide_env_values = true,
         value_name = "SECRET",
-        conflicts_with = "app_secret_file",
         help_heading = "Credentials"
     )]
     pub app_secret: Option<String>,
 
-    /// Read the AppSecret from this file (trailing newline ignored)
+    /// Read the AppSecret from this file (trailing newline ignored); wins over SENSORO_APP_SECRET
     #[arg(long, value_name = "PATH", help_heading = "Credentials")]
     pub app_secret_file: Option<PathBuf>,
 
     #[command(flatten)]
     pub safe_mode: SafeModeArgs,
+
+    /// Which of this command's values came from the environment rather than a flag: clap merges the
+    /// two, and the config layer ranks them (flag > environment > profile) and names them.
+    #[arg(skip)]
+    pub from_env: FromEnv,
+}
+
+/// The ids of the arguments (`app_secret`, `port`, ...) whose value clap took from an environment
+/// variable. Filled by [`Cli::note_environment`].
+#[derive(Debug, Default, Clone)]
+pub struct FromEnv(Vec<String>);
+
+impl FromEnv {
+    pub fn has(&self, id: &str) -> bool {
+        self.0.iter().any(|known| known == id)
+    }
+
+    /// For tests: as if these ids had come from the environment.
+    pub fn of(ids: &[&str]) -> FromEnv {
+        FromEnv(ids.iter().map(|id| (*id).to_owned()).collect())
+    }
+}
+
+impl Cli {
+    /// Records in the command's `AccountArgs` which values came from the environment (`matches` is
+    /// what these flags were parsed from).
+    pub fn note_environment(&mut self, matches: &clap::ArgMatches) {
+        let mut leaf = matches;
+        while let Some((_, sub)) = leaf.subcommand() {
+            leaf = sub;
+        }
+        let from_env = FromEnv(
+            leaf.ids()
+                .filter(|id| leaf.value_source(id.as_str()) == Some(clap::parser::ValueSource::EnvVariable))
+                .map(|id| id.as_str().to_owned())
+                .collect(),
+        );
+        let account = match &mut self.command {
+            None => &mut self.subscribe.account,
+            Some(Command::Check(args)) => &mut args.account,
+            #[cfg(feature = "watch")]
+            Some(Command::Watch(args)) => &mut args.account,
+            Some(Command::Config(ConfigCommand::Show(args))) => &mut args.account,
+            _ => return,
+        };
+        account.from_env = from_env;
+    }
 }
 
 /// Where and how to connect.
@@ -631,19 +812,92 @@ pub fn secrets_on_command_line(matches: &clap::ArgMatches) -> Vec<&'static str> 
         .collect()
 }
 
-/// The man page, generated from the same definition as `--help` (kept in docs/sensoro-sub.1).
-pub fn man_page() -> Vec<u8> {
+/// The man pages, generated from the same definition as `--help` and kept in docs/man/: one for
+/// the tool and one per subcommand (`sensoro-sub-watch.1`, `sensoro-sub-config-show.1`, ...), as
+/// git and ripgrep have them. Returns (file name, page).
+pub fn man_pages() -> Vec<(String, Vec<u8>)> {
     use clap::CommandFactory;
-    let command = Cli::command();
+    fn collect(command: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) {
+        pages.push(man_page_of(command));
+        for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+            collect(sub, pages);
+        }
+    }
+    let mut command = Cli::command().disable_help_subcommand(true);
+    command.build();
+    let mut pages = Vec::new();
+    collect(&command, &mut pages);
+    pages
+}
+
+/// One page: clap_mangen's sections, with the `--help` epilogue laid out as roff items instead of
+/// reflowed text (EXAMPLES and EXIT STATUS as `.TP` items, other notes as paragraphs), and the
+/// environment variables the command reads.
+fn man_page_of(command: &clap::Command) -> (String, Vec<u8>) {
+    let epilogue = command.get_after_help().map(|text| text.to_string()).unwrap_or_default();
+    let stripped = command.clone().after_help(None::<&str>).after_long_help(None::<&str>);
+    let man = clap_mangen::Man::new(stripped);
+    let name = man.get_filename();
     let mut page = Vec::new();
-    clap_mangen::Man::new(command.clone()).render(&mut page).expect("rendering into memory cannot fail");
-    page.extend_from_slice(environment_section(&command).as_bytes());
-    page
+    man.render(&mut page).expect("rendering into memory cannot fail");
+    page.extend_from_slice(epilogue_sections(&epilogue).as_bytes());
+    page.extend_from_slice(environment_section(command).as_bytes());
+    (name, page)
+}
+
+fn roff_escape(text: &str) -> String {
+    let text = text.replace('\\', "\\\\").replace('-', "\\-");
+    // A line that starts with '.' or '\'' would be a roff request.
+    if text.starts_with('.') || text.starts_with('\'') { format!("\\&{text}") } else { text }
+}
+
+/// The `--help` epilogue (paragraphs that start with "Examples:", "Exit codes:", or notes) as man
+/// sections. An item is `  COMMAND   what it does` (two or more spaces apart) or `  COMMAND`.
+fn epilogue_sections(epilogue: &str) -> String {
+    let mut examples = String::new();
+    let mut exit_codes = String::new();
+    let mut notes = String::new();
+    for paragraph in epilogue.split("\n\n") {
+        let mut lines = paragraph.lines();
+        let Some(first) = lines.next() else { continue };
+        let (heading, rest) = first.split_once(':').unwrap_or(("", first));
+        let list = match heading {
+            "Examples" | "Example" => &mut examples,
+            "Exit codes" => &mut exit_codes,
+            _ => {
+                notes.push_str(".PP\n");
+                for line in paragraph.lines() {
+                    notes.push_str(&roff_escape(line.trim()));
+                    notes.push('\n');
+                }
+                continue;
+            }
+        };
+        let items = std::iter::once(rest).chain(lines).map(str::trim).filter(|line| !line.is_empty());
+        for item in items {
+            match item.split_once("  ") {
+                Some((what, meaning)) => {
+                    list.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", roff_escape(what), roff_escape(meaning.trim())));
+                }
+                None => list.push_str(&format!(".TP\n\\fB{}\\fR\n.br\n", roff_escape(item))),
+            }
+        }
+    }
+    let mut sections = String::new();
+    for (title, body) in [("NOTES", notes), ("EXAMPLES", examples), ("EXIT STATUS", exit_codes)] {
+        if !body.is_empty() {
+            sections.push_str(&format!(".SH \"{title}\"\n{body}"));
+        }
+    }
+    sections
 }
 
 /// clap_mangen leaves out the environment variables that flags read; systemd and cron users need them.
 fn environment_section(command: &clap::Command) -> String {
     let escape = |text: &str| text.replace('\\', "\\\\").replace('-', "\\-");
+    if command.get_arguments().all(|arg| arg.get_env().is_none()) {
+        return String::new();
+    }
     let mut section = String::from(".SH ENVIRONMENT\n");
     let mut entry = |name: &str, text: &str| {
         section.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", escape(name), escape(text)));
@@ -663,12 +917,92 @@ fn environment_section(command: &clap::Command) -> String {
     section
 }
 
-/// A completion script for `shell`, as `sensoro-sub completions SHELL` prints it.
+/// A completion script for `shell`, as `sensoro-sub completions SHELL` prints it: clap_complete's,
+/// corrected where it is wrong for us and taught the profile names.
 pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
     use clap::CommandFactory;
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "sensoro-sub", &mut script);
-    script
+    let script = String::from_utf8(script).expect("clap_complete writes UTF-8");
+    match shell {
+        clap_complete::Shell::Bash => bash_completion(&script),
+        clap_complete::Shell::Zsh => zsh_completion(&script),
+        clap_complete::Shell::Fish => fish_completion(&script),
+        _ => script,
+    }
+    .into_bytes()
+}
+
+/// clap_complete 4.6.11's bash script names each subcommand's `case` arm after the binary name with
+/// its hyphen replaced twice over (`sensoro__subcmd__sub__subcmd__demo`) while the dispatch loop
+/// builds `sensoro__sub__subcmd__demo`, so nothing after a subcommand completed (clap-rs/clap #6421,
+/// #6529; fixes not released). We correct the arms, and complete `--profile` with the names that
+/// `config profiles` lists (from the `--config` on the line, if any) instead of file names.
+fn bash_completion(script: &str) -> String {
+    const FILES: &str = "--profile)\n                    COMPREPLY=($(compgen -f \"${cur}\"))";
+    const NAMES: &str =
+        "--profile)\n                    COMPREPLY=($(compgen -W \"$(_sensoro__sub_profiles)\" -- \"${cur}\"))";
+    const HELPER: &str = r#"# The profile names in the config file (the --config given on the line, else the default one).
+_sensoro__sub_profiles() {
+    local i config=()
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        if [[ ${COMP_WORDS[i]} == --config ]]; then
+            config=(--config "${COMP_WORDS[i + 1]}")
+        elif [[ ${COMP_WORDS[i]} == --config=* ]]; then
+            config=(--config "${COMP_WORDS[i]#--config=}")
+        fi
+    done
+    "${COMP_WORDS[0]}" config profiles "${config[@]}" 2>/dev/null
+}
+
+"#;
+    let fixed = script.replace("sensoro__subcmd__sub__subcmd__", "sensoro__sub__subcmd__").replace(FILES, NAMES);
+    format!("{HELPER}{fixed}")
+}
+
+/// zsh: `--profile` completes the profile names (`config profiles`, with the line's `--config`).
+fn zsh_completion(script: &str) -> String {
+    const HELPER: &str = r#"# The profile names in the config file (the --config given on the line, else the default one).
+_sensoro-sub_profiles() {
+    local -a names config
+    [[ -n ${opt_args[--config]} ]] && config=(--config ${(Q)opt_args[--config]})
+    names=(${(f)"$(${words[1]} config profiles $config 2>/dev/null)"})
+    compadd -a names
+}
+
+"#;
+    let lines: Vec<String> = script
+        .lines()
+        .map(|line| match line.strip_suffix(":NAME:_default' \\") {
+            Some(start) if line.starts_with("'--profile=[") => format!("{start}:NAME:_sensoro-sub_profiles' \\"),
+            _ => line.to_owned(),
+        })
+        .collect();
+    let body = lines.join("\n") + "\n";
+    body.replacen("autoload -U is-at-least\n", &format!("autoload -U is-at-least\n\n{HELPER}"), 1)
+}
+
+/// fish: `--profile` completes the profile names (`config profiles`), not file names. And the
+/// check "no subcommand yet" no longer fails while a top-level option waits for the value being
+/// completed (clap_complete runs fish's argparse on the words so far, and `--profile` alone is an
+/// error there), so `sensoro-sub --profile <TAB>` offers the names, not files.
+fn fish_completion(script: &str) -> String {
+    const CHECK: &str = "    argparse -s (__fish_sensoro_sub_global_optspecs) -- $cmd 2>/dev/null\n    or return\n";
+    const FORGIVING: &str = "    argparse -s (__fish_sensoro_sub_global_optspecs) -- $cmd 2>/dev/null\n    \
+                             or argparse -s (__fish_sensoro_sub_global_optspecs) -- $cmd[1..-2] 2>/dev/null\n    \
+                             or return\n";
+    let script = script.replacen(CHECK, FORGIVING, 1);
+    let lines: Vec<String> = script
+        .lines()
+        .map(|line| {
+            if line.contains(" -l profile ") && line.ends_with(" -r") {
+                format!("{line} -f -a \"(sensoro-sub config profiles 2>/dev/null)\"")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect();
+    lines.join("\n") + "\n"
 }
 
 #[cfg(test)]

@@ -57,15 +57,72 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
             Exit::Success
         }
         Some(Command::Config(ConfigCommand::Show(args))) => {
-            // What a plain run with these settings would be.
-            let resolved =
-                Resolved::resolve(args.account, args.connection, Consumer::Run { one_shot: false, filtered: false })?;
             hint(Status::new(plain), true);
-            commands::print(resolved.show().as_bytes())?;
+            commands::print(sensoro_sub::config::show(args.account, args.connection).as_bytes())?;
+            Exit::Success
+        }
+        Some(Command::Config(ConfigCommand::Init(args))) => {
+            let (no_check, color) = (args.no_check, terminal.stdout_color(args.color));
+            let status = Status::new(status::StatusConfig {
+                verbosity: status::Verbosity::Normal,
+                color: terminal.stderr_auto_color(),
+            });
+            let prepared = sensoro_sub::config::init::prepare(args)?;
+            let checked = if no_check {
+                Ok(Exit::Success)
+            } else {
+                prepared
+                    .resolve()
+                    .map_err(anyhow::Error::from)
+                    .and_then(|r| check::run(&r.connection, None, None, color))
+            };
+            match checked {
+                Ok(Exit::Success) => {
+                    let (name, path) = (prepared.name.clone(), prepared.path.clone());
+                    let replaced = prepared.write()?;
+                    let what = if replaced { "replaced" } else { "wrote" };
+                    let mut usage = if name == "default" { String::new() } else { format!(" --profile {name}") };
+                    if sensoro_sub::config::profile::default_path().as_deref() != Some(path.as_path()) {
+                        usage = format!(" --config {}{usage}", path.display());
+                    }
+                    status.info(format_args!(
+                        "{what} profile {name:?} in {} (mode 600); use it: sensoro-sub{usage}",
+                        path.display()
+                    ));
+                    Exit::Success
+                }
+                other => {
+                    prepared.discard();
+                    status.info("the login check failed: nothing written (fix it, or --no-check to write anyway)");
+                    other?
+                }
+            }
+        }
+        Some(Command::Config(ConfigCommand::Profiles(args))) => {
+            let names = sensoro_sub::config::profile::names(args.config)?;
+            commands::print(names.iter().map(|name| format!("{name}\n")).collect::<String>().as_bytes())?;
             Exit::Success
         }
     };
     Ok(exit.into())
+}
+
+/// clap's own messages: help and version as clap prints them; a usage error with our
+/// `sensoro-sub: ` prefix, like every other error, and clap's exit code (2).
+fn clap_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        // Prints to stdout; a closed stdout is a quiet exit 0 here too.
+        let _ = error.print();
+        return ExitCode::from(error.exit_code() as u8);
+    }
+    let rendered = error.render();
+    let text = if Terminal::detect().stderr_auto_color() { rendered.ansi().to_string() } else { rendered.to_string() };
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("sensoro-sub: {text}").as_bytes());
+    ExitCode::from(error.exit_code() as u8)
 }
 
 /// A finished MQTT session's exit code. When a push is held unacknowledged, the MQTT library's receive
@@ -98,9 +155,16 @@ fn report(result: Result<Exit>, color: bool) -> Exit {
 }
 
 fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => return clap_error(e),
+    };
     let secrets = secrets_on_command_line(&matches);
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(e),
+    };
+    cli.note_environment(&matches);
     let terminal = Terminal::detect();
     let error_color = terminal.stderr_color(cli.color_choice());
     match run(cli, secrets, terminal) {

@@ -54,12 +54,48 @@ fn committed_completions_match_the_cli() {
     not(all(feature = "simulator", feature = "watch")),
     ignore = "the committed files describe the default build"
 )]
-fn committed_man_page_matches_the_cli() {
-    let page = sensoro_sub::cli::man_page();
-    let text = String::from_utf8_lossy(&page);
-    assert!(text.contains(".TH sensoro-sub") && text.contains("app\\-secret\\-file"), "a man page");
-    assert!(text.contains(".SH ENVIRONMENT") && text.contains("SENSORO_APP_SECRET"), "with the environment");
-    assert_committed("docs/sensoro-sub.1", &page);
+fn committed_man_pages_match_the_cli() {
+    let pages = sensoro_sub::cli::man_pages();
+    let names: Vec<&str> = pages.iter().map(|(name, _)| name.as_str()).collect();
+    for name in ["sensoro-sub.1", "sensoro-sub-watch.1", "sensoro-sub-check.1", "sensoro-sub-config-show.1"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    let page = |name: &str| String::from_utf8_lossy(&pages.iter().find(|(n, _)| n == name).unwrap().1).into_owned();
+    let root = page("sensoro-sub.1");
+    assert!(root.contains(".TH sensoro-sub") && root.contains("app\\-secret\\-file"), "a man page");
+    assert!(root.contains(".SH ENVIRONMENT") && root.contains("SENSORO_APP_SECRET"), "with the environment");
+    // Every page the SUBCOMMANDS sections cite exists.
+    for (name, text) in &pages {
+        for cited in String::from_utf8_lossy(text).lines().filter(|l| l.ends_with("(1)")) {
+            let file = format!("{}.1", cited.trim_end_matches("(1)").replace("\\-", "-"));
+            assert!(names.contains(&file.as_str()), "{name} cites {cited}, which is not generated");
+        }
+    }
+    // Subcommands' own options are on their pages; examples and exit codes are items, not reflowed text.
+    assert!(page("sensoro-sub-demo.1").contains("\\-\\-watch"));
+    assert!(page("sensoro-sub-simulate.1").contains("\\-\\-listen"));
+    let check = page("sensoro-sub-check.1");
+    assert!(check.contains("\\-\\-timeout") && check.contains(".SH \"EXIT STATUS\"\n.TP\n\\fB0\\fR\nall steps passed"));
+    assert!(
+        root.contains(".SH \"EXAMPLES\"\n") && root.contains(".TP\n\\fBsensoro\\-sub | jq .data.temperature\\fR\n")
+    );
+    assert!(!root.contains(".SH EXTRA"), "no reflowed epilogue");
+
+    let dir = repo("docs/man");
+    if std::env::var_os("SENSORO_SUB_REGENERATE").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        for stale in std::fs::read_dir(&dir).unwrap() {
+            std::fs::remove_file(stale.unwrap().path()).unwrap();
+        }
+    }
+    for (name, text) in &pages {
+        assert_committed(&format!("docs/man/{name}"), text);
+    }
+    let committed: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    for file in committed {
+        assert!(names.contains(&file.as_str()), "docs/man/{file} is not generated any more: run scripts/generate");
+    }
 }
 
 #[test]
@@ -222,7 +258,8 @@ fn a_profile_handed_over_as_a_systemd_credential_is_accepted_despite_its_acl_mod
     );
 
     let elsewhere = tempfile::tempdir().unwrap();
-    let mut cmd = sub_command(&args);
+    // `config show` would print the refusal and exit 0; the subscriber refuses to start.
+    let mut cmd = sub_command(&args[2..]);
     cmd.env("CREDENTIALS_DIRECTORY", elsewhere.path());
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(2), "a credentials directory elsewhere proves nothing");
@@ -252,7 +289,7 @@ fn config_show_prints_resolved_settings_with_secrets_masked() {
         "app_secret    set (hidden)",
         "app_key       set (hidden)",
         "port          1999",
-        "(flag or environment)",
+        "(env SENSORO_PORT)",
         "session       collector",
         "client_id     foobar/collector",
         "host          127.0.0.1",
@@ -260,7 +297,7 @@ fn config_show_prints_resolved_settings_with_secrets_masked() {
     ] {
         assert!(shown.contains(line), "missing {line:?} in:\n{shown}");
     }
-    assert!(shown.lines().any(|l| l.starts_with("host") && l.ends_with("(profile)")), "{shown}");
+    assert!(shown.lines().any(|l| l.starts_with("host") && l.contains("(profile lab in ")), "{shown}");
 }
 
 /// Runs `args` with stdout a pipe whose reading end is already closed, so the first write fails
@@ -346,5 +383,42 @@ fn colors_follow_the_terminal_no_color_and_term_dumb() {
         let shown = decode_on_a_terminal(args, env);
         assert!(shown.contains("0117C9A1B2C3D4E5"), "the push is shown as pretty text: {shown:?}");
         assert_eq!(shown.contains("\x1b["), colored, "{args:?} {env:?}: {shown:?}");
+    }
+}
+
+/// The committed man pages as `man` shows them in 80 columns: no line is wider, and the examples
+/// and exit codes are items (a command, then its meaning indented below it), not one reflowed block.
+#[test]
+fn man_pages_render_in_80_columns() {
+    let dir = repo("docs/man");
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    pages.sort();
+    assert!(pages.len() >= 8, "{pages:?}");
+    for page in &pages {
+        let out = Command::new("man")
+            .arg("-l")
+            .arg(page)
+            .env("MANWIDTH", "80")
+            .env("MAN_KEEP_FORMATTING", "")
+            .env("LC_ALL", "C.UTF-8")
+            .env_remove("MANPAGER")
+            .env("PAGER", "cat")
+            .output()
+            .expect("man runs (scripts/deps test installs man-db)");
+        assert!(out.status.success(), "{}: {}", page.display(), String::from_utf8_lossy(&out.stderr));
+        let shown = String::from_utf8_lossy(&out.stdout);
+        for line in shown.lines() {
+            assert!(line.chars().count() <= 80, "{}: {line:?}", page.display());
+        }
+        if page.ends_with("sensoro-sub.1") {
+            assert!(
+                shown.contains("\n       sensoro-sub | jq .data.temperature\n              NDJSON when stdout"),
+                "{shown}"
+            );
+            assert!(shown.contains("\n       5      --timeout elapsed with no push\n"), "{shown}");
+        }
+        if page.ends_with("sensoro-sub-check.1") {
+            assert!(shown.contains("\n       4      login or subscription refused\n"), "{shown}");
+        }
     }
 }

@@ -21,6 +21,14 @@ fn assert_refused(done: &Finished, what: &str, expected: &str) {
     assert!(errors[0].contains(expected), "{what}: {err}");
 }
 
+/// `config show` always runs (exit 0): the problem is listed under "To fix before connecting".
+fn assert_shown_to_fix(done: &Finished, what: &str, expected: &str) {
+    assert_eq!(done.code, Some(0), "{what}: {done:#?}");
+    let out = done.stdout.join("\n");
+    let fix = out.split("To fix before connecting:").nth(1).unwrap_or_default();
+    assert!(fix.contains(expected), "{what}: {out}");
+}
+
 #[test]
 fn durations_beyond_the_maximum_are_refused_naming_it() {
     let cases: &[&[&str]] = &[
@@ -98,8 +106,14 @@ fn a_config_parse_error_never_quotes_a_secret() {
         {
             let done = run_to_end(&strings(command));
             let what = format!("{key}: {command:?}");
-            assert_refused(&done, &what, &format!("line 3 is not valid: {key} must be a quoted string"));
+            let expected = format!("line 3 is not valid: {key} must be a quoted string");
+            if command[0] == "config" {
+                assert_shown_to_fix(&done, &what, &expected);
+            } else {
+                assert_refused(&done, &what, &expected);
+            }
             assert!(!done.stderr_text().contains("12345678"), "{what}: {done:#?}");
+            assert!(!done.stdout.join("\n").contains("12345678"), "{what}: {done:#?}");
         }
     }
 }
@@ -169,13 +183,20 @@ fn secret_config_and_ca_files_are_read_with_a_bound() {
     for command in [&["config", "show"][..], &["check"]] {
         let mut args = strings(command);
         args.extend(with(&["--app-secret-file", "/dev/zero"]));
-        assert_refused(&run_promptly(&args), &format!("{command:?}"), "is larger than 64 KiB");
+        let (done, what) = (run_promptly(&args), format!("{command:?}"));
+        if command[0] == "config" {
+            assert_shown_to_fix(&done, &what, "is larger than 64 KiB");
+        } else {
+            assert_refused(&done, &what, "is larger than 64 KiB");
+        }
     }
 
     // At the bound a file is read; one byte beyond, refused.
     let dir = tempfile::tempdir().unwrap();
     let secret = dir.path().join("secret");
     std::fs::write(&secret, vec![b'x'; 64 * 1024]).unwrap();
+    // A file that holds a secret must be private (mode 600), as a profiles file must.
+    std::fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let done = run_promptly(&with(&["--app-secret-file", secret.to_str().unwrap()]));
     assert_eq!(done.code, Some(3), "read, then the closed port: {done:#?}");
     std::fs::write(&secret, vec![b'x'; 64 * 1024 + 1]).unwrap();

@@ -14,10 +14,9 @@ use std::process::{Command, Output};
 
 const UNIT: &str = "usr/lib/systemd/system/sensoro-sub@.service";
 
-/// Every file the package installs (directories aside).
-const FILES: [&str; 11] = [
+/// Every file the package installs (directories aside), besides the man pages (see [`man_pages`]).
+const FILES: [&str; 10] = [
     "usr/bin/sensoro-sub",
-    "usr/share/man/man1/sensoro-sub.1.gz",
     "usr/share/bash-completion/completions/sensoro-sub",
     "usr/share/zsh/vendor-completions/_sensoro-sub",
     "usr/share/fish/vendor_completions.d/sensoro-sub.fish",
@@ -28,6 +27,18 @@ const FILES: [&str; 11] = [
     "usr/share/doc/sensoro-sub/guide.md",
     "usr/share/doc/sensoro-sub/CHANGELOG.md",
 ];
+
+/// The committed man pages (docs/man/*.1), which the package installs gzipped.
+fn man_pages() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo("docs/man"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".1"))
+        .collect();
+    names.sort();
+    assert!(names.contains(&"sensoro-sub.1".to_owned()) && names.len() >= 8, "{names:?}");
+    names
+}
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -91,10 +102,12 @@ fn the_debian_package_installs_the_binary_docs_completions_and_a_verified_collec
     let out = run(Command::new(root.join("usr/bin/sensoro-sub")).arg("--version"));
     assert_eq!(stdout(&out).trim(), format!("sensoro-sub {version}"));
 
-    // The generated man page (gzipped) and completions are the committed ones.
-    let gz = std::fs::File::open(root.join("usr/share/man/man1/sensoro-sub.1.gz")).unwrap();
-    let page = run(Command::new("gzip").arg("-dc").stdin(gz)).stdout;
-    assert!(page == std::fs::read(repo("docs/sensoro-sub.1")).unwrap(), "the man page is docs/sensoro-sub.1");
+    // The generated man pages (gzipped: the tool's and one per subcommand) and completions are the committed ones.
+    for name in man_pages() {
+        let gz = std::fs::File::open(root.join(format!("usr/share/man/man1/{name}.gz"))).unwrap();
+        let page = run(Command::new("gzip").arg("-dc").stdin(gz)).stdout;
+        assert!(page == std::fs::read(repo(&format!("docs/man/{name}"))).unwrap(), "the man page is docs/man/{name}");
+    }
     for (installed, committed) in [
         ("usr/share/bash-completion/completions/sensoro-sub", "completions/sensoro-sub.bash"),
         ("usr/share/zsh/vendor-completions/_sensoro-sub", "completions/_sensoro-sub"),
@@ -186,7 +199,8 @@ fn check_file_list(deb: &Path) {
         .filter(|line| !line.starts_with('d'))
         .map(|line| line.rsplit(' ').next().unwrap().trim_start_matches("./").to_owned())
         .collect();
-    let expected: BTreeSet<String> = FILES.iter().map(|f| f.to_string()).collect();
+    let mut expected: BTreeSet<String> = FILES.iter().map(|f| f.to_string()).collect();
+    expected.extend(man_pages().iter().map(|name| format!("usr/share/man/man1/{name}.gz")));
     assert_eq!(files, expected, "{listing}");
 }
 

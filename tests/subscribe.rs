@@ -308,6 +308,7 @@ fn secret_file_works_and_secrets_never_reach_output() {
     let broker = Broker::start();
     let path = broker.dir().join("secret.txt");
     std::fs::write(&path, format!("{APP_SECRET}\n")).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let sub = Sub::spawn(&strings(&[
         "--host",
         "127.0.0.1",

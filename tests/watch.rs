@@ -20,12 +20,18 @@ struct Tmux {
 impl Tmux {
     /// Runs `script` (sh) in a fresh 120×30 terminal; `$0` is the sensoro-sub binary.
     fn start(name: &str, script: &str) -> Tmux {
+        Tmux::start_sized(name, script, 120, 30)
+    }
+
+    /// As [`Tmux::start`], in a terminal of `width`×`height`.
+    fn start_sized(name: &str, script: &str, width: u16, height: u16) -> Tmux {
+        let (width, height) = (width.to_string(), height.to_string());
         let tmux = Tmux {
             socket: format!("sensoro-sub-test-{name}-{}", std::process::id()),
             dir: tempfile::tempdir().unwrap(),
         };
         let mut cmd = tmux.command();
-        cmd.args(["new-session", "-d", "-x", "120", "-y", "30", "sh", "-c", script]).arg(bin());
+        cmd.args(["new-session", "-d", "-x", &width, "-y", &height, "sh", "-c", script]).arg(bin());
         cmd.current_dir(tmux.dir.path());
         // The binary (started by this tmux server) sees a plain environment.
         plain_environment(&mut cmd);
@@ -104,6 +110,30 @@ const AFTER: &str = r#"echo "EXIT=$?" > exit; stty -a > stty; sleep 120"#;
 fn table_is_up(screen: &str) -> bool {
     screen.lines().any(|l| l.starts_with("SN ") && l.contains("TYPE") && l.contains("LAST SEEN"))
         && screen.lines().filter(|l| l.len() > 16 && l[..16].chars().all(|c| c.is_ascii_hexdigit())).count() >= 5
+}
+
+/// A 60×20 terminal: the status line still shows the alarm and silent counts (it used to be cut
+/// to "… │ 1 al"), and the table its rows.
+#[cfg(feature = "simulator")]
+#[test]
+fn demo_watch_at_60_by_20_keeps_the_alarm_and_silent_counts_on_screen() {
+    let script = format!(r#""$0" demo --watch --rate 20/s --seed 7; {AFTER}"#);
+    let tmux = Tmux::start_sized("narrow", &script, 60, 20);
+    let counts = |line: &str| {
+        let words: Vec<&str> = line.split(" │ ").collect();
+        let count = |word: &str, names: &[&str]| {
+            word.split_once(' ').is_some_and(|(n, name)| n.parse::<u32>().is_ok() && names.contains(&name))
+        };
+        words.len() >= 3 && count(words[0], &["alarm", "alarms"]) && count(words[1], &["silent"])
+    };
+    let screen = tmux.wait_screen("the counts on the status line", PATIENCE, |s| {
+        s.lines().next().is_some_and(counts)
+            && s.lines().filter(|l| l.len() > 16 && l.starts_with(|c: char| c.is_ascii_hexdigit())).count() >= 5
+    });
+    assert!(screen.lines().all(|l| l.chars().count() <= 60), "{screen}");
+    assert!(screen.lines().next().unwrap().contains(" devices │ "), "{screen}");
+    tmux.run(&["send-keys", "q"]);
+    assert_eq!(tmux.wait_file("exit"), "EXIT=0\n");
 }
 
 #[cfg(feature = "simulator")]
@@ -279,8 +309,9 @@ fn a_hostile_push_is_shown_escaped_in_watch_cells() {
 fn alarm_rules_from_the_command_line_make_the_table_s_alarm_cells() {
     let script = format!(r#""$0" demo --watch --rate 40/s --seed 7 --alarm none --alarm 'humidity>=0'; {AFTER}"#);
     let tmux = Tmux::start("rules", &script);
-    let screen = tmux
-        .wait_screen("all 20 devices, 2 alarms", PATIENCE, |s| table_is_up(s) && s.contains("20 devices │ 2 alarms │"));
+    let screen = tmux.wait_screen("all 20 devices, 2 alarms", PATIENCE, |s| {
+        table_is_up(s) && s.contains("2 alarms │ 0 silent │ 20 devices │")
+    });
     assert_eq!(screen.lines().filter(|l| l.contains(" temp_humi ")).count(), 2, "{screen}");
     let escaped = tmux.screen(true);
     let humid = escaped.lines().find(|l| l.contains("humidity=")).expect("a temp_humi row");

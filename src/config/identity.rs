@@ -95,7 +95,7 @@ pub fn resolve(
 ) -> Result<Resolution, Failure> {
     let named = flag_session.clone().or_else(|| profile_session.clone());
     let session_source = match (&flag_session, &profile_session) {
-        (Some(_), _) => Source::CommandLine,
+        (Some(_), _) => Source::Flag("--session"),
         (None, Some(_)) => Source::Profile,
         (None, None) => Source::Unset,
     };
@@ -112,18 +112,18 @@ pub fn resolve(
         Consumer::Clear => {
             let name = flag_session.expect("session clear always names its session");
             let client_id = Identity::durable(app_id, &name).client_id().to_owned();
-            resolution(Identity::Clean { client_id, chosen: true }, None, Source::CommandLine)
+            resolution(Identity::Clean { client_id, chosen: true }, None, Source::Flag("NAME"))
         }
         Consumer::Run { one_shot, filtered } => match (flag_session, flag_client_id, profile_session) {
             (Some(name), _, _) => resolution(
                 Identity::durable(app_id, &name),
                 filtered.then_some(SessionNote::FiltersDropFromSession),
-                Source::CommandLine,
+                Source::Flag("--session"),
             ),
             (None, Some(client_id), _) => {
                 service::check_client_id(app_id, &client_id)
                     .map_err(|reason| Failure::usage(format!("--client-id: {reason}")))?;
-                resolution(Identity::Clean { client_id, chosen: true }, None, Source::CommandLine)
+                resolution(Identity::Clean { client_id, chosen: true }, None, Source::Flag("--client-id"))
             }
             (None, None, Some(name)) if one_shot || filtered => resolution(
                 Identity::fresh(app_id),

@@ -8,8 +8,10 @@ pub mod address;
 pub mod advice;
 pub mod file;
 pub mod identity;
+pub mod init;
 pub mod profile;
 mod show;
+pub use show::show;
 pub mod terminal;
 
 use std::fmt;
@@ -68,31 +70,48 @@ pub struct DecodeConfig {
     pub alarms: AlarmConfig,
 }
 
-/// Where a setting came from, for `config show`.
+/// Where a setting came from, for `config show` and for ranking the layers: a flag beats the
+/// environment, which beats the profile, which beats the built-in default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
-    /// A flag or an environment variable.
-    CommandLine,
-    Profile,
-    Default,
     Unset,
+    Default,
+    Profile,
+    /// The environment variable, e.g. `SENSORO_PORT`.
+    Env(&'static str),
+    /// The flag, e.g. `--port`.
+    Flag(&'static str),
+}
+
+impl Source {
+    /// The layer, for ranking: two sources of the same layer rank equal.
+    fn rank(self) -> u8 {
+        match self {
+            Source::Unset => 0,
+            Source::Default => 1,
+            Source::Profile => 2,
+            Source::Env(_) => 3,
+            Source::Flag(_) => 4,
+        }
+    }
 }
 
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Source::CommandLine => "flag or environment",
-            Source::Profile => "profile",
-            Source::Default => "default",
-            Source::Unset => "not set",
-        })
+        match self {
+            Source::Flag(flag) => write!(f, "flag {flag}"),
+            Source::Env(variable) => write!(f, "env {variable}"),
+            Source::Profile => f.write_str("profile"),
+            Source::Default => f.write_str("default"),
+            Source::Unset => f.write_str("not set"),
+        }
     }
 }
 
 /// The flag or environment value if given, else the profile's.
-fn pick<T>(given: Option<T>, from_profile: Option<T>) -> (Option<T>, Source) {
+fn pick<T>(given: Option<(T, Source)>, from_profile: Option<T>) -> (Option<T>, Source) {
     match (given, from_profile) {
-        (Some(value), _) => (Some(value), Source::CommandLine),
+        (Some((value, source)), _) => (Some(value), source),
         (None, Some(value)) => (Some(value), Source::Profile),
         (None, None) => (None, Source::Unset),
     }
@@ -110,6 +129,7 @@ pub struct Resolved {
 
 #[derive(Debug, Clone, Copy)]
 pub struct Sources {
+    pub profile: Source,
     pub app_id: Source,
     pub app_secret: Source,
     pub app_key: Source,
@@ -119,46 +139,129 @@ pub struct Sources {
     pub client_id: Source,
 }
 
+/// The account and connection settings as the layers give them (flag > environment > profile),
+/// each with its source, before any of them is checked: what [`Resolved::resolve`] checks, and
+/// what `config show` prints even when something is missing or wrong.
+#[derive(Debug)]
+pub(crate) struct Layers {
+    pub profile: Result<Option<LoadedProfile>, Failure>,
+    pub app_id: (Option<String>, Source),
+    pub app_secret: Result<(Option<Secret>, Source), Failure>,
+    pub app_key: (Option<String>, Source),
+    pub session: (Option<String>, Source),
+    pub host: (Option<String>, Source),
+    /// The port given as such (`--port`, `SENSORO_PORT`, a profile's `port`), not in a host.
+    pub port: (Option<u16>, Source),
+}
+
+impl Layers {
+    pub(crate) fn gather(account: &AccountArgs, connection: &ConnectionArgs) -> Layers {
+        let env = &account.from_env;
+        let origin = |id: &str, flag: &'static str, variable: &'static str| {
+            if env.has(id) { Source::Env(variable) } else { Source::Flag(flag) }
+        };
+        let profile = profile::load(account);
+        let from = profile.as_ref().ok().and_then(Option::as_ref).map(|l| &l.profile);
+
+        let app_id = pick(
+            account.app_id.as_ref().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).map(|id| {
+                let source = origin("app_id", "--app-id", "SENSORO_APP_ID");
+                (id, source)
+            }),
+            from.and_then(|p| p.app_id.clone()),
+        );
+
+        // Two flags that both give the AppSecret conflict; a flag and the environment do not.
+        let typed_secret = account
+            .app_secret
+            .clone()
+            .filter(|secret| !secret.is_empty())
+            .map(|secret| (secret, origin("app_secret", "--app-secret", "SENSORO_APP_SECRET")));
+        let given_secret = match (typed_secret, &account.app_secret_file) {
+            (Some((_, Source::Flag(_))), Some(_)) => Err(Failure::usage(
+                "--app-secret and --app-secret-file both give the AppSecret: keep one (--app-secret-file keeps it out of `ps`)",
+            )),
+            (_, Some(path)) => read_secret_file(path).map(|secret| Some((secret, Source::Flag("--app-secret-file")))),
+            (Some((secret, source)), None) => Ok(Some((Secret::new(secret), source))),
+            (None, None) => Ok(None),
+        };
+        let app_secret = given_secret.map(|given| pick(given, from.and_then(|p| p.app_secret.clone())));
+
+        let app_key = pick(
+            account
+                .safe_mode
+                .app_key
+                .clone()
+                .filter(|k| !k.trim().is_empty())
+                .map(|key| (key, origin("app_key", "--app-key", "SENSORO_APP_KEY"))),
+            from.and_then(|p| p.app_key.clone().map(Secret::into_exposed)),
+        );
+        let session = pick(
+            connection.session.clone().map(|name| (name, Source::Flag("--session"))),
+            from.and_then(|p| p.session.clone()),
+        );
+        let host = pick(
+            connection.host.as_ref().map(|h| (h.trim().to_owned(), origin("host", "--host", "SENSORO_HOST"))),
+            from.and_then(|p| p.host.clone()),
+        );
+        let port =
+            pick(connection.port.map(|p| (p, origin("port", "--port", "SENSORO_PORT"))), from.and_then(|p| p.port));
+        Layers { profile, app_id, app_secret, app_key, session, host, port }
+    }
+
+    /// Where the profile's name came from (`--profile`, `SENSORO_PROFILE`), or the default name.
+    pub(crate) fn profile_source(account: &AccountArgs) -> Source {
+        match account.profile.as_deref().map(str::trim).filter(|name| !name.is_empty()) {
+            Some(_) if account.from_env.has("profile") => Source::Env("SENSORO_PROFILE"),
+            Some(_) => Source::Flag("--profile"),
+            None => Source::Default,
+        }
+    }
+}
+
+/// The port to use when the host names one and a port is given too: the higher layer wins (a
+/// `--port` over a profile's `host = "h:1883"`, a `--host h:1884` over `SENSORO_PORT`); in the
+/// same layer the port given as such wins, except on the command line, where the two flags conflict.
+fn choose_port(host_text: &str, in_host: (u16, Source), given: (u16, Source)) -> Result<(u16, Source), Failure> {
+    let ((url_port, host_source), (port, port_source)) = (in_host, given);
+    if url_port == port {
+        return Ok(if host_source.rank() > port_source.rank() { in_host } else { given });
+    }
+    match (host_source, port_source) {
+        (Source::Flag(_), Source::Flag(_)) => Err(Failure::usage(format!(
+            "--host {host_text} says port {url_port} but --port says {port}: give the port once"
+        ))),
+        _ if host_source.rank() > port_source.rank() => Ok(in_host),
+        _ => Ok(given),
+    }
+}
+
 impl Resolved {
     /// The account and connection of a run that uses pushes as `consumer` says, which decides its
     /// [`Identity`](crate::mqtt::Identity).
     pub fn resolve(account: AccountArgs, connection: ConnectionArgs, consumer: Consumer) -> Result<Resolved, Failure> {
-        let loaded = profile::load(&account)?;
-        let from = loaded.as_ref().map(|l| &l.profile);
+        let layers = Layers::gather(&account, &connection);
+        let loaded = layers.profile?;
 
-        let (app_id, app_id_source) = pick(
-            account.app_id.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
-            from.and_then(|p| p.app_id.clone()),
-        );
+        let (app_id, app_id_source) = layers.app_id;
         let Some(app_id) = app_id else {
-            return Err(Failure::usage(
-                "no AppID given: pass --app-id ID or set SENSORO_APP_ID (the SENSORO console's developer page shows it)",
-            ));
+            return Err(Failure::usage(NO_APP_ID));
         };
         service::check_app_id(&app_id).map_err(advice::app_id)?;
 
-        let given_secret = match (account.app_secret, &account.app_secret_file) {
-            (_, Some(path)) => Some(read_secret_file(path)?),
-            (Some(secret), None) if !secret.is_empty() => Some(Secret::new(secret)),
-            _ => None,
-        };
-        let (app_secret, app_secret_source) = pick(given_secret, from.and_then(|p| p.app_secret.clone()));
+        let (app_secret, app_secret_source) = layers.app_secret?;
         let Some(app_secret) = app_secret else {
-            return Err(Failure::usage(
-                "no AppSecret given: set SENSORO_APP_SECRET, pass --app-secret-file PATH, or use a --profile",
-            ));
+            return Err(Failure::usage(NO_APP_SECRET));
         };
 
-        let (key_text, app_key_source) = pick(
-            account.safe_mode.app_key.filter(|k| !k.trim().is_empty()),
-            from.and_then(|p| p.app_key.clone().map(Secret::into_exposed)),
-        );
+        let (key_text, app_key_source) = layers.app_key;
         let safe_mode = SafeMode::new(Some(app_id.clone()), key_text.as_deref().map(parse_app_key).transpose()?);
 
+        let from = loaded.as_ref().map(|l| &l.profile);
         let identity = identity::resolve(
             &app_id,
-            connection.session,
-            connection.client_id,
+            connection.session.clone(),
+            connection.client_id.clone(),
             from.and_then(|p| p.session.clone()),
             consumer,
         )?;
@@ -173,22 +276,17 @@ impl Resolved {
                  leave --topic out to use users/APPID/devices"
             )));
         }
-        let (host_text, host_source) =
-            match pick(connection.host.map(|h| h.trim().to_owned()), from.and_then(|p| p.host.clone())) {
-                (Some(host), source) => (host, source),
-                (None, _) => (service::DEFAULT_HOST.to_owned(), Source::Default),
-            };
+        let (host_text, host_source) = match layers.host {
+            (Some(host), source) => (host, source),
+            (None, _) => (service::DEFAULT_HOST.to_owned(), Source::Default),
+        };
         if host_text.is_empty() {
             return Err(Failure::usage("--host is empty: leave it out to use iot.sensoro.com"));
         }
         let spec = address::parse_host(&host_text).map_err(|e| advice::host(&host_text, &e))?;
         let tls = resolve_tls(&spec, &connection.tls, loaded.as_ref())?;
-        let (port, port_source) = match (spec.port, pick(connection.port, from.and_then(|p| p.port))) {
-            (Some(url_port), (Some(port), _)) if url_port != port => {
-                return Err(Failure::usage(format!(
-                    "--host {host_text} says port {url_port} but --port says {port}: give the port once"
-                )));
-            }
+        let (port, port_source) = match (spec.port, layers.port) {
+            (Some(url_port), (Some(port), source)) => choose_port(&host_text, (url_port, host_source), (port, source))?,
             (Some(url_port), _) => (url_port, host_source),
             (None, (Some(port), source)) => (port, source),
             (None, (None, _)) if tls.is_some() => (DEFAULT_TLS_PORT, Source::Default),
@@ -223,6 +321,7 @@ impl Resolved {
             safe_mode,
             profile: loaded,
             sources: Sources {
+                profile: Layers::profile_source(&account),
                 app_id: app_id_source,
                 app_secret: app_secret_source,
                 app_key: app_key_source,
@@ -255,6 +354,11 @@ impl Resolved {
         Resolved::resolve(args.account, connection, Consumer::Clear)
     }
 }
+
+const NO_APP_ID: &str =
+    "no AppID given: pass --app-id ID or set SENSORO_APP_ID (the SENSORO console's developer page shows it)";
+const NO_APP_SECRET: &str =
+    "no AppSecret given: set SENSORO_APP_SECRET, pass --app-secret-file PATH, or use a --profile";
 
 /// TLS settings from `--host`'s scheme, the flags and the profile; `None` for plain MQTT.
 fn resolve_tls(
@@ -356,7 +460,7 @@ impl Config {
     /// `watch`: the subscriber's settings, drawn on the terminal instead of printed. It runs until
     /// `q`, so it is a long-running consumer: unfiltered, it takes the profile's durable session.
     pub fn watch(args: crate::cli::WatchArgs, terminal: Terminal) -> Result<Config, Failure> {
-        needs_terminal(terminal)?;
+        needs_terminal(terminal, "sensoro-sub --format ndjson")?;
         let filtered = !(args.filter.sn.is_empty() && args.filter.device_type.is_empty());
         let resolved = Resolved::resolve(args.account, args.connection, Consumer::Run { one_shot: false, filtered })?;
         let color = terminal.stdout_color(args.color);
@@ -383,13 +487,13 @@ impl Config {
 /// A full-screen view needs stdout to be a terminal; anything else gets a usage error that points
 /// to the format for pipes and files.
 #[cfg(feature = "watch")]
-pub fn needs_terminal(terminal: Terminal) -> Result<(), Failure> {
+pub fn needs_terminal(terminal: Terminal, instead: &str) -> Result<(), Failure> {
     if terminal.stdout_is_tty {
         Ok(())
     } else {
-        Err(Failure::usage(
-            "watch needs a terminal, and stdout is not one: for pipes and files use `sensoro-sub --format ndjson`",
-        ))
+        Err(Failure::usage(format!(
+            "watch needs a terminal, and stdout is not one: for pipes and files use `{instead}`"
+        )))
     }
 }
 
@@ -468,7 +572,7 @@ pub fn parse_app_key(text: &str) -> Result<AppKey, Failure> {
     AppKey::parse(text).map_err(|why| advice::app_key(&why))
 }
 
-fn read_secret_file(path: &Path) -> Result<Secret, Failure> {
+pub(crate) fn read_secret_file(path: &Path) -> Result<Secret, Failure> {
     let bytes = file::read(path, file::SECRET_LIMIT).map_err(|e| match e {
         file::ReadError::Io(e) => Failure::usage(format!(
             "cannot read --app-secret-file {}: {e}; check the path and its permissions",
@@ -486,6 +590,7 @@ fn read_secret_file(path: &Path) -> Result<Secret, Failure> {
             path.display()
         ))
     })?;
+    profile::check_private(path, "--app-secret-file")?;
     let secret = text.strip_suffix('\n').map(|s| s.strip_suffix('\r').unwrap_or(s)).unwrap_or(&text);
     if secret.is_empty() {
         return Err(Failure::usage(format!(
@@ -562,6 +667,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("secret");
         std::fs::write(&path, "top-secret\r\n").unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
         let cli =
             Cli::try_parse_from(["sensoro-sub", "--app-id", "foobar", "--app-secret-file", path.to_str().unwrap()])
                 .unwrap();

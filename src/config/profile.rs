@@ -89,8 +89,8 @@ pub fn load(args: &AccountArgs) -> Result<Option<LoadedProfile>, Failure> {
     }
     let text = read(&path)?;
     let file: ConfigFile = toml::from_str(&text).map_err(|e| invalid(&path, &text, &e))?;
-    if file.profiles.values().any(Profile::holds_secrets) && !is_systemd_credential(&path) {
-        refuse_if_readable_by_others(&path)?;
+    if file.profiles.values().any(Profile::holds_secrets) {
+        check_private(&path, "config file")?;
     }
     let name = asked.unwrap_or(DEFAULT_PROFILE);
     let mut profiles = file.profiles;
@@ -152,6 +152,18 @@ fn invalid(path: &Path, text: &str, error: &toml::de::Error) -> Failure {
     ))
 }
 
+/// The profile names in the config file (`config profiles`, for shell completion): `config`, else
+/// the default file; no file is no names. Only names are read, so the file's mode is not checked.
+pub fn names(config: Option<PathBuf>) -> Result<Vec<String>, Failure> {
+    let Some(path) = config.clone().or_else(default_path) else { return Ok(Vec::new()) };
+    if !path.exists() && config.is_none() {
+        return Ok(Vec::new());
+    }
+    let text = read(&path)?;
+    let file: ConfigFile = toml::from_str(&text).map_err(|e| invalid(&path, &text, &e))?;
+    Ok(file.profiles.into_keys().collect())
+}
+
 /// A file systemd handed this service with `LoadCredential=` (it sits in `$CREDENTIALS_DIRECTORY`).
 /// Its mode says nothing useful: systemd makes it read-only for the service's user alone, by owner
 /// (0400, systemd 252) or by an ACL whose mask shows as group bits (0440, where the file system
@@ -167,16 +179,22 @@ fn is_systemd_credential(path: &Path) -> bool {
     }
 }
 
+/// One rule for every file that holds a secret (a profiles file, `--app-secret-file`): readable by
+/// its owner alone (mode 600), unless systemd handed it over as a credential. `what` names it.
+pub fn check_private(path: &Path, what: &str) -> Result<(), Failure> {
+    if is_systemd_credential(path) { Ok(()) } else { refuse_if_readable_by_others(path, what) }
+}
+
 #[cfg(unix)]
-fn refuse_if_readable_by_others(path: &Path) -> Result<(), Failure> {
+fn refuse_if_readable_by_others(path: &Path, what: &str) -> Result<(), Failure> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path)
-        .map_err(|e| Failure::usage(format!("cannot read config file {}: {e}", path.display())))?
+        .map_err(|e| Failure::usage(format!("cannot read {what} {}: {e}", path.display())))?
         .permissions()
         .mode();
     if mode & 0o077 != 0 {
         return Err(Failure::usage(format!(
-            "config file {} holds secrets but others can read it (mode {:o}): run `chmod 600 {}`",
+            "{what} {} holds secrets but others can read it (mode {:o}): run `chmod 600 {}`",
             path.display(),
             mode & 0o777,
             path.display()
@@ -186,7 +204,7 @@ fn refuse_if_readable_by_others(path: &Path) -> Result<(), Failure> {
 }
 
 #[cfg(not(unix))]
-fn refuse_if_readable_by_others(_path: &Path) -> Result<(), Failure> {
+fn refuse_if_readable_by_others(_path: &Path, _what: &str) -> Result<(), Failure> {
     Ok(())
 }
 

@@ -205,9 +205,8 @@ impl Session {
         let result = match interrupt {
             Interrupt::Finished(why) => {
                 status.detail(format_args!(
-                    "{} lines left in {} writes to stdout, {} syncs; PUBACKs in {} batched writes",
-                    stats.printed,
-                    supervisor.sink.writes(),
+                    "{}; {} syncs; PUBACKs in {} batched writes",
+                    lines_left(stats.printed, supervisor.sink.writes()),
                     supervisor.sink.syncs(),
                     ack::batched_writes()
                 ));
@@ -218,11 +217,7 @@ impl Session {
             Interrupt::Failed(Error::StdoutClosed) => Err(Error::StdoutClosed),
             Interrupt::Failed(failure @ Error::Stdout { .. }) => Err(failure),
             Interrupt::Failed(failure) => {
-                status.detail(format_args!(
-                    "{} lines left in {} writes to stdout",
-                    stats.printed,
-                    supervisor.sink.writes()
-                ));
+                status.detail(lines_left(stats.printed, supervisor.sink.writes()));
                 if stats.received > 0 || supervisor.reconnects > 0 {
                     status.info(summary("stopped", elapsed, stats, supervisor.reconnects));
                 }
@@ -247,6 +242,12 @@ fn watch_signals(events: SyncSender<Event>) -> io::Result<()> {
         }
     })?;
     Ok(())
+}
+
+/// `-v`'s count of lines and writes, in words that agree with the numbers.
+fn lines_left(lines: u64, writes: u64) -> String {
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!("{} left in {} to stdout", plural(lines, "line", "lines"), plural(writes, "write", "writes"))
 }
 
 fn summary(why: &str, elapsed: Duration, stats: Stats, reconnects: u64) -> String {
@@ -605,6 +606,12 @@ impl Supervisor<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_is_not_lines() {
+        assert_eq!(lines_left(1, 1), "1 line left in 1 write to stdout");
+        assert_eq!(lines_left(3, 2), "3 lines left in 2 writes to stdout");
+    }
 
     #[test]
     fn backoff_doubles_with_jitter_and_caps_at_a_minute() {

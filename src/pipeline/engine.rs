@@ -167,6 +167,8 @@ pub struct Engine {
     safe_mode: SafeMode,
     /// The "set the AppKey" hint is given once per run, not per push.
     key_hint_given: bool,
+    /// The kinds of decryption failure already warned about: each is warned once per run.
+    decrypt_failures_told: Vec<std::mem::Discriminant<super::safe_mode::DecryptError>>,
     sink: Arc<Sink>,
     buffer: Vec<u8>,
     status: Status,
@@ -181,7 +183,25 @@ pub struct Engine {
     alarms: AlarmConfig,
     /// The push being handled raised an alarm and the run ends once it is written.
     stop_after_write: bool,
+    dropped: DroppedByFilters,
 }
+
+/// While the filters have dropped every push so far: when the first was dropped, and the
+/// deviceTypes seen, so that one status line can say what did arrive (a filter with a typo, or an
+/// AND of `--sn` and `--device-type` that matches nothing, would otherwise print nothing, silently).
+#[derive(Default)]
+struct DroppedByFilters {
+    since: Option<Instant>,
+    count: u64,
+    device_types: std::collections::BTreeSet<String>,
+    told: bool,
+}
+
+/// "For a while": this long, or this many pushes, all dropped by the filters.
+const DROPPED_NOTICE_AFTER: Duration = Duration::from_secs(10);
+const DROPPED_NOTICE_PUSHES: u64 = 50;
+/// At most this many deviceTypes are named (the broker's data: bounded, and shown escaped).
+const DROPPED_TYPES_SHOWN: usize = 12;
 
 /// A view that keeps what it needs of each push instead of printing it (`watch`'s fleet table). It
 /// sees every push that passed the filters and the dedupe, decrypted, before `handle` returns (so
@@ -204,6 +224,7 @@ impl Engine {
             filter,
             safe_mode,
             key_hint_given: false,
+            decrypt_failures_told: Vec::new(),
             sink: Arc::new(Sink::new(out)),
             buffer: Vec::with_capacity(4096),
             status,
@@ -214,6 +235,7 @@ impl Engine {
             observer: None,
             alarms: AlarmConfig::default(),
             stop_after_write: false,
+            dropped: DroppedByFilters::default(),
         }
     }
 
@@ -361,7 +383,7 @@ impl Engine {
         } else if let Some(outline) = outline {
             // Fast path: a plain push printed as it came needs no `Value`.
             if !self.filter.matches_fields(outline.sn.as_deref(), outline.device_type.as_deref()) {
-                Handled::Filtered
+                self.dropped_by_filters(outline.device_type.as_deref())
             } else if outline.msg_id.as_deref().is_some_and(|id| !self.recent.insert(id)) {
                 Handled::Duplicate
             } else {
@@ -375,7 +397,7 @@ impl Engine {
                         self.open_safe_mode(number, topic, &mut push);
                     }
                     if !self.filter.matches(&push) {
-                        Handled::Filtered
+                        self.dropped_by_filters(push.device_type())
                     } else if push.msg_id().is_some_and(|id| !self.recent.insert(id)) {
                         Handled::Duplicate
                     } else if let Some(observer) = &mut self.observer {
@@ -432,6 +454,36 @@ impl Engine {
         }
     }
 
+    /// Counts a push the filters dropped; once they have dropped every push for a while, says so
+    /// with the deviceTypes that did arrive.
+    fn dropped_by_filters(&mut self, device_type: Option<&str>) -> Handled {
+        let dropped = &mut self.dropped;
+        if dropped.told || self.progress.printed.load(Ordering::Relaxed) > 0 {
+            return Handled::Filtered;
+        }
+        let since = *dropped.since.get_or_insert_with(Instant::now);
+        dropped.count += 1;
+        if let Some(name) = device_type
+            && dropped.device_types.len() < DROPPED_TYPES_SHOWN
+        {
+            let name: String = name.chars().take(40).collect();
+            dropped.device_types.insert(format!("{name:?}"));
+        }
+        if dropped.count >= DROPPED_NOTICE_PUSHES || since.elapsed() >= DROPPED_NOTICE_AFTER {
+            dropped.told = true;
+            let seen = if dropped.device_types.is_empty() {
+                "none named".to_owned()
+            } else {
+                dropped.device_types.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+            };
+            self.status.info(format_args!(
+                "the filters (--sn/--device-type) dropped all {} pushes received so far; deviceTypes seen: {seen}",
+                dropped.count
+            ));
+        }
+        Handled::Filtered
+    }
+
     /// Decrypts a safe-mode push in place; one that cannot be decrypted is reported and printed as received.
     fn open_safe_mode(&mut self, number: u64, topic: &str, push: &mut Push) {
         match self.safe_mode.open(push) {
@@ -447,8 +499,15 @@ impl Engine {
             }
             Opened::Failed(reason) => {
                 Progress::count(&self.progress.undecryptable);
-                self.status
-                    .warn(format_args!("cannot decrypt push #{number} from {topic}: {reason}; printed as received"));
+                let line = format_args!("cannot decrypt push #{number} from {topic}: {reason}; printed as received");
+                // A wrong AppKey fails every push the same way: warned once, then counted (-v shows each).
+                let kind = std::mem::discriminant(&reason);
+                if self.decrypt_failures_told.contains(&kind) {
+                    self.status.detail(line);
+                } else {
+                    self.decrypt_failures_told.push(kind);
+                    self.status.warn(line);
+                }
             }
         }
     }

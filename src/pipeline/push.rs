@@ -291,12 +291,14 @@ fn kind_of(value: &Value) -> &'static str {
 pub struct Filter {
     /// Lower-cased: serial numbers are hex and users type them in either case.
     sns: Vec<String>,
+    /// Lower-cased as well: `--device-type SMOKE` means `smoke`, as `--sn` ignores case.
     device_types: Vec<String>,
 }
 
 impl Filter {
     pub fn new(sns: Vec<String>, device_types: Vec<String>) -> Self {
-        Self { sns: sns.iter().map(|s| s.trim().to_lowercase()).collect(), device_types }
+        let lower = |items: Vec<String>| items.iter().map(|s| s.trim().to_lowercase()).collect();
+        Self { sns: lower(sns), device_types: lower(device_types) }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -310,8 +312,8 @@ impl Filter {
     pub fn matches_fields(&self, sn: Option<&str>, device_type: Option<&str>) -> bool {
         let sn_ok =
             self.sns.is_empty() || sn.is_some_and(|sn| self.sns.iter().any(|want| sn.eq_ignore_ascii_case(want)));
-        let type_ok =
-            self.device_types.is_empty() || device_type.is_some_and(|t| self.device_types.iter().any(|want| want == t));
+        let type_ok = self.device_types.is_empty()
+            || device_type.is_some_and(|t| self.device_types.iter().any(|want| t.eq_ignore_ascii_case(want)));
         sn_ok && type_ok
     }
 }
@@ -458,6 +460,7 @@ mod tests {
         assert!(Filter::new(vec!["other".into(), "0117C9A1B2C3D4E5".into()], vec!["temp_humi".into()]).matches(&push));
         assert!(!Filter::new(vec!["0117C9A1B2C3D4E5".into()], vec!["smoke".into()]).matches(&push));
         assert!(!Filter::new(vec![], vec!["smoke".into()]).matches(&push));
+        assert!(Filter::new(vec![], vec!["TEMP_HUMI".into()]).matches(&push), "deviceType ignores case, as sn does");
         let no_sn = Push::parse(br#"{"deviceType":"smoke"}"#).unwrap();
         assert!(!Filter::new(vec!["x".into()], vec![]).matches(&no_sn));
     }

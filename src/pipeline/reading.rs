@@ -10,6 +10,11 @@ pub fn unit_of(key: &str) -> &'static str {
     super::vocabulary::known(key).map_or("", |known| known.suffix())
 }
 
+/// The unit to print after `value`: a number's only (`temperature=n/a` takes no `°C`).
+pub fn unit_for(key: &str, value: &Value) -> &'static str {
+    if value.is_number() { unit_of(key) } else { "" }
+}
+
 /// Calls `each(path, leaf, value)` for every reading in order, flattening nested objects into
 /// `parent.child` paths (`leaf` is the last part, which decides the unit). One path buffer is reused.
 pub fn visit(data: &Map<String, Value>, mut each: impl FnMut(&str, &str, &Value)) {
@@ -76,6 +81,13 @@ mod tests {
         assert_eq!(unit_of("light"), " lux");
         assert_eq!(unit_of("a_curr"), " A");
         assert_eq!(unit_of("no_such_reading"), "");
+    }
+
+    #[test]
+    fn only_numbers_take_a_unit() {
+        assert_eq!(unit_for("temperature", &json!(21.5)), "°C");
+        assert_eq!(unit_for("temperature", &json!("n/a")), "");
+        assert_eq!(unit_for("battery", &json!(null)), "");
     }
 
     #[test]

@@ -29,6 +29,8 @@ struct Device {
     alarm_left: u8,
     /// Rounds (within [`QUIET_PERIOD`]) during which the device says nothing.
     quiet: Option<std::ops::Range<u64>>,
+    /// Silenced on purpose (`simulate silence`): says nothing until then (`None`: for good).
+    silenced: Option<Option<std::time::Instant>>,
 }
 
 #[derive(Debug)]
@@ -56,6 +58,7 @@ impl Fleet {
                 levels: [rng.f64(), rng.f64(), rng.f64()],
                 alarm_left: 0,
                 quiet: None,
+                silenced: None,
             })
             .collect();
         if size >= 5 {
@@ -90,6 +93,41 @@ impl Fleet {
     /// The next push as the service sends it: `data` in plain mode, `encryptData` with a key.
     pub fn next_payload(&mut self, created_ms: u64, key: Option<&AppKey>) -> String {
         let index = self.pick_device();
+        self.payload_of(index, created_ms, key)
+    }
+
+    /// The index of the device with serial number `sn` (any case).
+    pub fn find(&self, sn: &str) -> Option<usize> {
+        self.devices.iter().position(|device| device.sn.eq_ignore_ascii_case(sn.trim()))
+    }
+
+    /// `simulate alarm`: the device's next pushes are an alarm (a leak, smoke, a gas level...);
+    /// returns its first push, to publish now. A silenced device speaks again.
+    pub fn raise_alarm(&mut self, index: usize, created_ms: u64, key: Option<&AppKey>) -> String {
+        let device = &mut self.devices[index];
+        device.alarm_left = 5;
+        device.silenced = None;
+        self.payload_of(index, created_ms, key)
+    }
+
+    /// `simulate silence`: the device says nothing until `until` (`None`: until the stand-in stops).
+    pub fn silence(&mut self, index: usize, until: Option<std::time::Instant>) {
+        self.devices[index].silenced = Some(until);
+    }
+
+    /// Every device silenced on purpose (and not yet due to speak): nothing to publish.
+    pub fn all_silenced(&self) -> bool {
+        let now = std::time::Instant::now();
+        self.devices.iter().all(|device| device.silenced.is_some_and(|until| until.is_none_or(|until| now < until)))
+    }
+
+    /// The device's serial number and type, for replies.
+    pub fn describe(&self, index: usize) -> String {
+        format!("{} ({})", self.devices[index].sn, self.devices[index].device_type)
+    }
+
+    /// A push from device `index`.
+    fn payload_of(&mut self, index: usize, created_ms: u64, key: Option<&AppKey>) -> String {
         let data = self.readings(index);
         self.sent += 1;
         let device = &self.devices[index];
@@ -120,9 +158,19 @@ impl Fleet {
         let size = self.devices.len();
         let round = self.sent / size as u64 % QUIET_PERIOD;
         let start = if self.rng.u8(..10) == 0 { self.rng.usize(..size) } else { self.next_device };
+        let now = std::time::Instant::now();
+        for device in &mut self.devices {
+            if device.silenced.is_some_and(|until| until.is_some_and(|until| now >= until)) {
+                device.silenced = None;
+            }
+        }
+        let speaks = |device: &Device| {
+            device.silenced.is_none() && !device.quiet.as_ref().is_some_and(|quiet| quiet.contains(&round))
+        };
         let index = (0..size)
             .map(|step| (start + step) % size)
-            .find(|&i| !self.devices[i].quiet.as_ref().is_some_and(|quiet| quiet.contains(&round)))
+            .find(|&i| speaks(&self.devices[i]))
+            .or_else(|| (0..size).map(|step| (start + step) % size).find(|&i| self.devices[i].silenced.is_none()))
             .unwrap_or(start);
         self.next_device = (index + 1) % size;
         index

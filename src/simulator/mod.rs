@@ -3,6 +3,7 @@
 //! `demo` runs it and subscribes to it through the normal subscriber.
 
 pub mod broker;
+pub mod control;
 pub mod fleet;
 
 use std::io::BufRead;
@@ -16,7 +17,7 @@ use base64::engine::general_purpose::STANDARD_NO_PAD;
 use crate::cli::{DemoArgs, FleetArgs, SimulateArgs};
 use crate::commands;
 use crate::commands::subscribe::Ended;
-use crate::config::{Config, Terminal, advice, parse_app_key};
+use crate::config::{Config, Terminal, advice};
 use crate::exit::{Exit, Failure};
 use crate::mqtt::{ConnectionConfig, Identity, MqttVersion};
 use crate::pipeline::Qos;
@@ -29,7 +30,7 @@ use fleet::Fleet;
 
 /// Everything the publisher needs; one fleet per AppID.
 struct Publishing {
-    fleets: Vec<(String, Fleet)>,
+    fleets: control::Fleets,
     key: Option<AppKey>,
     rate: f64,
     count: Option<u64>,
@@ -37,7 +38,7 @@ struct Publishing {
 }
 
 /// Publishes each AppID's pushes at `rate` per second until `count` (per AppID) is reached.
-async fn publish(broker: Arc<Broker>, mut plan: Publishing, status: Status) {
+async fn publish(broker: Arc<Broker>, plan: Publishing, status: Status) {
     // tokio's timer has millisecond resolution: above 1000/s, several pushes go out per tick.
     let period = Duration::from_secs_f64((1.0 / plan.rate).max(0.001));
     let per_tick = (plan.rate * period.as_secs_f64()).round().max(1.0) as u64;
@@ -52,9 +53,16 @@ async fn publish(broker: Arc<Broker>, mut plan: Publishing, status: Status) {
                 return;
             }
             let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
-            for (app_id, fleet) in &mut plan.fleets {
-                let payload = fleet.next_payload(now, plan.key.as_ref());
-                if let Err(e) = broker.publish(app_id, payload).await {
+            let payloads: Vec<(String, String)> = {
+                let mut fleets = plan.fleets.lock().unwrap_or_else(|e| e.into_inner());
+                fleets
+                    .iter_mut()
+                    .filter(|(_, fleet)| !fleet.all_silenced())
+                    .map(|(app_id, fleet)| (app_id.clone(), fleet.next_payload(now, plan.key.as_ref())))
+                    .collect()
+            };
+            for (app_id, payload) in payloads {
+                if let Err(e) = broker.publish(&app_id, payload).await {
                     status.warn(e);
                 }
                 plan.sent.fetch_add(1, Ordering::Relaxed);
@@ -74,19 +82,31 @@ fn seed(args: &FleetArgs) -> u64 {
 
 /// `sensoro-sub simulate`: serve until Ctrl-C or SIGTERM.
 pub fn simulate(args: SimulateArgs) -> anyhow::Result<Exit> {
+    if let Some(action) = args.action {
+        return control::send(action);
+    }
     let accounts = accounts(&args)?;
-    let key = args.app_key.as_deref().map(parse_app_key).transpose()?;
+    let key = args.app_key.as_deref().map(stand_in_key).transpose()?;
     let verbosity = if args.verbose { Verbosity::Verbose } else { Verbosity::Normal };
     let terminal = Terminal::detect();
     let status = Status::new(StatusConfig { verbosity, color: terminal.stderr_auto_color() });
     let seed = seed(&args.fleet);
-    let fleets = accounts
-        .iter()
-        .map(|(id, _)| (id.clone(), Fleet::new(id, args.fleet.devices as usize, args.fleet.rate, seed)))
-        .collect();
+    let fleets: control::Fleets = Arc::new(std::sync::Mutex::new(
+        accounts
+            .iter()
+            .map(|(id, _)| (id.clone(), Fleet::new(id, args.fleet.devices as usize, args.fleet.rate, seed)))
+            .collect(),
+    ));
     let sent = Arc::new(AtomicU64::new(0));
-    let plan = Publishing { fleets, key, rate: args.fleet.rate, count: args.count, sent: Arc::clone(&sent) };
-    let app_ids: Vec<&str> = accounts.iter().map(|(id, _)| id.as_str()).collect();
+    let plan = Publishing {
+        fleets: Arc::clone(&fleets),
+        key: key.clone(),
+        rate: args.fleet.rate,
+        count: args.count,
+        sent: Arc::clone(&sent),
+    };
+    let app_ids: Vec<String> = accounts.iter().map(|(id, _)| id.clone()).collect();
+    let safe_mode = plan.key.is_some();
     let summary = format!(
         "AppID {}; {} devices and {}/s each{}; seed {seed}",
         app_ids.join(", "),
@@ -100,15 +120,43 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<Exit> {
             .await
             .map_err(|e| Failure::usage(format!("{e}: choose another --listen address")))?;
         status.info(format_args!("simulating the SENSORO push service on {}: {summary}", broker.address));
+        status.info(format_args!(
+            "connect with: sensoro-sub --host {} --app-id {} and that AppID's --app-secret (or SENSORO_APP_SECRET){}",
+            broker.address,
+            app_ids[0],
+            if safe_mode { ", and --app-key with the same AppKey" } else { "" }
+        ));
         let broker = Arc::new(broker);
+        if let Some(path) = args.control.clone() {
+            let (broker, status) = (Arc::clone(&broker), status);
+            tokio::spawn(async move {
+                if let Err(e) = control::serve(&path, broker, fleets, key, status).await {
+                    status.error(format_args!("{e:#}"));
+                }
+            });
+        }
         tokio::spawn(publish(broker, plan, status));
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = term.recv() => {}
         }
+        if let Some(path) = &args.control {
+            let _ = std::fs::remove_file(path);
+        }
         status.info(format_args!("stopped after {} pushes", sent.load(Ordering::Relaxed)));
         Ok(Exit::Success)
+    })
+}
+
+/// `simulate --app-key`: there is no SENSORO console for a stand-in, so the fix says how to make a key.
+fn stand_in_key(text: &str) -> Result<AppKey, Failure> {
+    AppKey::parse(text).map_err(|why| {
+        Failure::usage(format!(
+            "--app-key is not a valid AppKey: {why}; the stand-in takes any 32 bytes in base64 without the \
+             trailing '=' (43 characters), e.g. --app-key \"$(openssl rand -base64 32 | tr -d =)\", and the \
+             subscriber needs the same key"
+        ))
     })
 }
 
@@ -159,7 +207,8 @@ fn accounts(args: &SimulateArgs) -> Result<Vec<(String, String)>, Failure> {
 pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Ended> {
     #[cfg(feature = "watch")]
     if args.watch {
-        crate::config::needs_terminal(terminal)?;
+        // Not `sensoro-sub --format ndjson`: that would connect to the real cloud, not the demo.
+        crate::config::needs_terminal(terminal, "sensoro-sub demo --format ndjson")?;
     }
     let app_id = "demo".to_owned();
     let secret = uuid::Uuid::new_v4().to_string();
@@ -171,10 +220,10 @@ pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Ended> {
     });
     let quiet = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
     let plan = Publishing {
-        fleets: vec![(
+        fleets: Arc::new(std::sync::Mutex::new(vec![(
             app_id.clone(),
             Fleet::new(&app_id, args.fleet.devices as usize, args.fleet.rate, seed(&args.fleet)),
-        )],
+        )])),
         key: key.clone(),
         rate: args.fleet.rate,
         count: None,

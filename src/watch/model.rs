@@ -76,7 +76,7 @@ impl Device {
             push_visible(&mut text, path);
             text.push(b'=');
             reading::write_value(&mut text, value);
-            text.extend_from_slice(reading::unit_of(leaf).as_bytes());
+            text.extend_from_slice(reading::unit_for(leaf, value).as_bytes());
             readings.push(Reading { text: String::from_utf8_lossy(&text).into_owned(), alarm: self.is_alarm(path) });
         });
         readings

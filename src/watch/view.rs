@@ -102,15 +102,9 @@ fn status_line<'a>(
     };
     let (alarms, silent) = (fleet.alarms(), fleet.silent(now));
     let bar = || Span::styled(" │ ", palette.dim());
+    // The counts first: on a narrow terminal the end of the line is cut, and what needs attention
+    // (alarms, silent devices, the link) must stay.
     let mut spans = vec![
-        Span::styled(session.broker, Style::new().add_modifier(Modifier::BOLD)),
-        Span::raw(" "),
-        Span::styled(link, link_style),
-        bar(),
-        Span::raw(format!("{:.1} pushes/s", fleet.rate())),
-        bar(),
-        Span::raw(format!("{} device{}", fleet.len(), plural(fleet.len()))),
-        bar(),
         Span::styled(
             format!("{alarms} alarm{}", plural(alarms)),
             if alarms > 0 { palette.alarm() } else { Style::new() },
@@ -118,7 +112,15 @@ fn status_line<'a>(
         bar(),
         Span::styled(format!("{silent} silent"), if silent > 0 { palette.silent() } else { Style::new() }),
         bar(),
+        Span::raw(format!("{} device{}", fleet.len(), plural(fleet.len()))),
+        bar(),
+        Span::styled(link, link_style),
+        bar(),
+        Span::raw(format!("{:.1} pushes/s", fleet.rate())),
+        bar(),
         Span::raw(format!("sort: {}", state.sort.name())),
+        bar(),
+        Span::styled(session.broker, Style::new().add_modifier(Modifier::BOLD)),
     ];
     if !state.filter.is_empty() {
         spans.extend([bar(), Span::raw(format!("{shown} of {} shown", fleet.len()))]);
@@ -183,16 +185,26 @@ impl Column {
         }
     }
 
-    fn width(self) -> Constraint {
-        match self {
-            Column::Sn => Constraint::Length(16),
-            Column::Type => Constraint::Length(10),
-            Column::Battery => Constraint::Length(4),
-            Column::Seen => Constraint::Length(14),
-            Column::Pushes => Constraint::Length(6),
-            Column::Readings => Constraint::Fill(1),
-        }
+    /// Sized to what the visible rows hold (and the title), so that READINGS gets the rest: a
+    /// fixed LAST SEEN of 14 columns for "3s" cost a narrow terminal its readings.
+    fn width(self, rows: &[&Device], now: Instant) -> Constraint {
+        let widest = |text: &dyn Fn(&Device) -> usize| rows.iter().map(|d| text(d)).max().unwrap_or(0);
+        let content = match self {
+            Column::Sn => widest(&|d| d.sn.chars().count()).min(24),
+            Column::Type => widest(&|d| d.device_type.chars().count()).min(12),
+            Column::Battery => widest(&|d| d.battery().map_or(1, |v| battery_text(v).chars().count())).min(6),
+            Column::Seen => widest(&|d| seen_text(d, now).chars().count()),
+            Column::Pushes => widest(&|d| d.pushes.to_string().len()),
+            Column::Readings => return Constraint::Fill(1),
+        };
+        Constraint::Length(content.max(self.title().len()) as u16)
     }
+}
+
+/// LAST SEEN's text: the age, and "silent" when the device is.
+fn seen_text(device: &Device, now: Instant) -> String {
+    let seen = age(now.saturating_duration_since(device.last_seen));
+    if device.is_silent(now) { format!("{seen} silent") } else { seen }
 }
 
 fn columns(width: u16) -> Vec<Column> {
@@ -217,7 +229,8 @@ fn draw_table(frame: &mut Frame, area: Rect, rows: &[&Device], state: &mut ViewS
         .take(visible)
         .map(|device| Row::new(columns.iter().map(|c| cell(*c, device, palette, now))))
         .collect();
-    let table = Table::new(body, columns.iter().map(|c| c.width())).header(header).column_spacing(1);
+    let shown: Vec<&Device> = rows.iter().skip(state.offset).take(visible).copied().collect();
+    let table = Table::new(body, columns.iter().map(|c| c.width(&shown, now))).header(header).column_spacing(1);
     frame.render_widget(table, area);
     if rows.is_empty() && area.height > 1 {
         let note = if state.filter.is_empty() {
@@ -245,12 +258,8 @@ fn cell<'a>(column: Column, device: &'a Device, palette: Palette, now: Instant) 
             None => Cell::from(Span::styled("-", palette.dim())),
         },
         Column::Seen => {
-            let seen = age(now.saturating_duration_since(device.last_seen));
-            if device.is_silent(now) {
-                Cell::from(Span::styled(format!("{seen} silent"), palette.silent()))
-            } else {
-                Cell::from(seen)
-            }
+            let seen = seen_text(device, now);
+            if device.is_silent(now) { Cell::from(Span::styled(seen, palette.silent())) } else { Cell::from(seen) }
         }
         Column::Pushes => Cell::from(device.pushes.to_string()),
         Column::Readings => {
@@ -333,8 +342,8 @@ mod tests {
         let start = Instant::now();
         let screen =
             lines(&render(&fleet(start), &mut ViewState::default(), 120, 12, true, start + Duration::from_secs(12)));
-        assert!(screen[0].contains("127.0.0.1:1883 connected"), "{screen:#?}");
-        assert!(screen[0].contains("4 devices │ 2 alarms │ 1 silent"), "{screen:#?}");
+        assert!(screen[0].starts_with("2 alarms │ 1 silent │ 4 devices │ connected"), "{screen:#?}");
+        assert!(screen[0].contains("│ 127.0.0.1:1883"), "{screen:#?}");
         let header = &screen[1];
         for title in ["SN", "TYPE", "BATT", "LAST SEEN", "PUSHES", "READINGS"] {
             assert!(header.contains(title), "{title}: {header}");
@@ -347,6 +356,19 @@ mod tests {
         let rows: Vec<&String> = screen.iter().filter(|l| l.starts_with("00000000000000")).collect();
         assert_eq!(rows.len(), 4);
         assert!(screen[11].contains("q quit"));
+    }
+
+    /// At 60×20 the status line keeps its counts and the readings get the room LAST SEEN does not need.
+    #[test]
+    fn a_60_by_20_terminal_keeps_the_counts_and_the_readings() {
+        let start = Instant::now();
+        let screen =
+            lines(&render(&fleet(start), &mut ViewState::default(), 60, 20, true, start + Duration::from_secs(12)));
+        assert!(screen[0].starts_with("2 alarms │ 1 silent │ 4 devices │ connected"), "{screen:#?}");
+        let d4 = screen.iter().find(|l| l.starts_with("00000000000000D4")).unwrap();
+        assert!(d4.contains("temperature=21.5°C humid"), "{screen:#?}");
+        // LAST SEEN is as wide as its widest text ("12s silent"), not a fixed 14.
+        assert_eq!(screen[1].find("READINGS"), Some(16 + 1 + 4 + 1 + "12s silent".len() + 1), "{screen:#?}");
     }
 
     #[test]
@@ -383,7 +405,7 @@ mod tests {
         assert_ne!(style_of(&buffer, "temperature=21.5°C").fg, Some(Color::Red));
         assert_eq!(style_of(&buffer, "55%").fg, Some(Color::Red), "battery<60 replaced battery<20");
         assert_eq!(style_of(&buffer, "00000000000000D4").fg, Some(Color::Red));
-        assert!(lines(&buffer)[0].contains("2 devices │ 1 alarm │"), "{:?}", lines(&buffer)[0]);
+        assert!(lines(&buffer)[0].starts_with("1 alarm │ 0 silent │ 2 devices │"), "{:?}", lines(&buffer)[0]);
     }
 
     #[test]

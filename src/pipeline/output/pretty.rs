@@ -80,7 +80,7 @@ fn write_readings(out: &mut Vec<u8>, data: &Map<String, Value>, color: bool, ala
             let _ = style.open(out);
         }
         reading::write_value(out, value);
-        out.extend_from_slice(reading::unit_of(leaf).as_bytes());
+        out.extend_from_slice(reading::unit_for(leaf, value).as_bytes());
         if color {
             let _ = Style::close(out);
         }
