@@ -137,6 +137,7 @@ mod tests {
         const {
             assert!(cfg!(paho_topic_bytes), "vendor/paho-mqtt is not the wrapper in use");
             assert!(cfg!(paho_read_ahead), "vendor/paho-mqtt-sys is not the core in use");
+            assert!(cfg!(paho_deferred_ack), "vendor/paho-mqtt-sys has no deferred acknowledgement");
         }
     }
 }
