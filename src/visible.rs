@@ -13,13 +13,13 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// True for a character a terminal acts on rather than shows.
-pub fn is_unsafe(c: char) -> bool {
+pub fn acts_on_terminal(c: char) -> bool {
     matches!(c, '\0'..='\x1f' | '\x7f'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// `text` with every unsafe character escaped; borrowed when there is none (the common case).
+/// `text` with every character a terminal acts on escaped; borrowed when there is none (the common case).
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    if !text.chars().any(acts_on_terminal) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -58,12 +58,12 @@ pub fn push_visible(out: &mut Vec<u8>, text: &str) {
 /// a C0 character) are left alone.
 pub fn escape_json_text(json: &[u8]) -> Cow<'_, [u8]> {
     let Ok(text) = std::str::from_utf8(json) else { return Cow::Borrowed(json) };
-    if !text.chars().any(|c| c >= '\x7f' && is_unsafe(c)) {
+    if !text.chars().any(|c| c >= '\x7f' && acts_on_terminal(c)) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        if c >= '\x7f' && is_unsafe(c) {
+        if c >= '\x7f' && acts_on_terminal(c) {
             let _ = write!(out, "\\u{:04x}", c as u32);
         } else {
             out.push(c);
@@ -89,7 +89,7 @@ fn push_char(out: &mut String, c: char) {
         '\0'..='\x1f' | '\x7f' => {
             let _ = write!(out, "\\x{:02x}", c as u32);
         }
-        c if is_unsafe(c) => {
+        c if acts_on_terminal(c) => {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
         }
         c => out.push(c),

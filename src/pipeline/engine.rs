@@ -565,19 +565,7 @@ mod tests {
     use crate::pipeline::output::test_support::{SAMPLE, delivery};
     use crate::status::StatusConfig;
 
-    /// A Write that tests can read back, shared with the engine.
-    #[derive(Clone, Default)]
-    struct Shared(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Shared {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::pipeline::hostile::Shared;
 
     fn engine(format: Format, filter: Filter, count: Option<u64>) -> (Engine, Shared) {
         let out = Shared::default();

@@ -14,7 +14,7 @@ use super::safe_mode::{AppKey, SafeMode};
 use super::topic::Subscription;
 use super::{Delivery, Engine, Handled, Qos, Release};
 use crate::status::{Status, StatusConfig, Verbosity};
-use crate::visible::{escape_json_text, is_unsafe, visible, visible_bytes};
+use crate::visible::{acts_on_terminal, escape_json_text, visible, visible_bytes};
 
 /// The AppID the hostile engine decrypts for, and its AppKey.
 pub const APP_ID: &str = "foobar";
@@ -76,15 +76,15 @@ pub fn topic_survives(format: Format, topic: &[u8], payload: &[u8]) {
 /// and holds no DEL, C1 or bidi character; and `pretty` (which a terminal shows) writes none of
 /// them, nor any C0 but its line's end, whatever the push holds.
 pub fn shows_safely(bytes: &[u8]) {
-    assert!(!visible_bytes(bytes).chars().any(is_unsafe), "{bytes:?}");
+    assert!(!visible_bytes(bytes).chars().any(acts_on_terminal), "{bytes:?}");
     if let Ok(text) = std::str::from_utf8(bytes) {
-        assert!(!visible(text).chars().any(is_unsafe), "{text:?}");
+        assert!(!visible(text).chars().any(acts_on_terminal), "{text:?}");
     }
     if let Ok(value) = serde_json::from_slice::<Value>(bytes) {
         let text = serde_json::to_vec(&value).expect("a parsed value serialises");
         let escaped = escape_json_text(&text);
         let shown = std::str::from_utf8(&escaped).expect("serde_json writes UTF-8");
-        assert!(!shown.chars().any(|c| c >= '\x7f' && is_unsafe(c)), "{shown:?}");
+        assert!(!shown.chars().any(|c| c >= '\x7f' && acts_on_terminal(c)), "{shown:?}");
         assert_eq!(serde_json::from_slice::<Value>(&escaped).ok(), Some(value), "{shown:?}");
     }
     if let Ok(push) = Push::parse(bytes) {
@@ -101,13 +101,13 @@ pub fn shows_safely(bytes: &[u8]) {
         printer.write_push(&mut line, &delivery, "t", &push, &alarms);
         let line = String::from_utf8(line).expect("pretty writes UTF-8");
         let body = line.strip_suffix('\n').expect("one line");
-        assert!(!body.chars().any(is_unsafe), "{body:?}");
+        assert!(!body.chars().any(acts_on_terminal), "{body:?}");
     }
 }
 
-/// A Write that can be read back.
+/// A Write that can be read back (`.0`), shared with the engine writing to it.
 #[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
+pub struct Shared(pub Arc<Mutex<Vec<u8>>>);
 
 impl Write for Shared {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {

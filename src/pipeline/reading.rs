@@ -67,7 +67,9 @@ pub fn write_value(out: &mut Vec<u8>, value: &Value) {
 /// Strings that read unambiguously without quotes.
 fn is_bare(text: &str) -> bool {
     !text.is_empty()
-        && !text.chars().any(|c| c.is_whitespace() || crate::visible::is_unsafe(c) || matches!(c, '"' | '=' | ','))
+        && !text
+            .chars()
+            .any(|c| c.is_whitespace() || crate::visible::acts_on_terminal(c) || matches!(c, '"' | '=' | ','))
 }
 
 #[cfg(test)]

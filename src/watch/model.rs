@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn cells_hold_no_character_a_terminal_acts_on() {
-        use crate::visible::is_unsafe;
+        use crate::visible::acts_on_terminal;
         let evil = serde_json::to_string("\x1b]0;x\x07\r\u{9b}\u{202e}").unwrap();
         let payload = format!(r#"{{"sn":{evil},"deviceType":{evil},"data":{{{evil}:{evil}}}}}"#);
         let mut fleet = Fleet::default();
@@ -332,7 +332,7 @@ mod tests {
         let rows = fleet.rows(Sort::Sn, "", Instant::now());
         let texts = [rows[0].sn.clone(), rows[0].device_type.clone(), rows[0].readings()[0].text.clone()];
         for text in texts {
-            assert!(!text.chars().any(is_unsafe), "{text:?}");
+            assert!(!text.chars().any(acts_on_terminal), "{text:?}");
             assert!(text.contains("\\e]0;x\\x07\\r"), "{text:?}");
         }
     }
