@@ -128,7 +128,7 @@ fn the_debian_package_installs_the_binary_docs_completions_and_a_verified_collec
         "ExecStart=/usr/bin/sensoro-sub --config ${CREDENTIALS_DIRECTORY}/config.toml --session %i --format ndjson --output /var/lib/sensoro-sub/%i/pushes.ndjson",
         "StateDirectory=sensoro-sub/%i",
         "ExecReload=/bin/kill -HUP $MAINPID",
-        "RestartPreventExitStatus=2 4",
+        "RestartPreventExitStatus=2",
         "NoNewPrivileges=yes",
         "ProtectSystem=strict",
     ] {
