@@ -1,4 +1,4 @@
-//! Rules of the SENSORO MQTT push service (see SPEC.md): broker address, topic, clientId rule.
+//! Rules of the SENSORO MQTT push service (docs/service.md): broker address, topic, clientId rule.
 
 use std::fmt;
 

@@ -346,25 +346,11 @@ fn every_command_ends_quietly_with_0_when_stdout_is_closed() {
 /// Runs `sensoro-sub decode` on one push with stdout a pseudo-terminal, as a person's terminal is;
 /// returns what the terminal showed.
 fn decode_on_a_terminal(args: &[&str], env: &[(&str, &str)]) -> String {
-    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
-    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
-    grantpt(&master).expect("grantpt");
-    unlockpt(&master).expect("unlockpt");
-    let slave_path = ptsname(&master, Vec::new()).expect("its name");
-    let slave = std::fs::OpenOptions::new().read(true).write(true).open(slave_path.to_str().unwrap()).expect("slave");
     let mut cmd = sub_command(&strings(&[&["decode"][..], args].concat()));
     cmd.env_remove("TERM").envs(env.iter().copied());
-    cmd.stdin(std::process::Stdio::piped()).stdout(slave).stderr(std::process::Stdio::null());
-    let mut child = cmd.spawn().expect("spawn decode");
     let push = format!("{}\n", push(1, "0117C9A1B2C3D4E5", "temp_humi"));
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), push.as_bytes()).unwrap();
-    let status = wait_bounded(&mut child, PATIENCE).expect("decode ends");
-    assert!(status.success(), "{args:?} {env:?}");
-    drop(cmd); // our copy of the slave end: the master then reads to the end
-    let mut master = std::fs::File::from(master);
-    let mut shown = Vec::new();
-    // Once the slave side is closed the master reads what is left, then fails with EIO.
-    let _ = std::io::Read::read_to_end(&mut master, &mut shown);
+    let (code, shown) = on_a_terminal(cmd, push.as_bytes(), false);
+    assert_eq!(code, Some(0), "{args:?} {env:?}");
     String::from_utf8_lossy(&shown).into_owned()
 }
 

@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::io::Read;
 use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -144,28 +143,11 @@ fn evil_push() -> Vec<u8> {
         .into_bytes()
 }
 
-/// Runs `cmd` with stdout and stderr on one pseudo-terminal, as in a person's terminal, feeding it
-/// `stdin`; returns what the terminal received once the command ended.
-fn on_a_terminal(mut cmd: std::process::Command, stdin: &[u8]) -> (Option<i32>, Vec<u8>) {
-    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
-    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
-    grantpt(&master).expect("grantpt");
-    unlockpt(&master).expect("unlockpt");
-    let slave_path = ptsname(&master, Vec::new()).expect("its name");
-    let open = || std::fs::OpenOptions::new().read(true).write(true).open(slave_path.to_str().unwrap()).unwrap();
-    cmd.env("TERM", "xterm-256color").stdin(Stdio::piped()).stdout(open()).stderr(open());
-    let mut master = std::fs::File::from(master);
-    // Read as it comes, so the command never waits for the terminal.
-    let reader = thread::spawn(move || {
-        let mut shown = Vec::new();
-        let _ = master.read_to_end(&mut shown);
-        shown
-    });
-    let mut child = cmd.spawn().expect("spawn sensoro-sub");
-    let _ = std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin);
-    let status = wait_bounded(&mut child, PATIENCE).expect("ends in time");
-    drop(cmd); // our copies of the slave end: the master then reads to the end (EIO)
-    (status.code(), reader.join().unwrap())
+/// `cmd` with stdout and stderr on one pseudo-terminal that says it is an xterm, as in a person's
+/// terminal; what the terminal received once the command ended.
+fn on_an_xterm(mut cmd: std::process::Command, stdin: &[u8]) -> (Option<i32>, Vec<u8>) {
+    cmd.env("TERM", "xterm-256color");
+    on_a_terminal(cmd, stdin, true)
 }
 
 /// What must never reach a terminal from outside: C0 controls (a newline is ours; the terminal
@@ -188,7 +170,7 @@ fn nothing_from_a_push_or_a_topic_acts_on_the_terminal() {
         publish(format!("users/foobar/devices{EVIL}").as_bytes(), &good_push(1), 1, 1),
         publish(GOOD_TOPIC, &evil_push(), 1, 2),
     ])]);
-    let (code, shown) = on_a_terminal(sub_command(&broker.args(&["--count", "1", "--color", "never", "-v"])), b"");
+    let (code, shown) = on_an_xterm(sub_command(&broker.args(&["--count", "1", "--color", "never", "-v"])), b"");
     let text = String::from_utf8_lossy(&shown);
     assert_eq!(code, Some(0), "{text}");
     assert_nothing_acts_on_the_terminal(&shown, "the subscriber");
@@ -202,7 +184,7 @@ fn nothing_from_a_push_or_a_topic_acts_on_the_terminal() {
     // `decode` on a terminal, pretty and json.
     for format in ["pretty", "json"] {
         let cmd = sub_command(&strings(&["decode", "--format", format, "--color", "never"]));
-        let (code, shown) = on_a_terminal(cmd, &[evil_push(), b"\n".to_vec()].concat());
+        let (code, shown) = on_an_xterm(cmd, &[evil_push(), b"\n".to_vec()].concat());
         assert_eq!(code, Some(0), "{}", String::from_utf8_lossy(&shown));
         assert_nothing_acts_on_the_terminal(&shown, &format!("decode --format {format}"));
         assert!(String::from_utf8_lossy(&shown).contains("pwned"), "the push still shows");
@@ -210,8 +192,7 @@ fn nothing_from_a_push_or_a_topic_acts_on_the_terminal() {
 
     // `check`'s first-push line.
     let broker = HostileBroker::start(vec![Script::serving(vec![publish(GOOD_TOPIC, &evil_push(), 1, 1)])]);
-    let (code, shown) =
-        on_a_terminal(sub_command(&broker.args(&["check", "--timeout", "20s", "--color", "never"])), b"");
+    let (code, shown) = on_an_xterm(sub_command(&broker.args(&["check", "--timeout", "20s", "--color", "never"])), b"");
     let text = String::from_utf8_lossy(&shown);
     assert_eq!(code, Some(0), "{text}");
     assert_nothing_acts_on_the_terminal(&shown, "check");

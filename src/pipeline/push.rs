@@ -1,4 +1,4 @@
-//! The SENSORO push: one JSON object per MQTT message, in the webhook's format (SPEC.md).
+//! The SENSORO push: one JSON object per MQTT message, in the webhook's format (docs/service.md, "Push format").
 //! Unknown fields are kept as they are: the vendor adds device types over time.
 
 use std::borrow::Cow;

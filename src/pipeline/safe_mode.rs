@@ -1,5 +1,5 @@
 //! Safe mode: SENSORO replaces a push's `data` with `encryptData`, encrypted with the AppKey by the
-//! WeChat-platform message scheme (SPEC.md, "Safe mode"):
+//! WeChat-platform message scheme (docs/service.md, "Safe mode"):
 //!
 //! `base64( AES-256-CBC( key, iv = key[..16], random16 ‖ len_be32(msg) ‖ msg ‖ AppID ‖ pad32 ) )`
 //!

@@ -3,7 +3,7 @@
 //! (units), `alarm` (the default rules) and docs/output.md (which lists it; a test checks they agree).
 //!
 //! Where each entry comes from, in the comment beside it:
-//! - *SPEC*: the vendor's MQTT and webhook pages and its Node.js demo (SPEC.md, "Push format").
+//! - *SPEC*: the vendor's MQTT and webhook pages and its Node.js demo (docs/service.md, "Push format").
 //! - *platform*: SENSORO's own platform code, its City app's public sensor models and open-API
 //!   docs, as summarised in issue #24 (sensor type names; units where the issue gives them).
 //! - *guess*: a unit the sources do not state; docs/output.md marks these as guesses.

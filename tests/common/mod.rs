@@ -300,6 +300,36 @@ pub fn signal(pid: u32, name: &str) {
 }
 
 /// Waits for a child; on timeout kills it and returns None.
+/// Runs `cmd` with its stdout (and, with `stderr`, its stderr) on a fresh pseudo-terminal, `stdin`
+/// fed through a pipe: what a user's terminal would show, and the exit code. The screen is read as
+/// it comes, so the command never waits for the terminal. The caller sets TERM and the rest.
+pub fn on_a_terminal(mut cmd: Command, stdin: &[u8], stderr: bool) -> (Option<i32>, Vec<u8>) {
+    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
+    grantpt(&master).expect("grantpt");
+    unlockpt(&master).expect("unlockpt");
+    let slave_path = ptsname(&master, Vec::new()).expect("its name");
+    let open = || std::fs::OpenOptions::new().read(true).write(true).open(slave_path.to_str().unwrap()).unwrap();
+    cmd.stdin(Stdio::piped()).stdout(open());
+    if stderr {
+        cmd.stderr(open());
+    } else {
+        cmd.stderr(Stdio::null());
+    }
+    let mut master = std::fs::File::from(master);
+    let reader = thread::spawn(move || {
+        let mut shown = Vec::new();
+        // Once every slave end is closed the master reads what is left, then fails with EIO.
+        let _ = master.read_to_end(&mut shown);
+        shown
+    });
+    let mut child = cmd.spawn().expect("spawn sensoro-sub");
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    let status = wait_bounded(&mut child, PATIENCE).expect("ends in time");
+    drop(cmd); // our copies of the slave end
+    (status.code(), reader.join().unwrap())
+}
+
 pub fn wait_bounded(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
     let deadline = Instant::now() + limit;
     loop {
