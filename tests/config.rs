@@ -154,15 +154,6 @@ fn config_show_runs_when_something_is_missing_and_says_what() {
     assert!(shown.contains("To fix before connecting:\n  --port 0 is not a broker port"), "{shown}");
 }
 
-/// `simulate` on a free port with the test account, ready when it says so.
-#[cfg(feature = "simulator")]
-fn stand_in() -> (Sub, String) {
-    let listen = format!("127.0.0.1:{}", free_port());
-    let sim = Sub::spawn(&strings(&["simulate", "--listen", &listen, "--app-id", APP_ID, "--app-secret", APP_SECRET]));
-    sim.wait_stderr("the stand-in", |lines| lines.iter().any(|l| l.contains("connect with:")));
-    (sim, listen)
-}
-
 #[cfg(feature = "simulator")]
 fn init(config: &Path, extra: &[&str], secret: &str) -> Finished {
     let mut args = strings(&["config", "init", "--config", config.to_str().unwrap()]);
@@ -179,7 +170,7 @@ fn init(config: &Path, extra: &[&str], secret: &str) -> Finished {
 #[test]
 fn config_init_checks_the_login_then_writes_a_private_profile() {
     use std::os::unix::fs::MetadataExt;
-    let (_sim, listen) = stand_in();
+    let (_sim, listen) = stand_in(&[]);
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("sub").join("config.toml");
     let key = "kT0pJ7n3VbQYxW9cH2mLs5RfA8dZe4Gu1qNyXoC6iBD";
@@ -247,7 +238,7 @@ fn config_init_checks_the_login_then_writes_a_private_profile() {
 #[cfg(feature = "simulator")]
 #[test]
 fn config_init_asks_on_a_terminal_without_echoing_the_secret() {
-    let (_sim, listen) = stand_in();
+    let (_sim, listen) = stand_in(&[]);
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
     let socket = format!("sensoro-sub-init-{}", std::process::id());

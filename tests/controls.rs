@@ -38,22 +38,7 @@ fn control(socket: &Path, args: &[&str], stdin: &str) -> (Option<i32>, String, S
 fn a_running_stand_in_publishes_raises_alarms_and_silences_on_request() {
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("sim.sock");
-    let listen = format!("127.0.0.1:{}", free_port());
-    let sim = Sub::spawn(&strings(&[
-        "simulate",
-        "--listen",
-        &listen,
-        "--app-id",
-        APP_ID,
-        "--app-secret",
-        APP_SECRET,
-        "--rate",
-        "20/s",
-        "--seed",
-        "5",
-        "--control",
-        socket.to_str().unwrap(),
-    ]));
+    let (sim, listen) = stand_in(&["--seed", "5", "--control", socket.to_str().unwrap()]);
     sim.wait_stderr("the control socket", |lines| lines.iter().any(|l| l.contains("control socket")));
     {
         use std::os::unix::fs::{FileTypeExt, MetadataExt};

@@ -92,19 +92,7 @@ fn filters_that_drop_everything_say_what_arrived() {
 #[cfg(feature = "simulator")]
 #[test]
 fn simulate_prints_how_to_connect_and_that_works() {
-    let port = free_port();
-    let listen = format!("127.0.0.1:{port}");
-    let sim = Sub::spawn(&strings(&[
-        "simulate",
-        "--listen",
-        &listen,
-        "--app-id",
-        APP_ID,
-        "--app-secret",
-        APP_SECRET,
-        "--rate",
-        "20/s",
-    ]));
+    let (sim, listen) = stand_in(&[]);
     let lines = sim.wait_stderr("the connect line", |lines| lines.iter().any(|l| l.contains("connect with:")));
     let line = lines.iter().find(|l| l.contains("connect with:")).unwrap();
     let suggested = line.split("connect with: ").nth(1).unwrap().split(" and that AppID's").next().unwrap();
@@ -145,24 +133,9 @@ fn demo_watch_on_a_pipe_suggests_the_demo() {
 #[cfg(feature = "simulator")]
 #[test]
 fn a_wrong_app_key_is_warned_about_once() {
-    let port = free_port();
-    let listen = format!("127.0.0.1:{port}");
     let key = "kT0pJ7n3VbQYxW9cH2mLs5RfA8dZe4Gu1qNyXoC6iBD";
     let wrong = "AT0pJ7n3VbQYxW9cH2mLs5RfA8dZe4Gu1qNyXoC6iBD";
-    let sim = Sub::spawn(&strings(&[
-        "simulate",
-        "--listen",
-        &listen,
-        "--app-id",
-        APP_ID,
-        "--app-secret",
-        APP_SECRET,
-        "--app-key",
-        key,
-        "--rate",
-        "50/s",
-    ]));
-    sim.wait_stderr("the stand-in", |lines| lines.iter().any(|l| l.contains("connect with:")));
+    let (_sim, listen) = stand_in(&["--app-key", key, "--rate", "50/s"]);
     let done =
         Sub::spawn(&args_with(&["--host", &listen], &["--app-key", wrong, "-n", "5", "--duration", "20s"])).finish();
     assert_eq!(done.code, Some(0), "{done:#?}");

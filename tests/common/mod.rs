@@ -300,6 +300,20 @@ pub fn signal(pid: u32, name: &str) {
 }
 
 /// Waits for a child; on timeout kills it and returns None.
+/// `sensoro-sub simulate` (the embedded stand-in) on a free loopback port with the test account,
+/// at `--rate 20/s` unless `extra` says otherwise; ready once it prints how to connect. Its address.
+pub fn stand_in(extra: &[&str]) -> (Sub, String) {
+    let listen = format!("127.0.0.1:{}", free_port());
+    let mut args = strings(&["simulate", "--listen", &listen, "--app-id", APP_ID, "--app-secret", APP_SECRET]);
+    if !extra.contains(&"--rate") {
+        args.extend(strings(&["--rate", "20/s"]));
+    }
+    args.extend(strings(extra));
+    let sim = Sub::spawn(&args);
+    sim.wait_stderr("the stand-in", |lines| lines.iter().any(|l| l.contains("connect with:")));
+    (sim, listen)
+}
+
 /// Runs `cmd` with its stdout (and, with `stderr`, its stderr) on a fresh pseudo-terminal, `stdin`
 /// fed through a pipe: what a user's terminal would show, and the exit code. The screen is read as
 /// it comes, so the command never waits for the terminal. The caller sets TERM and the rest.
