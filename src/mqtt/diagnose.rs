@@ -141,3 +141,36 @@ pub fn granted_qos(c: &ConnectionConfig, outcome: mqtt::Result<mqtt::ServerRespo
 pub fn subscription_refused(c: &ConnectionConfig, why: &str) -> Error {
     Error::SubscriptionRefused { topic: c.topic.clone(), app_id: c.app_id.clone(), why: why.to_owned() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unreachable() -> Error {
+        Error::Unreachable { host: "broker".into(), port: 1883, reason: "connection closed".into() }
+    }
+
+    fn protocol(version: MqttVersion) -> Error {
+        Error::ProtocolVersion { version, code: 1 }
+    }
+
+    #[test]
+    fn auto_tries_3_1_1_first_and_falls_back_only_from_what_a_3_1_broker_answers() {
+        assert!(first_version(MqttVersion::Auto) == MqttVersion::V311);
+        assert!(first_version(MqttVersion::V31) == MqttVersion::V31);
+        assert!(falls_back(MqttVersion::Auto, &protocol(MqttVersion::V311)));
+        assert!(falls_back(MqttVersion::Auto, &unreachable()));
+        assert!(!falls_back(MqttVersion::V311, &protocol(MqttVersion::V311)));
+        assert!(!falls_back(MqttVersion::Auto, &Error::UnknownConnack { code: 9 }));
+    }
+
+    #[test]
+    fn after_a_fallback_the_failure_that_says_more_is_reported() {
+        let both = after_fallback(protocol(MqttVersion::V311), protocol(MqttVersion::V31));
+        assert!(matches!(both, Error::ProtocolVersion { version: MqttVersion::Auto, code: 1 }), "{both}");
+        let refused_then_closed = after_fallback(protocol(MqttVersion::V311), unreachable());
+        assert!(matches!(refused_then_closed, Error::ProtocolVersion { version: MqttVersion::V311, .. }));
+        let closed_then_refused = after_fallback(unreachable(), Error::UnknownConnack { code: 9 });
+        assert!(matches!(closed_then_refused, Error::UnknownConnack { code: 9 }));
+    }
+}
