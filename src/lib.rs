@@ -12,6 +12,7 @@ pub mod mqtt;
 pub mod pipeline;
 pub mod secret;
 pub mod service;
+pub mod signals;
 #[cfg(feature = "simulator")]
 pub mod simulator;
 pub mod status;

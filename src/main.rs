@@ -14,6 +14,7 @@ use sensoro_sub::commands::subscribe::Ended;
 use sensoro_sub::commands::{self, check, decode, session};
 use sensoro_sub::config::{Config, Consumer, DecodeConfig, Resolved, Terminal, advice};
 use sensoro_sub::exit::{self, Exit};
+use sensoro_sub::mqtt::Held;
 use sensoro_sub::status::{self, Status, StatusConfig, Verbosity};
 
 fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitCode> {
@@ -130,8 +131,9 @@ fn clap_error(error: clap::Error) -> ExitCode {
 /// so the broker keeps that push for the next durable session.
 fn end_session(ended: Ended) -> Result<Exit> {
     let Ended { outcome, on_alarm } = ended;
-    let result = commands::subscribe::result(outcome.result, on_alarm);
-    if outcome.holding {
+    let held = outcome.held();
+    let result = commands::subscribe::result(outcome, on_alarm);
+    if held == Held::Push {
         // The choice of colors is gone with the command line here; an uncolored line is never wrong.
         std::process::exit(report(result, false) as i32);
     }

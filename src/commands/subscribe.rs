@@ -9,6 +9,7 @@ use crate::mqtt::{self, Outcome};
 use crate::pipeline::Engine;
 use crate::pipeline::output::{OutputFile, Printer, stdout_syncer};
 use crate::pipeline::topic::Subscription;
+use crate::signals;
 use crate::status::Status;
 
 /// How a subscription ended: the session's outcome, and whether it ended on an alarm.
@@ -24,7 +25,7 @@ impl From<Outcome> for Ended {
     }
 }
 
-/// Subscribes and prints until the run ends. The caller must honour [`Outcome::holding`].
+/// Subscribes and prints until the run ends. The caller must honour [`Outcome::held`].
 pub fn run(config: &Config, status: Status) -> Result<Ended, Failure> {
     if let Some(note) = &config.session_note {
         note.say(status);
@@ -69,17 +70,19 @@ pub fn run(config: &Config, status: Status) -> Result<Ended, Failure> {
         status.detail(format_args!("writing to {}; SIGHUP opens it anew", file.path().display()));
     }
     let progress = engine.progress();
-    let outcome = mqtt::subscribe(&config.connection, config.clocks, engine, status);
+    let session = mqtt::Session::new();
+    signals::forward_to(session.stopper())?;
+    let outcome = session.run(&config.connection, config.clocks, engine, status);
     Ok(Ended { outcome, on_alarm: progress.stopped_on_alarm() })
 }
 
-/// A session's result as the rest of the program's: an exit code, or a failure that says what to do.
+/// A session's outcome as the rest of the program's: an exit code, or a failure that says what to do.
 /// `on_alarm`: the run ended after a push with an alarm (`--exit-on-alarm`), which is exit 6.
-pub fn result(result: Result<(), mqtt::Error>, on_alarm: bool) -> anyhow::Result<Exit> {
-    match result {
-        Ok(()) if on_alarm => Ok(Exit::Alarm),
-        Ok(()) => Ok(Exit::Success),
-        Err(mqtt::Error::StdoutClosed) => Err(StdoutClosed.into()),
-        Err(error) => Err(advice::failure(&error).into()),
+pub fn result(outcome: Outcome, on_alarm: bool) -> anyhow::Result<Exit> {
+    match outcome {
+        Outcome::Finished { .. } if on_alarm => Ok(Exit::Alarm),
+        Outcome::Finished { .. } => Ok(Exit::Success),
+        Outcome::StdoutClosed { .. } => Err(StdoutClosed.into()),
+        Outcome::Failed { error, .. } => Err(advice::failure(&error).into()),
     }
 }

@@ -62,35 +62,24 @@ fn tcp_answers(c: &ConnectionConfig) -> bool {
 
 const TCP_PROBE_WAIT: Duration = Duration::from_secs(3);
 
-/// Connects with `version`, and for `auto` the way the session and `check` both do: MQTT 3.1.1
-/// first, then 3.1 when a 3.1-era broker refused it (`falling_back` hears why, before the retry).
-/// `connect` may also end the whole attempt (`Err(S)`: Ctrl-C, say), which is passed through.
-pub fn connect_with_fallback<T, S>(
-    version: MqttVersion,
-    mut connect: impl FnMut(MqttVersion) -> Result<Result<T, Error>, S>,
-    falling_back: impl FnOnce(&Error),
-) -> Result<Result<T, Error>, S> {
-    if version != MqttVersion::Auto {
-        return connect(version);
-    }
-    match connect(MqttVersion::V311)? {
-        Err(refused) if worth_3_1(&refused) => {
-            falling_back(&refused);
-            Ok(connect(MqttVersion::V31)?.map_err(|error| after_fallback(refused, error)))
-        }
-        first => Ok(first),
+/// The version a connect tries first: the one asked for, or MQTT 3.1.1 for `auto`.
+pub fn first_version(asked: MqttVersion) -> MqttVersion {
+    match asked {
+        MqttVersion::Auto => MqttVersion::V311,
+        version => version,
     }
 }
 
-/// Whether a failed MQTT 3.1.1 CONNECT of `--mqtt-version auto` is worth trying again as 3.1: a
-/// 3.1-era broker answers 3.1.1 with CONNACK 1, or just closes the connection.
-fn worth_3_1(error: &Error) -> bool {
-    matches!(error, Error::ProtocolVersion { .. } | Error::Unreachable { .. })
+/// Whether a connect asked for `auto`, refused as MQTT 3.1.1 with `failure`, tries 3.1 next: a
+/// 3.1-era broker answers 3.1.1 with CONNACK 1, or just closes the connection. The session and
+/// `check` both follow this rule, and report [`after_fallback`] when 3.1 fails too.
+pub fn falls_back(asked: MqttVersion, failure: &Error) -> bool {
+    asked == MqttVersion::Auto && matches!(failure, Error::ProtocolVersion { .. } | Error::Unreachable { .. })
 }
 
 /// The failure to report when 3.1.1 failed with `first` and 3.1 then with `second`: both versions
 /// refused, or whichever says more (a CONNACK beats a closed connection).
-fn after_fallback(first: Error, second: Error) -> Error {
+pub fn after_fallback(first: Error, second: Error) -> Error {
     match (&first, &second) {
         (Error::ProtocolVersion { code, .. }, Error::ProtocolVersion { .. }) => {
             Error::ProtocolVersion { version: MqttVersion::Auto, code: *code }
@@ -148,6 +137,40 @@ pub fn granted_qos(c: &ConnectionConfig, outcome: mqtt::Result<mqtt::ServerRespo
     }
 }
 
-fn subscription_refused(c: &ConnectionConfig, why: &str) -> Error {
+/// A SUBSCRIBE the broker refused, or answered with an error.
+pub fn subscription_refused(c: &ConnectionConfig, why: &str) -> Error {
     Error::SubscriptionRefused { topic: c.topic.clone(), app_id: c.app_id.clone(), why: why.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unreachable() -> Error {
+        Error::Unreachable { host: "broker".into(), port: 1883, reason: "connection closed".into() }
+    }
+
+    fn protocol(version: MqttVersion) -> Error {
+        Error::ProtocolVersion { version, code: 1 }
+    }
+
+    #[test]
+    fn auto_tries_3_1_1_first_and_falls_back_only_from_what_a_3_1_broker_answers() {
+        assert!(first_version(MqttVersion::Auto) == MqttVersion::V311);
+        assert!(first_version(MqttVersion::V31) == MqttVersion::V31);
+        assert!(falls_back(MqttVersion::Auto, &protocol(MqttVersion::V311)));
+        assert!(falls_back(MqttVersion::Auto, &unreachable()));
+        assert!(!falls_back(MqttVersion::V311, &protocol(MqttVersion::V311)));
+        assert!(!falls_back(MqttVersion::Auto, &Error::UnknownConnack { code: 9 }));
+    }
+
+    #[test]
+    fn after_a_fallback_the_failure_that_says_more_is_reported() {
+        let both = after_fallback(protocol(MqttVersion::V311), protocol(MqttVersion::V31));
+        assert!(matches!(both, Error::ProtocolVersion { version: MqttVersion::Auto, code: 1 }), "{both}");
+        let refused_then_closed = after_fallback(protocol(MqttVersion::V311), unreachable());
+        assert!(matches!(refused_then_closed, Error::ProtocolVersion { version: MqttVersion::V311, .. }));
+        let closed_then_refused = after_fallback(unreachable(), Error::UnknownConnack { code: 9 });
+        assert!(matches!(closed_then_refused, Error::UnknownConnack { code: 9 }));
+    }
 }

@@ -6,12 +6,15 @@
 //!   writes the line first and never returns for a push that must not be acknowledged (`callback`);
 //! - paho holds its client mutex while that callback runs, so the supervisor makes every paho request
 //!   on a helper thread and never waits on paho itself (`supervisor`);
-//! - paho does not expose its socket; QoS 0 bursts are batched by peeking at it (`socket`, Linux);
+//! - paho does not say whether more of a burst has arrived; our patch to its C core reads the socket
+//!   ahead and reports whether a whole push waits there, so a burst's lines leave in one write and
+//!   their PUBACKs in another (`socket`, `ack`, `callback`);
 //! - paho initialises OpenSSL even without TLS; that is skipped through its global init (`client`);
 //! - paho says only "connect failure" for TLS; our own handshake finds the cause (`tls`, `diagnose`).
 //!
 //! Data flows in one direction: the config layer builds a [`ConnectionConfig`], the session hands each
-//! push to the pipeline's engine, and returns an [`Outcome`]; it never ends the process itself.
+//! push to the pipeline's engine, and returns an [`Outcome`]; it never ends the process itself, nor
+//! takes its signals (the command does, and hands them over through a [`Stopper`]).
 
 mod ack;
 mod callback;
@@ -29,4 +32,4 @@ pub use connection::{Clocks, ConnectionConfig, Identity, MqttVersion};
 pub use diagnose::resolve;
 pub use error::Error;
 pub use probe::Probe;
-pub use supervisor::{Link, LinkState, Outcome, Session, Stopper, subscribe};
+pub use supervisor::{Finish, Held, Link, LinkState, Outcome, Session, Stopper};

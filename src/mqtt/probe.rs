@@ -1,13 +1,12 @@
 //! The MQTT steps of `check`, one at a time, each with its own verdict: log in, subscribe, wait for
 //! one push. Always a fresh client; what to connect as is the caller's choice.
 
-use std::convert::Infallible;
 use std::time::Duration;
 
 use paho_mqtt as mqtt;
 
 use super::client;
-use super::connection::ConnectionConfig;
+use super::connection::{ConnectionConfig, MqttVersion};
 use super::diagnose;
 use super::error::Error;
 use crate::pipeline::Qos;
@@ -41,13 +40,13 @@ impl<'a> Probe<'a> {
                 reason: format!("no CONNACK: {e}"),
             }),
         };
-        let mut fell_back = false;
-        let Ok(connected) = diagnose::connect_with_fallback(
-            connection.mqtt_version,
-            |version| Ok::<_, Infallible>(attempt(version)),
-            |_| fell_back = true,
-        );
-        let response = connected?;
+        let asked = connection.mqtt_version;
+        let (response, fell_back) = match attempt(diagnose::first_version(asked)) {
+            Err(refused) if diagnose::falls_back(asked, &refused) => {
+                (attempt(MqttVersion::V31).map_err(|second| diagnose::after_fallback(refused, second))?, true)
+            }
+            first => (first?, false),
+        };
         let version = diagnose::granted(&response).0;
         Ok((Probe { connection, client, pushes }, Login { version, fell_back }))
     }

@@ -2,9 +2,14 @@
 //! and how the run ends. The pushes themselves go through the callbacks (`callback.rs`).
 //!
 //! Threads: paho's receive thread runs the message callback (engine: decode, write, flush; the PUBACK
-//! goes out after the callback returns). The calling thread supervises: it waits for events
-//! (connection lost, count reached, Ctrl-C/SIGTERM, a failed write) and for the clocks.
+//! goes out after the callback returns). The calling thread supervises, in one loop
+//! ([`Supervisor::run`]): each step (connect, watch the link, judge a loss, reconnect) leads to the
+//! next [`Phase`] or stops, with a failed attempt to judge ([`Stop::Retry`]) or the end of the run.
+//! Every wait in a step hears the events that end the run (count reached, a [`Stopper`]'s stop, a
+//! failed write) and the clocks. The process's signals are the command's to take (`crate::signals`):
+//! they reach the session through a [`Stopper`].
 
+use std::fmt;
 use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
@@ -23,7 +28,7 @@ use super::event::Event;
 use super::probe::Probe;
 use crate::duration::display;
 use crate::pipeline::output::{Sink, stdout_reader_gone};
-use crate::pipeline::{Engine, Progress, Stats};
+use crate::pipeline::{Engine, Progress, Qos, Stats};
 use crate::status::{self, Status};
 
 /// The supervisor re-checks the connection at least this often, whatever the events say.
@@ -48,52 +53,85 @@ const SUBACK_WAIT: Duration = Duration::from_secs(10);
 /// How long a status line may wait for stderr once the run is ending (`status::bound_writes`).
 const STATUS_WAIT: Duration = Duration::from_secs(1);
 
-/// Why the supervisor stops: a normal end (with a word for the summary) or a failure.
-enum Interrupt {
-    Finished(&'static str),
-    Failed(Error),
-}
-
-type Flow<T> = Result<T, Interrupt>;
-
-/// How a session ended.
+/// How a session ended, said plainly. Each ending also says whether a push is [`Held`]
+/// unacknowledged, which the caller must honour before anything else.
 #[must_use]
-pub struct Outcome {
-    /// `Ok`: a normal end (count, duration, Ctrl-C/SIGTERM); the summary has been shown.
-    pub result: Result<(), Error>,
-    /// A push is held unacknowledged on paho's receive thread, which will not return: the caller
-    /// must end the process now, without waiting for paho's threads.
-    pub holding: bool,
+#[derive(Debug)]
+pub enum Outcome {
+    /// A normal end; the summary has been shown.
+    Finished { why: Finish, held: Held },
+    /// stdout's reader went away (`| head -n 1`): a quiet end.
+    StdoutClosed { held: Held },
+    /// The run failed: refused, unreachable for good, `--timeout`, taken over, stdout failed.
+    Failed { error: Error, held: Held },
 }
 
 impl Outcome {
-    fn failed(error: Error) -> Outcome {
-        Outcome { result: Err(error), holding: false }
+    /// Whether the run left a push unacknowledged on paho's receive thread.
+    pub fn held(&self) -> Held {
+        match self {
+            Outcome::Finished { held, .. } | Outcome::StdoutClosed { held } | Outcome::Failed { held, .. } => *held,
+        }
     }
 }
 
-/// Subscribes and feeds every push to `engine` until the run ends.
-pub fn subscribe(connection: &ConnectionConfig, clocks: Clocks, engine: Engine, status: Status) -> Outcome {
-    Session::new().run(connection, clocks, engine, status)
+/// Whether a push is left unacknowledged when the run ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Held {
+    /// Nothing is held: paho's threads wind down as usual.
+    Nothing,
+    /// paho's receive thread is blocked in our callback for good, on a push it must not acknowledge:
+    /// the caller must end the process now, without waiting on paho's threads, so that the broker
+    /// keeps the push for the next durable session.
+    Push,
 }
 
-/// A session about to run, for a caller that watches it from another thread (`watch`): it can
-/// stop it as Ctrl-C does, and see whether it is connected.
+/// Why a run ended normally, in the summary's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Finish {
+    CountReached,
+    /// `--exit-on-alarm`: a push with an alarm was printed.
+    AlarmRaised,
+    DurationReached,
+    /// Ctrl-C, SIGTERM, SIGHUP with nothing to reopen, or a [`Stopper`].
+    Interrupted,
+}
+
+impl fmt::Display for Finish {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Finish::CountReached => "count reached",
+            Finish::AlarmRaised => "alarm raised",
+            Finish::DurationReached => "duration reached",
+            Finish::Interrupted => "interrupted",
+        })
+    }
+}
+
+/// A session about to run. Whoever runs it (a command, or `watch` from another thread) can stop
+/// it with a [`Stopper`], and see whether it is connected.
 pub struct Session {
     events: SyncSender<Event>,
     wakeups: Receiver<Event>,
     link: Arc<Link>,
 }
 
-/// Ends a running session as Ctrl-C does: the summary is shown and the outcome returned.
+/// Tells a running session what the process's signals mean (`crate::signals`), or stops it from
+/// another thread (`watch`).
 #[derive(Clone)]
 pub struct Stopper(SyncSender<Event>);
 
 impl Stopper {
+    /// Ends the run as Ctrl-C does: the summary is shown and the outcome returned.
     pub fn stop(&self) {
         // Blocks only while the channel is full; the supervisor reads it until the run ends, and
         // after that the send fails at once.
         let _ = self.0.send(Event::Stop);
+    }
+
+    /// SIGHUP: the session opens `--output` anew (logrotate), or, with nothing to reopen, stops.
+    pub fn hang_up(&self) {
+        let _ = self.0.send(Event::Hangup);
     }
 }
 
@@ -145,33 +183,22 @@ impl Session {
         Arc::clone(&self.link)
     }
 
-    /// Subscribes and feeds every push to `engine` until the run ends.
+    /// Subscribes and feeds every push to `engine` until the run ends. Signals reach it only
+    /// through a [`Stopper`]: taking them is the command's business (`crate::signals`).
     pub fn run(self, connection: &ConnectionConfig, clocks: Clocks, engine: Engine, status: Status) -> Outcome {
         let Session { events, wakeups, link } = self;
         let progress = engine.progress();
         let sink = engine.sink();
         let lost = Arc::new(AtomicBool::new(false));
-        {
-            let events = events.clone();
-            // ctrlc calls this on its own thread, not in the signal handler: it may wait for room, so
-            // a Ctrl-C is never lost to a full channel.
-            if let Err(e) = ctrlc::set_handler(move || {
-                let _ = events.send(Event::Stop);
-            }) {
-                return Outcome::failed(Error::Setup(format!("cannot install the Ctrl-C handler: {e}")));
-            }
-        }
-        if let Err(e) = watch_signals(events.clone()) {
-            return Outcome::failed(Error::Setup(format!("cannot install the SIGTERM/SIGHUP handler: {e}")));
-        }
+        let not_started = |error| Outcome::Failed { error, held: Held::Nothing };
 
         // A name that does not resolve will not start to: say so plainly instead of "connect failure".
         if let Err(e) = diagnose::resolve(connection) {
-            return Outcome::failed(e);
+            return not_started(e);
         }
         let client = match client::create(connection) {
             Ok(client) => client,
-            Err(e) => return Outcome::failed(e),
+            Err(e) => return not_started(e),
         };
         client.set_message_callback(callback::on_message(engine, events.clone(), !connection.identity.clean_session()));
         client.set_connection_lost_callback(callback::on_connection_lost(
@@ -198,51 +225,48 @@ impl Session {
             connected_at: None,
             version: connection.mqtt_version,
         };
-        let interrupt = supervisor.run();
-        supervisor.shutdown(&interrupt);
-        let stats = supervisor.progress.stats();
-        let elapsed = supervisor.started.elapsed();
-        let result = match interrupt {
-            Interrupt::Finished(why) => {
-                status.detail(format_args!(
-                    "{}; {} syncs; PUBACKs in {} batched writes",
-                    lines_left(stats.printed, supervisor.sink.writes()),
-                    supervisor.sink.syncs(),
-                    ack::batched_writes()
-                ));
-                status.info(summary(why, elapsed, stats, supervisor.reconnects));
-                Ok(())
-            }
-            // The reader went away (`| head -n 1`): a quiet end.
-            Interrupt::Failed(Error::StdoutClosed) => Err(Error::StdoutClosed),
-            Interrupt::Failed(failure @ Error::Stdout { .. }) => Err(failure),
-            Interrupt::Failed(failure) => {
-                status.detail(lines_left(stats.printed, supervisor.sink.writes()));
-                if stats.received > 0 || supervisor.reconnects > 0 {
-                    status.info(summary("stopped", elapsed, stats, supervisor.reconnects));
-                }
-                Err(failure)
-            }
-        };
-        Outcome { result, holding: supervisor.progress.is_holding() }
+        let end = supervisor.run();
+        supervisor.shutdown(&end);
+        supervisor.outcome(end)
     }
 }
 
-/// SIGTERM stops the run as Ctrl-C does; SIGHUP is the supervisor's to judge ([`Event::Hangup`]).
-/// Read on a thread of their own, which may wait for room in the channel: none is lost.
-fn watch_signals(events: SyncSender<Event>) -> io::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
-    std::thread::Builder::new().name("signals".into()).spawn(move || {
-        for signal in signals.forever() {
-            let event = if signal == SIGHUP { Event::Hangup } else { Event::Stop };
-            if events.send(event).is_err() {
-                return;
-            }
-        }
-    })?;
-    Ok(())
+/// How the supervisor's loop ended, before the shutdown and the summary.
+enum End {
+    Finished(Finish),
+    Failed(Error),
 }
+
+/// What cuts a step of the loop short.
+enum Stop {
+    /// A connection attempt failed. The loop tries again after a backoff, unless the broker refused
+    /// us (`diagnose::is_final`) or it was the run's first connection.
+    Retry(Error),
+    /// The run is over.
+    End(End),
+}
+
+impl From<End> for Stop {
+    fn from(end: End) -> Stop {
+        Stop::End(end)
+    }
+}
+
+/// Where the supervisor's loop stands.
+#[derive(Clone, Copy)]
+enum Phase {
+    /// The run's first connection: its failure ends the run.
+    Starting,
+    /// Connected and subscribed: watching the link and the clocks.
+    Connected,
+    /// The link was lost just now: was it taken over?
+    Lost,
+    /// Connecting again after `backoff_delay(attempt)`; the link was lost at `lost_at`.
+    Reconnecting { lost_at: Instant, attempt: u32 },
+}
+
+/// The one step type of the loop: on to the next phase, or stopped.
+type Step = Result<Phase, Stop>;
 
 /// `-v`'s count of lines and writes, in words that agree with the numbers.
 fn lines_left(lines: u64, writes: u64) -> String {
@@ -250,7 +274,7 @@ fn lines_left(lines: u64, writes: u64) -> String {
     format!("{} left in {} to stdout", plural(lines, "line", "lines"), plural(writes, "write", "writes"))
 }
 
-fn summary(why: &str, elapsed: Duration, stats: Stats, reconnects: u64) -> String {
+fn summary(why: impl fmt::Display, elapsed: Duration, stats: Stats, reconnects: u64) -> String {
     format!("{why} after {}: {stats}, reconnects {reconnects}", display(elapsed))
 }
 
@@ -286,56 +310,113 @@ struct Supervisor<'a> {
 }
 
 impl Supervisor<'_> {
-    fn run(&mut self) -> Interrupt {
-        match self.run_inner() {
-            Ok(never) => match never {},
-            Err(interrupt) => interrupt,
+    /// The loop: each step leads to the next phase, or stops it. A failed attempt is judged here,
+    /// and only here: try again after a backoff, or end the run.
+    fn run(&mut self) -> End {
+        let mut phase = Phase::Starting;
+        loop {
+            let step = match phase {
+                Phase::Starting => self.connect_and_subscribe().map(|()| Phase::Connected),
+                Phase::Connected => self.watch_link(),
+                Phase::Lost => self.judge_loss(),
+                Phase::Reconnecting { attempt, .. } => self.reconnect(attempt),
+            };
+            phase = match step {
+                Ok(next) => next,
+                Err(Stop::End(end)) => return end,
+                Err(Stop::Retry(error)) => match phase {
+                    Phase::Reconnecting { lost_at, attempt } if !diagnose::is_final(&error) => {
+                        if let Some(limit) = self.connection.give_up_after
+                            && lost_at.elapsed() >= limit
+                        {
+                            return End::Failed(Error::GaveUp { last: Box::new(error), after: limit });
+                        }
+                        self.status.info(error);
+                        Phase::Reconnecting { lost_at, attempt: attempt + 1 }
+                    }
+                    // A refusal ends the run, and so does any failure of its first connection.
+                    _ => return End::Failed(error),
+                },
+            };
         }
     }
 
-    fn run_inner(&mut self) -> Flow<std::convert::Infallible> {
-        self.attempt()?.map_err(Interrupt::Failed)?;
-        loop {
-            self.wait(TICK)?;
-            if stdout_reader_gone() {
-                // `sensoro-sub | head -n 1`: end now rather than at the next push, so the pipeline
-                // finishes. Quietly, as when a write fails on the closed pipe.
-                return Err(Interrupt::Failed(Error::StdoutClosed));
-            }
-            if self.lost.load(Ordering::SeqCst) {
-                self.reconnect()?;
-            }
+    /// Connected: one tick of watching for the loss of the link or of stdout's reader.
+    fn watch_link(&self) -> Step {
+        self.wait(TICK)?;
+        if stdout_reader_gone() {
+            // `sensoro-sub | head -n 1`: end now rather than at the next push, so the pipeline
+            // finishes. Quietly, as when a write fails on the closed pipe.
+            return Err(End::Failed(Error::StdoutClosed).into());
         }
+        Ok(if self.lost.load(Ordering::SeqCst) { Phase::Lost } else { Phase::Connected })
+    }
+
+    /// The link was just lost: a takeover waits longer before the one retry it gets, and a second
+    /// one in a row ends the run; any other loss is retried with backoff from the first attempt.
+    fn judge_loss(&mut self) -> Step {
+        let lost_at = Instant::now();
+        let lasted = self.connected_at.map(|at| at.elapsed());
+        self.link.set(LinkState::Reconnecting);
+        self.status.info(format_args!("connection to {}:{} lost", self.connection.host, self.connection.port));
+        if !(self.closed_by_the_broker(lost_at) && self.taken_over()?) {
+            self.takeovers = 0;
+            return Ok(Phase::Reconnecting { lost_at, attempt: 0 });
+        }
+        // The newer connection wins (MQTT's rule): fighting back at once would only bounce the two
+        // clients off each other, and each bounce acknowledges pushes the other never sees.
+        let soon = lasted.is_some_and(|lasted| lasted < TAKEOVER_WINDOW);
+        self.takeovers = if soon { self.takeovers + 1 } else { 1 };
+        let client_id = self.connection.identity.client_id();
+        if self.takeovers >= TAKEOVERS_TO_GIVE_UP {
+            return Err(End::Failed(Error::TakenOver { client_id: client_id.to_owned() }).into());
+        }
+        self.status.warn(format_args!(
+            "taken over: another client connected as clientId {client_id} and the broker closed this \
+             connection (the service allows one connection per clientId). Trying once more after a wait; \
+             taken over again right after, this run ends with exit 4. Give each client its own --session"
+        ));
+        Ok(Phase::Reconnecting { lost_at, attempt: TAKEOVER_FIRST_ATTEMPT })
+    }
+
+    /// One reconnect attempt, after its backoff.
+    fn reconnect(&mut self, attempt: u32) -> Step {
+        let delay = backoff_delay(attempt);
+        self.status.info(format_args!("reconnecting in {} (attempt {})", display(delay), attempt + 1));
+        self.sleep(delay)?;
+        self.connect_and_subscribe()?;
+        self.reconnects += 1;
+        Ok(Phase::Connected)
     }
 
     /// Waits up to `max` for a wake-up, ending the run on Ctrl-C, count, `--duration` or `--timeout`.
     /// Other events are the caller's: `Ok(None)` means `max` passed without one.
-    fn wait(&self, max: Duration) -> Flow<Option<Event>> {
+    fn wait(&self, max: Duration) -> Result<Option<Event>, End> {
         let now = Instant::now();
         let mut until = now + max;
         if let Some(stop_at) = self.stop_at {
             if now >= stop_at {
-                return Err(Interrupt::Finished("duration reached"));
+                return Err(End::Finished(Finish::DurationReached));
             }
             until = until.min(stop_at);
         }
         if let Some(timeout) = self.timeout {
             let expires = self.progress.last_printed() + timeout;
             if now >= expires {
-                return Err(Interrupt::Failed(Error::NoPush { after: timeout }));
+                return Err(End::Failed(Error::NoPush { after: timeout }));
             }
             until = until.min(expires);
         }
         match self.wakeups.recv_timeout(until.saturating_duration_since(now)) {
-            Ok(Event::Stop) => Err(Interrupt::Finished("interrupted")),
-            Ok(Event::Hangup) => self.hang_up(),
-            Ok(Event::CountReached) if self.progress.stopped_on_alarm() => Err(Interrupt::Finished("alarm raised")),
-            Ok(Event::CountReached) => Err(Interrupt::Finished("count reached")),
-            Ok(Event::Failed(error)) => Err(Interrupt::Failed(error)),
+            Ok(Event::Stop) => Err(End::Finished(Finish::Interrupted)),
+            Ok(Event::Hangup) => self.hang_up().map(|()| None),
+            Ok(Event::CountReached) if self.progress.stopped_on_alarm() => Err(End::Finished(Finish::AlarmRaised)),
+            Ok(Event::CountReached) => Err(End::Finished(Finish::CountReached)),
+            Ok(Event::Failed(error)) => Err(End::Failed(error)),
             Ok(event) => Ok(Some(event)),
             Err(RecvTimeoutError::Timeout) => Ok(None),
             Err(RecvTimeoutError::Disconnected) => {
-                Err(Interrupt::Failed(Error::Setup("internal error: the event channel closed".into())))
+                Err(End::Failed(Error::Setup("internal error: the event channel closed".into())))
             }
         }
     }
@@ -343,23 +424,23 @@ impl Supervisor<'_> {
     /// SIGHUP: logrotate renamed `--output`; lines go to a new file at its path from now on, none
     /// lost (the held ones go to the old file, synced). With nothing to reopen (stdout), SIGHUP
     /// ends the run as SIGTERM does: the terminal is gone.
-    fn hang_up(&self) -> Flow<Option<Event>> {
+    fn hang_up(&self) -> Result<(), End> {
         match self.sink.reopen() {
             Ok(true) => {
                 self.status.info("SIGHUP: output file opened anew");
-                Ok(None)
+                Ok(())
             }
-            Ok(false) => Err(Interrupt::Finished("interrupted")),
+            Ok(false) => Err(End::Finished(Finish::Interrupted)),
             Err(e) => {
                 self.status
                     .warn(format_args!("SIGHUP: cannot open the output file anew ({e}); still writing to the old one"));
-                Ok(None)
+                Ok(())
             }
         }
     }
 
     /// Sleeps for `delay` while still honouring Ctrl-C and the clocks.
-    fn sleep(&self, delay: Duration) -> Flow<()> {
+    fn sleep(&self, delay: Duration) -> Result<(), End> {
         let until = Instant::now() + delay;
         loop {
             let left = until.saturating_duration_since(Instant::now());
@@ -370,18 +451,17 @@ impl Supervisor<'_> {
         }
     }
 
-    /// Runs a paho request on its own thread and waits for its outcome, still honouring Ctrl-C and
-    /// the clocks. Any paho call can wait for paho's mutex, which the message callback holds while it
-    /// writes a push (or holds one back at the end of the run); the supervisor must never wait on it.
-    fn request<F>(&self, call: F) -> Flow<mqtt::Result<mqtt::ServerResponse>>
-    where
-        F: FnOnce(&mqtt::AsyncClient) -> mqtt::Token + Send + 'static,
-    {
-        self.request_within(None, call)
-    }
-
-    /// [`Self::request`], whose outcome is `mqtt::Error::Timeout` once `limit` has passed.
-    fn request_within<F>(&self, limit: Option<Duration>, call: F) -> Flow<mqtt::Result<mqtt::ServerResponse>>
+    /// Runs a paho request on its own thread and waits for its response, still honouring Ctrl-C and
+    /// the clocks; `failed` says what paho's error means for the run. Any paho call can wait for
+    /// paho's mutex, which the message callback holds while it writes a push (or holds one back at
+    /// the end of the run); the supervisor must never wait on it. With a `limit`, paho's error is
+    /// `mqtt::Error::Timeout` once it has passed.
+    fn request<F>(
+        &self,
+        limit: Option<Duration>,
+        call: F,
+        failed: impl FnOnce(mqtt::Error) -> Stop,
+    ) -> Result<mqtt::ServerResponse, Stop>
     where
         F: FnOnce(&mqtt::AsyncClient) -> mqtt::Token + Send + 'static,
     {
@@ -397,26 +477,16 @@ impl Supervisor<'_> {
         });
         loop {
             if let Some(Event::Response(outcome)) = self.wait(TICK)? {
-                return Ok(outcome);
+                return outcome.map_err(failed);
             }
         }
     }
 
-    /// One connect + subscribe. `Ok(Err(error))` is worth retrying; a refusal ends the run.
-    fn attempt(&mut self) -> Flow<Result<(), Error>> {
+    /// One connect + subscribe.
+    fn connect_and_subscribe(&mut self) -> Result<(), Stop> {
         let c = self.connection;
         self.lost.store(false, Ordering::SeqCst);
-        let status = self.status;
-        let response = diagnose::connect_with_fallback(
-            self.version,
-            |version| self.connect(version),
-            |refused| status.detail(format_args!("MQTT 3.1.1: {refused}; trying 3.1")),
-        )?;
-        let response = match response {
-            Ok(response) => response,
-            Err(error) if diagnose::is_final(&error) => return Err(Interrupt::Failed(error)),
-            Err(error) => return Ok(Err(error)),
-        };
+        let response = self.connect()?;
         self.connected_at = Some(Instant::now());
         let (version, session_present) = diagnose::granted(&response);
         // The version that worked is the one to reconnect with: no fallback dance every time.
@@ -429,16 +499,7 @@ impl Supervisor<'_> {
         let client_id = c.identity.client_id();
         self.status.info(format_args!("connected to {}:{} as {client_id} (MQTT {version}{session})", c.host, c.port));
 
-        let (topic, qos) = (c.topic.clone(), client::qos_level(c.qos));
-        let granted = match self.request_within(Some(SUBACK_WAIT), move |client| client.subscribe(topic, qos))? {
-            Err(_) if self.lost.load(Ordering::SeqCst) => return Ok(Err(Error::DroppedWhileSubscribing)),
-            Err(mqtt::Error::Timeout) => {
-                // Transient like a lost connection: drop this one, and the reconnect loop tries anew.
-                self.drop_connection(DISCONNECT_WAIT);
-                return Ok(Err(Error::NoSuback { topic: c.topic.clone(), after: SUBACK_WAIT }));
-            }
-            outcome => diagnose::granted_qos(c, outcome).map_err(Interrupt::Failed)?,
-        };
+        let granted = self.subscribe()?;
         if granted < c.qos {
             self.status.warn(format_args!(
                 "the broker granted QoS {granted} instead of {}: pushes sent while disconnected may be lost",
@@ -447,64 +508,55 @@ impl Supervisor<'_> {
         }
         self.link.set(LinkState::Connected);
         self.status.info(format_args!("subscribed to {} (QoS {granted}); waiting for pushes", c.topic));
-        Ok(Ok(()))
+        Ok(())
+    }
+
+    /// A CONNECT and its CONNACK; for `--mqtt-version auto`, MQTT 3.1.1 and then, when a 3.1-era
+    /// broker refused it, 3.1 (the rule `check` follows too: `diagnose::falls_back`).
+    fn connect(&self) -> Result<mqtt::ServerResponse, Stop> {
+        let refused = match self.connect_as(diagnose::first_version(self.version)) {
+            Err(Stop::Retry(refused)) if diagnose::falls_back(self.version, &refused) => refused,
+            first => return first,
+        };
+        self.status.detail(format_args!("MQTT 3.1.1: {refused}; trying 3.1"));
+        self.connect_as(MqttVersion::V31).map_err(|stop| match stop {
+            Stop::Retry(second) => Stop::Retry(diagnose::after_fallback(refused, second)),
+            end => end,
+        })
     }
 
     /// One CONNECT with this MQTT version (not `Auto`), waiting for its CONNACK.
-    fn connect(&self, version: MqttVersion) -> Flow<Result<mqtt::ServerResponse, Error>> {
+    fn connect_as(&self, version: MqttVersion) -> Result<mqtt::ServerResponse, Stop> {
         let c = self.connection;
-        let options = client::connect_options(c, version).map_err(Interrupt::Failed)?;
+        let options = client::connect_options(c, version).map_err(End::Failed)?;
         let client_id = c.identity.client_id();
         self.status.detail(format_args!("connecting to {} as {client_id} (MQTT {version})", server_uri(c)));
-        Ok(self.request(move |client| client.connect(options))?.map_err(|e| diagnose::connect_error(c, version, &e)))
+        self.request(
+            None,
+            move |client| client.connect(options),
+            |e| Stop::Retry(diagnose::connect_error(c, version, &e)),
+        )
     }
 
-    /// Reconnects with exponential backoff and jitter until connected, refused, or `--give-up-after`.
-    fn reconnect(&mut self) -> Flow<()> {
-        let lost_at = Instant::now();
-        let lasted = self.connected_at.map(|at| at.elapsed());
-        self.link.set(LinkState::Reconnecting);
-        self.status.info(format_args!("connection to {}:{} lost", self.connection.host, self.connection.port));
-        let mut first_attempt = 0;
-        if self.closed_by_the_broker(lost_at) && self.taken_over()? {
-            // The newer connection wins (MQTT's rule): fighting back at once would only bounce the
-            // two clients off each other, and each bounce acknowledges pushes the other never sees.
-            let soon = lasted.is_some_and(|lasted| lasted < TAKEOVER_WINDOW);
-            self.takeovers = if soon { self.takeovers + 1 } else { 1 };
-            let client_id = self.connection.identity.client_id();
-            if self.takeovers >= TAKEOVERS_TO_GIVE_UP {
-                return Err(Interrupt::Failed(Error::TakenOver { client_id: client_id.to_owned() }));
-            }
-            self.status.warn(format_args!(
-                "taken over: another client connected as clientId {client_id} and the broker closed this \
-                 connection (the service allows one connection per clientId). Trying once more after a wait; \
-                 taken over again right after, this run ends with exit 4. Give each client its own --session"
-            ));
-            first_attempt = TAKEOVER_FIRST_ATTEMPT;
-        } else {
-            self.takeovers = 0;
-        }
-        for attempt in first_attempt.. {
-            let delay = backoff_delay(attempt);
-            self.status.info(format_args!("reconnecting in {} (attempt {})", display(delay), attempt + 1));
-            self.sleep(delay)?;
-            match self.attempt()? {
-                Ok(()) => {
-                    self.reconnects += 1;
-                    return Ok(());
+    /// SUBSCRIBE, and the QoS its SUBACK granted. No SUBACK in time is transient like a lost
+    /// connection; a refusal ends the run.
+    fn subscribe(&self) -> Result<Qos, Stop> {
+        let c = self.connection;
+        let (topic, qos) = (c.topic.clone(), client::qos_level(c.qos));
+        let response = self.request(
+            Some(SUBACK_WAIT),
+            move |client| client.subscribe(topic, qos),
+            |error| match error {
+                _ if self.lost.load(Ordering::SeqCst) => Stop::Retry(Error::DroppedWhileSubscribing),
+                mqtt::Error::Timeout => {
+                    // Drop this connection, and the reconnect loop tries anew.
+                    self.drop_connection(DISCONNECT_WAIT);
+                    Stop::Retry(Error::NoSuback { topic: c.topic.clone(), after: SUBACK_WAIT })
                 }
-
-                Err(error) => {
-                    if let Some(limit) = self.connection.give_up_after
-                        && lost_at.elapsed() >= limit
-                    {
-                        return Err(Interrupt::Failed(Error::GaveUp { last: Box::new(error), after: limit }));
-                    }
-                    self.status.info(error);
-                }
-            }
-        }
-        unreachable!("the reconnect loop only ends by returning")
+                refused => End::Failed(diagnose::subscription_refused(c, &refused.to_string())).into(),
+            },
+        )?;
+        diagnose::granted_qos(c, Ok(response)).map_err(|refused| End::Failed(refused).into())
     }
 
     /// Whether the loss was the broker closing a live link, as it does on a takeover, rather than
@@ -523,7 +575,7 @@ impl Supervisor<'_> {
     /// and the broker that closed it still accepts a login at once (a throwaway clean one, which
     /// touches no session). A broker going down or a dead network answers no login; MQTT 3.1.1 gives
     /// no reason for a close, and paho none for a loss, so this is how a takeover is told apart.
-    fn taken_over(&self) -> Flow<bool> {
+    fn taken_over(&self) -> Result<bool, End> {
         if !self.connection.identity.can_be_taken_over() {
             return Ok(false);
         }
@@ -552,13 +604,13 @@ impl Supervisor<'_> {
 
     /// Ends the run: no more output, then a clean DISCONNECT, bounded in time. Pushes that arrive now
     /// stay unacknowledged (their callback holds them), so a durable session gets them next time.
-    fn shutdown(&mut self, why: &Interrupt) {
+    fn shutdown(&mut self, why: &End) {
         self.progress.close();
         // From here on nothing may wait for long on a reader that stopped reading, stderr's
         // included (the summary line): the process ends within a few seconds of SIGTERM.
         status::bound_writes(STATUS_WAIT);
         let deadline = Instant::now() + DISCONNECT_WAIT;
-        if let Interrupt::Failed(Error::StdoutClosed | Error::Stdout { .. }) = why {
+        if let End::Failed(Error::StdoutClosed | Error::Stdout { .. }) = why {
             // Lines held back cannot be written either; the failure is already reported.
             self.leave_client();
             return;
@@ -582,6 +634,40 @@ impl Supervisor<'_> {
             self.drop_connection(deadline.saturating_duration_since(Instant::now()));
         }
         self.leave_client();
+    }
+
+    /// The summary the end calls for (none for stdout's failures, which are reported already), and
+    /// the [`Outcome`] that says how the run ended.
+    fn outcome(&self, end: End) -> Outcome {
+        let stats = self.progress.stats();
+        let elapsed = self.started.elapsed();
+        match end {
+            End::Finished(why) => {
+                self.status.detail(format_args!(
+                    "{}; {} syncs; PUBACKs in {} batched writes",
+                    lines_left(stats.printed, self.sink.writes()),
+                    self.sink.syncs(),
+                    ack::batched_writes()
+                ));
+                self.status.info(summary(why, elapsed, stats, self.reconnects));
+                Outcome::Finished { why, held: self.held() }
+            }
+            // The reader went away (`| head -n 1`): a quiet end.
+            End::Failed(Error::StdoutClosed) => Outcome::StdoutClosed { held: self.held() },
+            End::Failed(error @ Error::Stdout { .. }) => Outcome::Failed { error, held: self.held() },
+            End::Failed(error) => {
+                self.status.detail(lines_left(stats.printed, self.sink.writes()));
+                if stats.received > 0 || self.reconnects > 0 {
+                    self.status.info(summary("stopped", elapsed, stats, self.reconnects));
+                }
+                Outcome::Failed { error, held: self.held() }
+            }
+        }
+    }
+
+    /// Read last, once the run's last words are out: a push that arrived meanwhile is held too.
+    fn held(&self) -> Held {
+        if self.progress.is_holding() { Held::Push } else { Held::Nothing }
     }
 
     /// Ends the current connection, waiting on paho for no longer than `limit`.

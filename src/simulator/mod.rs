@@ -203,7 +203,7 @@ fn accounts(args: &SimulateArgs) -> Result<Vec<(String, String)>, Failure> {
 }
 
 /// `sensoro-sub demo`: the stand-in on a free loopback port with throwaway credentials, and the
-/// ordinary subscriber connected to it. The caller must honour [`Outcome::holding`].
+/// ordinary subscriber connected to it. The caller must honour [`Outcome::held`](crate::mqtt::Outcome::held).
 pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Ended> {
     #[cfg(feature = "watch")]
     if args.watch {

@@ -97,7 +97,7 @@ pub fn on_key(state: &mut ViewState, key: KeyEvent) -> Action {
     Action::Continue
 }
 
-/// Watches the fleet until `q` or the session ends; the caller must honour [`Outcome::holding`].
+/// Watches the fleet until `q` or the session ends; the caller must honour [`Outcome::held`].
 /// Status lines are held while the screen is up and written after it is restored.
 pub fn run(config: &Config, status: Status) -> anyhow::Result<Outcome> {
     let fleet = SharedFleet(Arc::new(Mutex::new(Fleet::new(config.alarms.rules.clone()))));
@@ -111,6 +111,7 @@ pub fn run(config: &Config, status: Status) -> anyhow::Result<Outcome> {
     .dedupe(config.dedupe_window)
     .subscribed_to(Subscription::to(&config.connection.topic));
     let session = mqtt::Session::new();
+    crate::signals::forward_to(session.stopper())?;
     let (stopper, link) = (session.stopper(), session.link());
     let broker = format!("{}:{}", config.connection.host, config.connection.port);
 
@@ -147,7 +148,7 @@ pub fn run(config: &Config, status: Status) -> anyhow::Result<Outcome> {
     if drawn.is_err() {
         // The terminal failed under us: it went away (window closed, connection dropped), which is
         // stdout's reader going away, a quiet end. Nobody is left to read an error.
-        outcome.result = Err(mqtt::Error::StdoutClosed);
+        outcome = Outcome::StdoutClosed { held: outcome.held() };
     }
     Ok(outcome)
 }
