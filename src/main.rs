@@ -49,9 +49,9 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
             let resolved = Resolved::resolve(args.account, args.connection, Consumer::Check)?;
             hint(Status::new(StatusConfig { color: terminal.stderr_color(args.color), ..plain }), true);
             let note = resolved.session_note.as_ref();
-            check::run(&resolved.connection, note, args.timeout, terminal.stdout_color(args.color))?
+            check::run(&resolved.connection(), note, args.timeout, terminal.stdout_color(args.color))?
         }
-        Some(Command::Session(SessionCommand::Clear(args))) => session::clear(&Resolved::clear(args)?.connection)?,
+        Some(Command::Session(SessionCommand::Clear(args))) => session::clear(&Resolved::clear(args)?.connection())?,
         Some(Command::Completions { shell }) => {
             commands::print(&completion_script(shell))?;
             Exit::Success
@@ -74,7 +74,7 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
                 prepared
                     .resolve()
                     .map_err(anyhow::Error::from)
-                    .and_then(|r| check::run(&r.connection, None, None, color))
+                    .and_then(|r| check::run(&r.connection(), None, None, color))
             };
             match checked {
                 Ok(Exit::Success) => {

@@ -264,7 +264,8 @@ pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Ended> {
         keepalive: Duration::from_secs(30),
         give_up_after: None,
     };
-    let config = Config::assemble(connection, SafeMode::new(Some(app_id), key), args.view, None, terminal)?;
+    let view = crate::config::ViewConfig::resolve(args.view, None, terminal)?;
+    let config = Config::assemble(connection, SafeMode::new(Some(app_id), key), view);
     let status = Status::new(config.status);
     status.info(format_args!(
         "demo: a local stand-in for the SENSORO cloud on {address} ({} devices, {}/s{}); Ctrl-C stops",
