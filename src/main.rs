@@ -42,9 +42,13 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
             end_session(sensoro_sub::watch::run(&config, hint(Status::new(config.status), true))?.into())?
         }
         #[cfg(feature = "simulator")]
-        Some(Command::Demo(args)) => end_session(sensoro_sub::simulator::demo(args, terminal)?)?,
+        Some(Command::Demo(args)) => {
+            end_session(sensoro_sub::simulator::demo(sensoro_sub::config::simulator::demo(args, terminal)?)?)?
+        }
         #[cfg(feature = "simulator")]
-        Some(Command::Simulate(args)) => sensoro_sub::simulator::simulate(args)?,
+        Some(Command::Simulate(args)) => {
+            sensoro_sub::simulator::simulate(sensoro_sub::config::simulator::simulate(args, terminal)?)?
+        }
         Some(Command::Check(args)) => {
             let resolved = Resolved::resolve(args.account, args.connection, Consumer::Check)?;
             hint(Status::new(StatusConfig { color: terminal.stderr_color(args.color), ..plain }), true);

@@ -20,6 +20,8 @@ mod layers;
 pub mod output;
 pub mod profile;
 mod show;
+#[cfg(feature = "simulator")]
+pub mod simulator;
 pub mod sourced;
 mod subscribe;
 pub mod terminal;
