@@ -246,3 +246,40 @@ fn check_ca_file(path: &Path) -> Result<(), Failure> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOST_FLAG: Source = Source::Flag("--host");
+    const PORT_FLAG: Source = Source::Flag("--port");
+    const PORT_ENV: Source = Source::Env("SENSORO_PORT");
+
+    fn choose(in_host: (u16, Source), given: (u16, Source)) -> Result<Sourced<u16>, Failure> {
+        choose_port("h", Sourced::new(in_host.0, in_host.1), Sourced::new(given.0, given.1))
+    }
+
+    #[test]
+    fn a_port_in_the_host_and_one_given_as_such_the_higher_layer_wins() {
+        assert_eq!(choose((1884, Source::Profile), (1885, PORT_FLAG)).unwrap(), Sourced::new(1885, PORT_FLAG));
+        assert_eq!(choose((1884, HOST_FLAG), (1885, PORT_ENV)).unwrap(), Sourced::new(1884, HOST_FLAG));
+        // In the same layer, the port given as such.
+        assert_eq!(
+            choose((1884, Source::Profile), (1885, Source::Profile)).unwrap(),
+            Sourced::new(1885, Source::Profile)
+        );
+        assert_eq!(choose((1884, HOST_FLAG), (1884, PORT_FLAG)).unwrap(), Sourced::new(1884, PORT_FLAG));
+        let err = choose((1884, HOST_FLAG), (1885, PORT_FLAG)).unwrap_err();
+        assert_eq!(err.message, "--host h says port 1884 but --port says 1885: give the port once");
+    }
+
+    #[test]
+    fn with_no_port_given_plain_mqtt_and_tls_have_their_defaults() {
+        let host = Sourced::default_value("h".to_owned());
+        assert_eq!(port(&host, None, None, false).unwrap(), Sourced::default_value(service::DEFAULT_PORT));
+        assert_eq!(port(&host, None, None, true).unwrap(), Sourced::default_value(DEFAULT_TLS_PORT));
+        let named = Sourced::new("h:1884".to_owned(), HOST_FLAG);
+        assert_eq!(port(&named, Some(1884), None, true).unwrap(), Sourced::new(1884, HOST_FLAG));
+        assert!(port(&host, None, Some(Sourced::new(0, PORT_FLAG)), false).is_err());
+    }
+}
