@@ -43,16 +43,20 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
             end_session(sensoro_sub::watch::run(&config, hint(Status::new(config.status), true))?.into())?
         }
         #[cfg(feature = "simulator")]
-        Some(Command::Demo(args)) => end_session(sensoro_sub::simulator::demo(args, terminal)?)?,
+        Some(Command::Demo(args)) => {
+            end_session(sensoro_sub::simulator::demo(sensoro_sub::config::simulator::demo(args, terminal)?)?)?
+        }
         #[cfg(feature = "simulator")]
-        Some(Command::Simulate(args)) => sensoro_sub::simulator::simulate(args)?,
+        Some(Command::Simulate(args)) => {
+            sensoro_sub::simulator::simulate(sensoro_sub::config::simulator::simulate(args, terminal)?)?
+        }
         Some(Command::Check(args)) => {
             let resolved = Resolved::resolve(args.account, args.connection, Consumer::Check)?;
             hint(Status::new(StatusConfig { color: terminal.stderr_color(args.color), ..plain }), true);
             let note = resolved.session_note.as_ref();
-            check::run(&resolved.connection, note, args.timeout, terminal.stdout_color(args.color))?
+            check::run(&resolved.connection(), note, args.timeout, terminal.stdout_color(args.color))?
         }
-        Some(Command::Session(SessionCommand::Clear(args))) => session::clear(&Resolved::clear(args)?.connection)?,
+        Some(Command::Session(SessionCommand::Clear(args))) => session::clear(&Resolved::clear(args)?.connection())?,
         Some(Command::Completions { shell }) => {
             commands::print(&completion_script(shell))?;
             Exit::Success
@@ -75,7 +79,7 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
                 prepared
                     .resolve()
                     .map_err(anyhow::Error::from)
-                    .and_then(|r| check::run(&r.connection, None, None, color))
+                    .and_then(|r| check::run(&r.connection(), None, None, color))
             };
             match checked {
                 Ok(Exit::Success) => {

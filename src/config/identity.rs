@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::Source;
+use super::sourced::Source;
 use crate::cli::ViewArgs;
 use crate::exit::Failure;
 use crate::mqtt::Identity;

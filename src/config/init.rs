@@ -12,7 +12,8 @@ use crate::exit::Failure;
 use crate::secret::Secret;
 use crate::service;
 
-use super::{Resolved, parse_app_key, profile, read_secret_file};
+use super::account::{parse_app_key, read_secret_file};
+use super::{Resolved, profile};
 
 /// A profile ready to be written: checked values, its text, and where it goes.
 #[derive(Debug)]

@@ -17,14 +17,14 @@ use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
 use super::broker::Broker;
-use super::fleet::Fleet;
-use crate::cli::SimulateControl;
+use super::fleet::SimulatedFleet;
+use super::settings::ControlRequest;
 use crate::exit::{Exit, Failure};
 use crate::pipeline::safe_mode::AppKey;
 use crate::status::Status;
 
 /// The fleets, shared by the publisher and the control socket.
-pub type Fleets = Arc<Mutex<Vec<(String, Fleet)>>>;
+pub type Fleets = Arc<Mutex<Vec<(String, SimulatedFleet)>>>;
 
 /// A request is one line; a push is small. Longer lines are refused, not buffered.
 const REQUEST_LIMIT: u64 = 1 << 20;
@@ -133,9 +133,9 @@ async fn answer(line: &str, broker: &Broker, fleets: &Fleets, key: Option<&AppKe
 }
 
 /// `sensoro-sub simulate publish|alarm|silence`: one request to a running stand-in.
-pub fn send(control: SimulateControl) -> anyhow::Result<Exit> {
-    let (socket, request) = match control {
-        SimulateControl::Publish { control, app_id, file } => {
+pub fn send(request: ControlRequest) -> anyhow::Result<Exit> {
+    let (socket, request) = match request {
+        ControlRequest::Publish { socket, app_id, file } => {
             let mut text = String::new();
             match &file {
                 Some(path) if path.as_os_str() != "-" => {
@@ -158,13 +158,13 @@ pub fn send(control: SimulateControl) -> anyhow::Result<Exit> {
                     .map_err(|e| Failure::usage(format!("not a JSON push ({e}): {}", push.escape_debug())))?;
                 // Sent as the user wrote it, compacted to one line.
                 let request = json!({ "publish": value.to_string(), "app_id": app_id });
-                last = exchange(&control, &request)?;
+                last = exchange(&socket, &request)?;
             }
             return Ok(last);
         }
-        SimulateControl::Alarm { control, sn } => (control, json!({ "alarm": sn })),
-        SimulateControl::Silence { control, sn, duration } => {
-            (control, json!({ "silence": sn, "for_ms": duration.map(|d| d.as_millis() as u64) }))
+        ControlRequest::Alarm { socket, sn } => (socket, json!({ "alarm": sn })),
+        ControlRequest::Silence { socket, sn, duration } => {
+            (socket, json!({ "silence": sn, "for_ms": duration.map(|d| d.as_millis() as u64) }))
         }
     };
     exchange(&socket, &request)

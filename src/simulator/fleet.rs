@@ -19,7 +19,7 @@ const ALARM_ODDS: u8 = 25;
 
 /// One device and the state its readings drift from.
 #[derive(Debug, Clone)]
-struct Device {
+struct SimulatedDevice {
     sn: String,
     device_type: &'static str,
     battery: f64,
@@ -34,9 +34,9 @@ struct Device {
 }
 
 #[derive(Debug)]
-pub struct Fleet {
+pub struct SimulatedFleet {
     app_id: String,
-    devices: Vec<Device>,
+    devices: Vec<SimulatedDevice>,
     /// The `interval` every device reports: twice the time a round takes at the fleet's rate, so
     /// that `watch` flags a device as silent only when it really stopped.
     interval: u64,
@@ -45,13 +45,13 @@ pub struct Fleet {
     next_device: usize,
 }
 
-impl Fleet {
+impl SimulatedFleet {
     /// `rate`: pushes per second the fleet as a whole sends.
-    pub fn new(app_id: &str, size: usize, rate: f64, seed: u64) -> Fleet {
+    pub fn new(app_id: &str, size: usize, rate: f64, seed: u64) -> SimulatedFleet {
         let mut rng = fastrand::Rng::with_seed(seed);
         let size = size.max(1);
-        let mut devices: Vec<Device> = (0..size)
-            .map(|i| Device {
+        let mut devices: Vec<SimulatedDevice> = (0..size)
+            .map(|i| SimulatedDevice {
                 sn: format!("{:016X}", rng.u64(..)),
                 device_type: DEVICE_TYPES[i % DEVICE_TYPES.len()],
                 battery: rng.f64() * 40.0 + 60.0,
@@ -79,7 +79,7 @@ impl Fleet {
             devices[low].battery = 12.0 + rng.f64() * 6.0;
         }
         let interval = ((2.0 * size as f64 / rate).ceil() as u64).max(1);
-        Fleet { app_id: app_id.to_owned(), devices, interval, rng, sent: 0, next_device: 0 }
+        SimulatedFleet { app_id: app_id.to_owned(), devices, interval, rng, sent: 0, next_device: 0 }
     }
 
     pub fn len(&self) -> usize {
@@ -164,7 +164,7 @@ impl Fleet {
                 device.silenced = None;
             }
         }
-        let speaks = |device: &Device| {
+        let speaks = |device: &SimulatedDevice| {
             device.silenced.is_none() && !device.quiet.as_ref().is_some_and(|quiet| quiet.contains(&round))
         };
         let index = (0..size)
@@ -237,7 +237,7 @@ mod tests {
 
     #[test]
     fn pushes_have_the_service_shape() {
-        let mut fleet = Fleet::new("foobar", 20, 5.0, 1);
+        let mut fleet = SimulatedFleet::new("foobar", 20, 5.0, 1);
         let mut msg_ids = std::collections::HashSet::new();
         let mut types = std::collections::HashSet::new();
         for n in 0..500 {
@@ -260,7 +260,7 @@ mod tests {
     #[test]
     fn a_seed_repeats_the_run_and_another_seed_does_not() {
         let run = |seed| {
-            let mut fleet = Fleet::new("foobar", 5, 5.0, seed);
+            let mut fleet = SimulatedFleet::new("foobar", 5, 5.0, seed);
             (0..50).map(|n| without_time(&fleet.next_payload(n, None))).collect::<Vec<_>>()
         };
         assert_eq!(run(7), run(7));
@@ -269,7 +269,7 @@ mod tests {
 
     #[test]
     fn readings_drift_and_batteries_drain() {
-        let mut fleet = Fleet::new("foobar", 1, 5.0, 3);
+        let mut fleet = SimulatedFleet::new("foobar", 1, 5.0, 3);
         let values: Vec<f64> = (0..200)
             .map(|n| {
                 let push = Push::parse(fleet.next_payload(n, None).as_bytes()).unwrap();
@@ -287,7 +287,7 @@ mod tests {
 
     #[test]
     fn trackers_are_in_beijing() {
-        let mut fleet = Fleet::new("foobar", 30, 5.0, 4);
+        let mut fleet = SimulatedFleet::new("foobar", 30, 5.0, 4);
         let mut seen = 0;
         for n in 0..300 {
             let push = Push::parse(fleet.next_payload(n, None).as_bytes()).unwrap();
@@ -306,7 +306,7 @@ mod tests {
     fn a_demo_minute_has_alarms_and_silent_devices() {
         let rules = crate::pipeline::alarm::Rules::defaults();
         for seed in 0..20 {
-            let mut fleet = Fleet::new("demo", 20, 5.0, seed);
+            let mut fleet = SimulatedFleet::new("demo", 20, 5.0, seed);
             let mut last_seen = std::collections::HashMap::new();
             let mut alarms = 0;
             for n in 0..300u64 {
@@ -329,7 +329,7 @@ mod tests {
     #[test]
     fn every_alarm_state_is_an_alarm_under_the_default_rules() {
         let rules = crate::pipeline::alarm::Rules::defaults();
-        let mut fleet = Fleet::new("demo", DEVICE_TYPES.len(), 5.0, 11);
+        let mut fleet = SimulatedFleet::new("demo", DEVICE_TYPES.len(), 5.0, 11);
         let mut alarmed = std::collections::HashSet::new();
         for round in 0..400 {
             let in_alarm = round % 2 == 0;
@@ -360,7 +360,7 @@ mod tests {
 
     #[test]
     fn no_device_goes_silent_in_a_small_fleet() {
-        let mut fleet = Fleet::new("foobar", 4, 40.0, 42);
+        let mut fleet = SimulatedFleet::new("foobar", 4, 40.0, 42);
         let sns: std::collections::HashSet<String> = (0..400)
             .map(|n| Push::parse(fleet.next_payload(n, None).as_bytes()).unwrap().sn().unwrap().to_owned())
             .collect();
@@ -370,7 +370,7 @@ mod tests {
     #[test]
     fn safe_mode_pushes_decrypt_with_the_key() {
         let key = AppKey::parse(&"B".repeat(43)).unwrap();
-        let mut fleet = Fleet::new("foobar", 3, 5.0, 9);
+        let mut fleet = SimulatedFleet::new("foobar", 3, 5.0, 9);
         let payload = fleet.next_payload(1, Some(&key));
         let push = Push::parse(payload.as_bytes()).unwrap();
         let encrypted = push.fields["encryptData"].as_str().unwrap();

@@ -5,8 +5,8 @@
 pub mod broker;
 pub mod control;
 pub mod fleet;
+pub mod settings;
 
-use std::io::BufRead;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -14,10 +14,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 
-use crate::cli::{DemoArgs, FleetArgs, SimulateArgs};
 use crate::commands;
 use crate::commands::subscribe::Ended;
-use crate::config::{Config, Terminal, advice};
+use crate::config::Config;
 use crate::exit::{Exit, Failure};
 use crate::mqtt::{ConnectionConfig, Identity, MqttVersion};
 use crate::pipeline::Qos;
@@ -26,7 +25,8 @@ use crate::secret::Secret;
 use crate::service;
 use crate::status::{Status, StatusConfig, Verbosity};
 use broker::{Accounts, Broker, Versions};
-use fleet::Fleet;
+use fleet::SimulatedFleet;
+use settings::{Demo, FleetSettings, Simulate, StandIn};
 
 /// Everything the publisher needs; one fleet per AppID.
 struct Publishing {
@@ -76,47 +76,40 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
 }
 
-fn seed(args: &FleetArgs) -> u64 {
-    args.seed.unwrap_or_else(|| fastrand::u64(..))
+impl FleetSettings {
+    fn fleet(&self, app_id: &str) -> SimulatedFleet {
+        SimulatedFleet::new(app_id, self.devices, self.rate, self.seed)
+    }
 }
 
-/// `sensoro-sub simulate`: serve until Ctrl-C or SIGTERM.
-pub fn simulate(args: SimulateArgs) -> anyhow::Result<Exit> {
-    if let Some(action) = args.action {
-        return control::send(action);
+/// `sensoro-sub simulate`: serve until Ctrl-C or SIGTERM, or send a running stand-in one request.
+pub fn simulate(settings: Simulate) -> anyhow::Result<Exit> {
+    match settings {
+        Simulate::Control(request) => control::send(request),
+        Simulate::Serve(stand_in) => serve(stand_in),
     }
-    let accounts = accounts(&args)?;
-    let key = args.app_key.as_deref().map(stand_in_key).transpose()?;
-    let verbosity = if args.verbose { Verbosity::Verbose } else { Verbosity::Normal };
-    let terminal = Terminal::detect();
-    let status = Status::new(StatusConfig { verbosity, color: terminal.stderr_auto_color() });
-    let seed = seed(&args.fleet);
-    let fleets: control::Fleets = Arc::new(std::sync::Mutex::new(
-        accounts
-            .iter()
-            .map(|(id, _)| (id.clone(), Fleet::new(id, args.fleet.devices as usize, args.fleet.rate, seed)))
-            .collect(),
-    ));
+}
+
+fn serve(settings: StandIn) -> anyhow::Result<Exit> {
+    let StandIn { listen, accounts, key, fleet, count, versions, status, control } = settings;
+    let status = Status::new(status);
+    let seed = fleet.seed;
+    let fleets: control::Fleets =
+        Arc::new(std::sync::Mutex::new(accounts.iter().map(|(id, _)| (id.clone(), fleet.fleet(id))).collect()));
     let sent = Arc::new(AtomicU64::new(0));
-    let plan = Publishing {
-        fleets: Arc::clone(&fleets),
-        key: key.clone(),
-        rate: args.fleet.rate,
-        count: args.count,
-        sent: Arc::clone(&sent),
-    };
+    let plan =
+        Publishing { fleets: Arc::clone(&fleets), key: key.clone(), rate: fleet.rate, count, sent: Arc::clone(&sent) };
     let app_ids: Vec<String> = accounts.iter().map(|(id, _)| id.clone()).collect();
     let safe_mode = plan.key.is_some();
     let summary = format!(
         "AppID {}; {} devices and {}/s each{}; seed {seed}",
         app_ids.join(", "),
-        args.fleet.devices,
-        args.fleet.rate,
+        fleet.devices,
+        fleet.rate,
         if plan.key.is_some() { ", safe mode" } else { "" }
     );
     runtime()?.block_on(async move {
-        let versions = if args.mqtt_3_1_only { Versions::Only31 } else { Versions::All };
-        let broker = broker::start(args.listen, accounts.into_iter().collect(), versions, status)
+        let broker = broker::start(listen, accounts.into_iter().collect(), versions, status)
             .await
             .map_err(|e| Failure::usage(format!("{e}: choose another --listen address")))?;
         status.info(format_args!("simulating the SENSORO push service on {}: {summary}", broker.address));
@@ -127,7 +120,7 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<Exit> {
             if safe_mode { ", and --app-key with the same AppKey" } else { "" }
         ));
         let broker = Arc::new(broker);
-        if let Some(path) = args.control.clone() {
+        if let Some(path) = control.clone() {
             let (broker, status) = (Arc::clone(&broker), status);
             tokio::spawn(async move {
                 if let Err(e) = control::serve(&path, broker, fleets, key, status).await {
@@ -141,7 +134,7 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<Exit> {
             _ = tokio::signal::ctrl_c() => {}
             _ = term.recv() => {}
         }
-        if let Some(path) = &args.control {
+        if let Some(path) = &control {
             let _ = std::fs::remove_file(path);
         }
         status.info(format_args!("stopped after {} pushes", sent.load(Ordering::Relaxed)));
@@ -149,67 +142,9 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<Exit> {
     })
 }
 
-/// `simulate --app-key`: there is no SENSORO console for a stand-in, so the fix says how to make a key.
-fn stand_in_key(text: &str) -> Result<AppKey, Failure> {
-    AppKey::parse(text).map_err(|why| {
-        Failure::usage(format!(
-            "--app-key is not a valid AppKey: {why}; the stand-in takes any 32 bytes in base64 without the \
-             trailing '=' (43 characters), e.g. --app-key \"$(openssl rand -base64 32 | tr -d =)\", and the \
-             subscriber needs the same key"
-        ))
-    })
-}
-
-/// The accounts from `--app-id`/`--app-secret` pairs and `--accounts FILE`, in order.
-fn accounts(args: &SimulateArgs) -> Result<Vec<(String, String)>, Failure> {
-    if args.app_ids.len() != args.app_secrets.len() {
-        return Err(Failure::usage(format!(
-            "{} --app-id but {} --app-secret: give one --app-secret after each --app-id",
-            args.app_ids.len(),
-            args.app_secrets.len()
-        )));
-    }
-    let mut accounts: Vec<(String, String)> =
-        args.app_ids.iter().cloned().zip(args.app_secrets.iter().cloned()).collect();
-    if let Some(path) = &args.accounts {
-        let file = std::fs::File::open(path)
-            .map_err(|e| Failure::usage(format!("cannot read --accounts {}: {e}", path.display())))?;
-        for (number, line) in std::io::BufReader::new(file).lines().enumerate() {
-            let line = line.map_err(|e| Failure::usage(format!("cannot read --accounts {}: {e}", path.display())))?;
-            let line = line.split('#').next().unwrap_or("").trim();
-            if line.is_empty() {
-                continue;
-            }
-            let mut words = line.split_whitespace();
-            match (words.next(), words.next(), words.next()) {
-                (Some(id), Some(secret), None) => accounts.push((id.to_owned(), secret.to_owned())),
-                _ => {
-                    return Err(Failure::usage(format!(
-                        "{}:{}: expected \"APPID APPSECRET\"",
-                        path.display(),
-                        number + 1
-                    )));
-                }
-            }
-        }
-    }
-    if accounts.is_empty() {
-        return Err(Failure::usage("no account to serve: pass --app-id ID --app-secret SECRET (or --accounts FILE)"));
-    }
-    for (app_id, _) in &accounts {
-        service::check_app_id(app_id).map_err(advice::app_id)?;
-    }
-    Ok(accounts)
-}
-
 /// `sensoro-sub demo`: the stand-in on a free loopback port with throwaway credentials, and the
 /// ordinary subscriber connected to it. The caller must honour [`Outcome::held`](crate::mqtt::Outcome::held).
-pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Ended> {
-    #[cfg(feature = "watch")]
-    if args.watch {
-        // Not `sensoro-sub --format ndjson`: that would connect to the real cloud, not the demo.
-        crate::config::needs_terminal(terminal, "sensoro-sub demo --format ndjson")?;
-    }
+pub fn demo(args: Demo) -> anyhow::Result<Ended> {
     let app_id = "demo".to_owned();
     let secret = uuid::Uuid::new_v4().to_string();
     let key = args.safe_mode.then(|| {
@@ -220,10 +155,7 @@ pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Ended> {
     });
     let quiet = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
     let plan = Publishing {
-        fleets: Arc::new(std::sync::Mutex::new(vec![(
-            app_id.clone(),
-            Fleet::new(&app_id, args.fleet.devices as usize, args.fleet.rate, seed(&args.fleet)),
-        )])),
+        fleets: Arc::new(std::sync::Mutex::new(vec![(app_id.clone(), args.fleet.fleet(&app_id))])),
         key: key.clone(),
         rate: args.fleet.rate,
         count: None,
@@ -264,7 +196,7 @@ pub fn demo(args: DemoArgs, terminal: Terminal) -> anyhow::Result<Ended> {
         keepalive: Duration::from_secs(30),
         give_up_after: None,
     };
-    let config = Config::assemble(connection, SafeMode::new(Some(app_id), key), args.view, None, terminal)?;
+    let config = Config::assemble(connection, SafeMode::new(Some(app_id), key), args.view);
     let status = Status::new(config.status);
     status.info(format_args!(
         "demo: a local stand-in for the SENSORO cloud on {address} ({} devices, {}/s{}); Ctrl-C stops",
