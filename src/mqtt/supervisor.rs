@@ -50,6 +50,8 @@ const PROBE_WAIT: Duration = Duration::from_secs(3);
 const DISCONNECT_WAIT: Duration = Duration::from_secs(2);
 /// How long the broker may take to answer a SUBSCRIBE before the connection is tried anew.
 const SUBACK_WAIT: Duration = Duration::from_secs(10);
+/// How long the answer to a CONNECT may still take once its pushes have ended the run.
+const LATE_RESPONSE_WAIT: Duration = Duration::from_secs(1);
 /// How long a status line may wait for stderr once the run is ending (`status::bound_writes`).
 const STATUS_WAIT: Duration = Duration::from_secs(1);
 
@@ -486,18 +488,18 @@ impl Supervisor<'_> {
     fn connect_and_subscribe(&mut self) -> Result<(), Stop> {
         let c = self.connection;
         self.lost.store(false, Ordering::SeqCst);
-        let response = self.connect()?;
-        self.connected_at = Some(Instant::now());
-        let (version, session_present) = diagnose::granted(&response);
-        // The version that worked is the one to reconnect with: no fallback dance every time.
-        self.version = if version == "3.1" { MqttVersion::V31 } else { MqttVersion::V311 };
-        let session = match (&c.identity, session_present) {
-            (Identity::Clean { .. }, _) => "",
-            (Identity::Durable { .. }, true) => ", durable session resumed",
-            (Identity::Durable { .. }, false) => ", new durable session",
+        let response = match self.connect() {
+            // A resumed session's queued pushes follow the CONNACK at once, and can reach `--count`
+            // before paho's answer reaches this thread: the connection was made, so say how.
+            Err(Stop::End(End::Finished(why @ (Finish::CountReached | Finish::AlarmRaised)))) => {
+                if let Some(response) = self.late_response() {
+                    self.connected(&response);
+                }
+                return Err(End::Finished(why).into());
+            }
+            other => other?,
         };
-        let client_id = c.identity.client_id();
-        self.status.info(format_args!("connected to {}:{} as {client_id} (MQTT {version}{session})", c.host, c.port));
+        self.connected(&response);
 
         let granted = self.subscribe()?;
         if granted < c.qos {
@@ -509,6 +511,34 @@ impl Supervisor<'_> {
         self.link.set(LinkState::Connected);
         self.status.info(format_args!("subscribed to {} (QoS {granted}); waiting for pushes", c.topic));
         Ok(())
+    }
+
+    /// The CONNACK came: remember when and with which version, and say which session it is.
+    fn connected(&mut self, response: &mqtt::ServerResponse) {
+        let c = self.connection;
+        self.connected_at = Some(Instant::now());
+        let (version, session_present) = diagnose::granted(response);
+        // The version that worked is the one to reconnect with: no fallback dance every time.
+        self.version = if version == "3.1" { MqttVersion::V31 } else { MqttVersion::V311 };
+        let session = match (&c.identity, session_present) {
+            (Identity::Clean { .. }, _) => "",
+            (Identity::Durable { .. }, true) => ", durable session resumed",
+            (Identity::Durable { .. }, false) => ", new durable session",
+        };
+        let client_id = c.identity.client_id();
+        self.status.info(format_args!("connected to {}:{} as {client_id} (MQTT {version}{session})", c.host, c.port));
+    }
+
+    /// The answer to the request in flight when the run ended, if it comes within a moment.
+    fn late_response(&self) -> Option<mqtt::ServerResponse> {
+        let until = Instant::now() + LATE_RESPONSE_WAIT;
+        loop {
+            match self.wakeups.recv_timeout(until.saturating_duration_since(Instant::now())) {
+                Ok(Event::Response(Ok(response))) => return Some(response),
+                Ok(Event::Response(Err(_))) | Err(_) => return None,
+                Ok(_) => {}
+            }
+        }
     }
 
     /// A CONNECT and its CONNACK; for `--mqtt-version auto`, MQTT 3.1.1 and then, when a 3.1-era
