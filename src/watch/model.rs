@@ -282,6 +282,45 @@ impl Fleet {
     }
 }
 
+/// What one frame of the table shows, copied out of the [`Fleet`] while its lock is held, so that
+/// drawing (slow on a slow terminal) holds no lock a push waits for.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub devices: usize,
+    /// Devices whose latest readings hold an alarm.
+    pub alarms: usize,
+    pub silent: usize,
+    /// Pushes per second over the last few seconds.
+    pub rate: f64,
+    /// Devices that left the table to make room ([`FLEET_LIMIT`]).
+    pub evicted: u64,
+    /// Devices the filter matches (all of them without one).
+    pub matching: usize,
+    /// The place of the first row shown among those that match.
+    pub first: usize,
+    /// The rows shown, in the sort order.
+    pub rows: Vec<Device>,
+}
+
+impl Fleet {
+    /// Up to `len` rows from the `first` on among those that match `filter`, in `sort` order, with
+    /// the counts; `first` is clamped so that the last page is full.
+    pub fn page(&self, sort: Sort, filter: &str, now: Instant, first: usize, len: usize) -> Page {
+        let rows = self.rows(sort, filter, now);
+        let first = first.min(rows.len().saturating_sub(len));
+        Page {
+            devices: self.len(),
+            alarms: self.alarms(),
+            silent: self.silent(now),
+            rate: self.rate(),
+            evicted: self.evicted,
+            matching: rows.len(),
+            first,
+            rows: rows.iter().skip(first).take(len).map(|device| (*device).clone()).collect(),
+        }
+    }
+}
+
 /// An age as a row shows it, ticking: `7s`, `4m 05s`, `3h 07m`, `2d 5h`.
 pub fn age(duration: Duration) -> String {
     let s = duration.as_secs();
