@@ -1,6 +1,7 @@
 //! The fleet as `watch` shows it: per device, its latest push and when it came. Pure and
 //! single-threaded: the caller shares it behind a lock and passes the time in, so tests can too.
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
@@ -27,6 +28,8 @@ pub struct Device {
     stamp: u64,
     /// The alarms among the latest readings (the battery's included), found when the push came.
     alarms: Vec<Raised>,
+    /// The latest readings as the row shows them, made when the push came: a frame formats none.
+    readings: Vec<Reading>,
 }
 
 /// One reading as a row shows it: `temperature=23.5°C`, and whether it means trouble.
@@ -65,7 +68,12 @@ impl Device {
 
     /// The readings to show beside the battery: all but `battery` and `interval`, which have their
     /// own column and meaning.
-    pub fn readings(&self) -> Vec<Reading> {
+    pub fn readings(&self) -> &[Reading] {
+        &self.readings
+    }
+
+    /// Formats the latest readings, once per push (see [`Device::readings`]).
+    fn format_readings(&mut self) {
         let mut readings = Vec::new();
         let mut text = Vec::new();
         reading::visit(&self.data, |path, leaf, value| {
@@ -79,7 +87,7 @@ impl Device {
             text.extend_from_slice(reading::unit_for(leaf, value).as_bytes());
             readings.push(Reading { text: String::from_utf8_lossy(&text).into_owned(), alarm: self.is_alarm(path) });
         });
-        readings
+        self.readings = readings;
     }
 
     /// True when `needle` (lower case) is in the SN, the type, a reading, or names the row's state
@@ -144,6 +152,8 @@ pub struct Fleet {
     limit: usize,
     /// Devices that left to make room.
     evicted: u64,
+    /// Devices whose latest readings hold an alarm, kept as pushes come: a frame counts none.
+    alarming: usize,
     pushes: u64,
     /// (when, pushes so far), oldest first, over the last [`RATE_WINDOW`].
     samples: VecDeque<(Instant, u64)>,
@@ -164,6 +174,7 @@ impl Fleet {
             by_age: BTreeMap::new(),
             limit: limit.max(1),
             evicted: 0,
+            alarming: 0,
             pushes: 0,
             samples: VecDeque::new(),
         }
@@ -198,6 +209,7 @@ impl Fleet {
                     pushes: 0,
                     stamp: 0,
                     alarms: Vec::new(),
+                    readings: Vec::new(),
                 });
                 (device, sn.to_owned())
             }
@@ -207,7 +219,10 @@ impl Fleet {
         device.device_type.clear();
         device.device_type.push_str(&visible(push.device_type().unwrap_or("-")));
         device.data = push.data().cloned().unwrap_or_default();
+        let was_alarming = !device.alarms.is_empty();
         device.alarms = self.rules.check(&device.data);
+        device.format_readings();
+        self.alarming = self.alarming + usize::from(!device.alarms.is_empty()) - usize::from(was_alarming);
         device.encrypted = push.is_encrypted();
         device.last_seen = now;
         device.pushes += 1;
@@ -224,7 +239,9 @@ impl Fleet {
 
     fn evict_oldest(&mut self) {
         if let Some((_, sn)) = self.by_age.pop_first() {
-            self.devices.remove(&sn);
+            if let Some(device) = self.devices.remove(&sn) {
+                self.alarming -= usize::from(!device.alarms.is_empty());
+            }
             self.evicted += 1;
         }
     }
@@ -239,7 +256,7 @@ impl Fleet {
 
     /// Devices whose latest readings hold an alarm.
     pub fn alarms(&self) -> usize {
-        self.devices.values().filter(|d| !d.alarms().is_empty()).count()
+        self.alarming
     }
 
     pub fn silent(&self, now: Instant) -> usize {
@@ -266,19 +283,30 @@ impl Fleet {
 
     /// The devices to show, filtered by `filter` (case-insensitive; empty shows all), in `sort` order.
     pub fn rows(&self, sort: Sort, filter: &str, now: Instant) -> Vec<&Device> {
+        let mut rows = self.matching(filter, now);
+        rows.sort_by(|a, b| sort.compare(a, b));
+        rows
+    }
+
+    /// The devices `filter` matches (case-insensitive; empty matches all), in no order.
+    fn matching(&self, filter: &str, now: Instant) -> Vec<&Device> {
         let needle = filter.trim().to_lowercase();
-        let mut rows: Vec<&Device> =
-            self.devices.values().filter(|d| needle.is_empty() || d.matches(&needle, now)).collect();
-        match sort {
-            Sort::LastSeen => rows.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then_with(|| a.sn.cmp(&b.sn))),
-            Sort::Sn => rows.sort_by(|a, b| a.sn.cmp(&b.sn)),
-            Sort::Type => rows.sort_by(|a, b| a.device_type.cmp(&b.device_type).then_with(|| a.sn.cmp(&b.sn))),
-            Sort::Battery => rows.sort_by(|a, b| {
+        self.devices.values().filter(|d| needle.is_empty() || d.matches(&needle, now)).collect()
+    }
+}
+
+impl Sort {
+    /// The order of two rows: ties go by SN.
+    fn compare(self, a: &Device, b: &Device) -> Ordering {
+        match self {
+            Sort::LastSeen => b.last_seen.cmp(&a.last_seen).then_with(|| a.sn.cmp(&b.sn)),
+            Sort::Sn => a.sn.cmp(&b.sn),
+            Sort::Type => a.device_type.cmp(&b.device_type).then_with(|| a.sn.cmp(&b.sn)),
+            Sort::Battery => {
                 let level = |d: &Device| d.battery().and_then(Value::as_f64).unwrap_or(f64::INFINITY);
                 level(a).total_cmp(&level(b)).then_with(|| a.sn.cmp(&b.sn))
-            }),
+            }
         }
-        rows
     }
 }
 
@@ -306,17 +334,31 @@ impl Fleet {
     /// Up to `len` rows from the `first` on among those that match `filter`, in `sort` order, with
     /// the counts; `first` is clamped so that the last page is full.
     pub fn page(&self, sort: Sort, filter: &str, now: Instant, first: usize, len: usize) -> Page {
-        let rows = self.rows(sort, filter, now);
-        let first = first.min(rows.len().saturating_sub(len));
+        let mut rows = self.matching(filter, now);
+        let matching = rows.len();
+        let first = first.min(matching.saturating_sub(len));
+        // Only the page is put in order (the lock is held meanwhile): the rows before it need only
+        // come before it, and those after it after.
+        let compare = |a: &&Device, b: &&Device| sort.compare(a, b);
+        if first > 0 {
+            rows.select_nth_unstable_by(first, compare);
+        }
+        let rest = &mut rows[first..];
+        if rest.len() > len {
+            rest.select_nth_unstable_by(len, compare);
+        }
+        let shown = len.min(rest.len());
+        let shown = &mut rest[..shown];
+        shown.sort_by(compare);
         Page {
             devices: self.len(),
             alarms: self.alarms(),
             silent: self.silent(now),
             rate: self.rate(),
             evicted: self.evicted,
-            matching: rows.len(),
+            matching,
             first,
-            rows: rows.iter().skip(first).take(len).map(|device| (*device).clone()).collect(),
+            rows: shown.iter().map(|device| (*device).clone()).collect(),
         }
     }
 }
@@ -489,6 +531,34 @@ mod tests {
         assert_eq!((fleet.len(), fleet.evicted()), (FLEET_LIMIT, 1));
         assert!(!fleet.rows(Sort::Sn, "0000000000000000", now).iter().any(|d| d.sn == "0000000000000000"));
         assert_eq!(fleet.by_age.len(), FLEET_LIMIT, "the age index holds the same devices");
+    }
+
+    #[test]
+    fn a_page_holds_the_rows_a_full_sort_puts_there_and_the_counts() {
+        let start = Instant::now();
+        let mut fleet = Fleet::with_limit(40);
+        for n in 0..60u64 {
+            let data = format!(r#"{{"battery":{},"leak":{}}}"#, (n * 37) % 23, n % 5 == 0);
+            let kind = ["leak", "smoke", "light"][(n % 3) as usize];
+            fleet.record(&push(&format!("{:02}", (n * 7) % 50), kind, &data), start + Duration::from_secs(n % 9));
+        }
+        let now = start + Duration::from_secs(60);
+        let alarming = fleet.devices.values().filter(|d| !d.alarms().is_empty()).count();
+        assert_eq!(fleet.alarms(), alarming, "the count kept as pushes came, evictions included");
+        for sort in [Sort::LastSeen, Sort::Sn, Sort::Type, Sort::Battery] {
+            for filter in ["", "smoke", "alarm"] {
+                let all: Vec<String> = fleet.rows(sort, filter, now).iter().map(|d| d.sn.clone()).collect();
+                for first in [0, 1, 5, 17, 38, 39, 40, 1000] {
+                    let page = fleet.page(sort, filter, now, first, 6);
+                    let from = first.min(all.len().saturating_sub(6));
+                    let expected: Vec<String> = all.iter().skip(from).take(6).cloned().collect();
+                    let shown: Vec<String> = page.rows.iter().map(|d| d.sn.clone()).collect();
+                    assert_eq!(shown, expected, "{sort:?} {filter:?} from {first}");
+                    assert_eq!((page.first, page.matching, page.devices), (from, all.len(), fleet.len()));
+                    assert_eq!((page.alarms, page.evicted), (alarming, fleet.evicted()));
+                }
+            }
+        }
     }
 
     #[test]
