@@ -28,8 +28,6 @@ pub struct Device {
     stamp: u64,
     /// The alarms among the latest readings (the battery's included), found when the push came.
     alarms: Vec<Raised>,
-    /// The latest readings as the row shows them, made when the push came: a frame formats none.
-    readings: Vec<Reading>,
 }
 
 /// One reading as a row shows it: `temperature=23.5°C`, and whether it means trouble.
@@ -67,14 +65,15 @@ impl Device {
     }
 
     /// The readings to show beside the battery: all but `battery` and `interval`, which have their
-    /// own column and meaning.
-    pub fn readings(&self) -> &[Reading] {
-        &self.readings
+    /// own column and meaning. Formatted on each call: only for the rows on the screen.
+    pub fn readings(&self) -> Vec<Reading> {
+        let mut readings = Vec::new();
+        self.visit_readings(|text, alarm| readings.push(Reading { text: text.to_owned(), alarm }));
+        readings
     }
 
-    /// Formats the latest readings, once per push (see [`Device::readings`]).
-    fn format_readings(&mut self) {
-        let mut readings = Vec::new();
+    /// Formats each reading shown (see [`Device::readings`]) in turn into one buffer.
+    fn visit_readings(&self, mut each: impl FnMut(&str, bool)) {
         let mut text = Vec::new();
         reading::visit(&self.data, |path, leaf, value| {
             if path == "battery" || path == "interval" {
@@ -85,9 +84,15 @@ impl Device {
             text.push(b'=');
             reading::write_value(&mut text, value);
             text.extend_from_slice(reading::unit_for(leaf, value).as_bytes());
-            readings.push(Reading { text: String::from_utf8_lossy(&text).into_owned(), alarm: self.is_alarm(path) });
+            each(&String::from_utf8_lossy(&text), self.is_alarm(path));
         });
-        self.readings = readings;
+    }
+
+    /// True when `test` holds for the text of one of the readings shown.
+    fn any_reading(&self, test: impl Fn(&str) -> bool) -> bool {
+        let mut found = false;
+        self.visit_readings(|text, _| found = found || test(text));
+        found
     }
 
     /// True when `needle` (lower case) is in the SN, the type, a reading, or names the row's state
@@ -96,7 +101,7 @@ impl Device {
         let has = |text: &str| text.to_lowercase().contains(needle);
         has(&self.sn)
             || has(&self.device_type)
-            || self.readings().iter().any(|r| has(&r.text))
+            || self.any_reading(has)
             || (!self.alarms().is_empty() && "alarm".contains(needle))
             || (self.is_silent(now) && "silent".contains(needle))
     }
@@ -209,7 +214,6 @@ impl Fleet {
                     pushes: 0,
                     stamp: 0,
                     alarms: Vec::new(),
-                    readings: Vec::new(),
                 });
                 (device, sn.to_owned())
             }
@@ -221,7 +225,6 @@ impl Fleet {
         device.data = push.data().cloned().unwrap_or_default();
         let was_alarming = !device.alarms.is_empty();
         device.alarms = self.rules.check(&device.data);
-        device.format_readings();
         self.alarming = self.alarming + usize::from(!device.alarms.is_empty()) - usize::from(was_alarming);
         device.encrypted = push.is_encrypted();
         device.last_seen = now;

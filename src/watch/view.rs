@@ -280,12 +280,12 @@ fn cell<'a>(column: Column, device: &'a Device, palette: Palette, now: Instant) 
             if device.encrypted {
                 spans.push(Span::styled("(encrypted: no AppKey) ", palette.fg(Color::Yellow)));
             }
-            for (i, r) in device.readings().iter().enumerate() {
+            for (i, r) in device.readings().into_iter().enumerate() {
                 if i > 0 {
                     spans.push(Span::raw(" "));
                 }
                 let style = if r.alarm { palette.alarm() } else { Style::new() };
-                spans.push(Span::styled(r.text.as_str(), style));
+                spans.push(Span::styled(r.text, style));
             }
             Cell::from(Line::from(spans))
         }
