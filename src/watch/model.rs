@@ -28,6 +28,11 @@ pub struct Device {
     stamp: u64,
     /// The alarms among the latest readings (the battery's included), found when the push came.
     alarms: Vec<Raised>,
+    /// The latest push's `interval`, read when it came: each frame asks every device whether it is
+    /// silent.
+    interval: Option<Duration>,
+    /// The battery's level for [`Sort::Battery`], read when the push came (none: last).
+    battery_level: f64,
 }
 
 /// One reading as a row shows it: `temperature=23.5°C`, and whether it means trouble.
@@ -45,7 +50,12 @@ impl Device {
 
     /// How often the device says it reports (`interval`, seconds).
     pub fn interval(&self) -> Option<Duration> {
-        let seconds = self.data.get("interval")?.as_f64()?;
+        self.interval
+    }
+
+    /// The `interval` reading of `data`, if it is a positive number of seconds.
+    fn read_interval(data: &Map<String, Value>) -> Option<Duration> {
+        let seconds = data.get("interval")?.as_f64()?;
         (seconds.is_finite() && seconds > 0.0).then(|| Duration::from_secs_f64(seconds.min(1e9)))
     }
 
@@ -214,6 +224,8 @@ impl Fleet {
                     pushes: 0,
                     stamp: 0,
                     alarms: Vec::new(),
+                    interval: None,
+                    battery_level: f64::INFINITY,
                 });
                 (device, sn.to_owned())
             }
@@ -223,6 +235,8 @@ impl Fleet {
         device.device_type.clear();
         device.device_type.push_str(&visible(push.device_type().unwrap_or("-")));
         device.data = push.data().cloned().unwrap_or_default();
+        device.interval = Device::read_interval(&device.data);
+        device.battery_level = device.battery().and_then(Value::as_f64).unwrap_or(f64::INFINITY);
         let was_alarming = !device.alarms.is_empty();
         device.alarms = self.rules.check(&device.data);
         self.alarming = self.alarming + usize::from(!device.alarms.is_empty()) - usize::from(was_alarming);
@@ -305,10 +319,7 @@ impl Sort {
             Sort::LastSeen => b.last_seen.cmp(&a.last_seen).then_with(|| a.sn.cmp(&b.sn)),
             Sort::Sn => a.sn.cmp(&b.sn),
             Sort::Type => a.device_type.cmp(&b.device_type).then_with(|| a.sn.cmp(&b.sn)),
-            Sort::Battery => {
-                let level = |d: &Device| d.battery().and_then(Value::as_f64).unwrap_or(f64::INFINITY);
-                level(a).total_cmp(&level(b)).then_with(|| a.sn.cmp(&b.sn))
-            }
+            Sort::Battery => a.battery_level.total_cmp(&b.battery_level).then_with(|| a.sn.cmp(&b.sn)),
         }
     }
 }
