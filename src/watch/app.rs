@@ -18,11 +18,11 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use ratatui::crossterm::{cursor, execute};
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use super::model::Fleet;
@@ -179,15 +179,9 @@ fn draw_until_done(
         let now = Instant::now();
         let message = status::newest_held();
         let session = SessionStatus { broker, link: link.state(), message: message.as_deref() };
-        let area = Rect::from((ratatui::layout::Position::ORIGIN, terminal.size()?));
-        let page = {
-            let mut fleet = fleet.lock();
-            fleet.sample(now);
-            view::page(&fleet, state, area, now)
-        };
-        terminal.draw(|frame| view::draw(frame, &page, state, session, palette, now))?;
+        let _devices = draw_frame(&mut terminal, fleet, state, session, palette, now)?;
         #[cfg(debug_assertions)]
-        injected_panic(page.devices);
+        injected_panic(_devices);
         let deadline = now + TICK;
         while let Some(wait) = deadline.checked_duration_since(Instant::now()) {
             match input.recv_timeout(wait) {
@@ -208,6 +202,26 @@ fn draw_until_done(
         }
     }
     Ok(())
+}
+
+/// One frame: what it shows is copied out under the fleet's lock, and drawn once the lock is let
+/// go, so a push never waits for the terminal. Returns the number of devices.
+fn draw_frame<B: Backend>(
+    terminal: &mut Terminal<B>,
+    fleet: &SharedFleet,
+    state: &mut ViewState,
+    session: SessionStatus,
+    palette: Palette,
+    now: Instant,
+) -> Result<usize, B::Error> {
+    let area = Rect::from((Position::ORIGIN, terminal.size()?));
+    let page = {
+        let mut fleet = fleet.lock();
+        fleet.sample(now);
+        view::page(&fleet, state, area, now)
+    };
+    terminal.draw(|frame| view::draw(frame, &page, state, session, palette, now))?;
+    Ok(page.devices)
 }
 
 /// Fault injection for tests/watch.rs, in debug builds only: with `SENSORO_SUB_TEST_PANIC_WATCH`
@@ -295,7 +309,78 @@ fn install_panic_hook(screen_thread: ThreadId) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mqtt::LinkState;
     use crate::watch::model::Sort;
+    use ratatui::backend::{ClearType, TestBackend, WindowSize};
+    use ratatui::buffer::Cell;
+    use ratatui::layout::Size;
+
+    /// A terminal that fails the test if it is written while the fleet's lock is held.
+    struct LockCheckingBackend {
+        screen: TestBackend,
+        fleet: SharedFleet,
+        writes: usize,
+    }
+
+    impl LockCheckingBackend {
+        fn check(&mut self) {
+            assert!(self.fleet.0.try_lock().is_ok(), "the terminal is written while the fleet's lock is held");
+            self.writes += 1;
+        }
+    }
+
+    impl Backend for LockCheckingBackend {
+        type Error = std::convert::Infallible;
+        fn draw<'a, I: Iterator<Item = (u16, u16, &'a Cell)>>(&mut self, content: I) -> Result<(), Self::Error> {
+            self.check();
+            self.screen.draw(content)
+        }
+        fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+            self.screen.hide_cursor()
+        }
+        fn show_cursor(&mut self) -> Result<(), Self::Error> {
+            self.screen.show_cursor()
+        }
+        fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+            self.screen.get_cursor_position()
+        }
+        fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+            self.screen.set_cursor_position(position)
+        }
+        fn clear(&mut self) -> Result<(), Self::Error> {
+            self.screen.clear()
+        }
+        fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+            self.screen.clear_region(clear_type)
+        }
+        fn size(&self) -> Result<Size, Self::Error> {
+            self.screen.size()
+        }
+        fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+            self.screen.window_size()
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            self.check();
+            self.screen.flush()
+        }
+    }
+
+    #[test]
+    fn a_frame_is_drawn_after_the_fleet_s_lock_is_let_go() {
+        let fleet = SharedFleet::default();
+        let push = Push::parse(br#"{"sn":"00000000000000A1","deviceType":"leak","data":{"leak":true}}"#).unwrap();
+        fleet.lock().record(&push, Instant::now());
+        let screen = LockCheckingBackend { screen: TestBackend::new(80, 8), fleet: fleet.clone(), writes: 0 };
+        let mut terminal = Terminal::new(screen).unwrap();
+        let session = SessionStatus { broker: "127.0.0.1:1883", link: LinkState::Connected, message: None };
+        let mut state = ViewState::default();
+        let devices =
+            draw_frame(&mut terminal, &fleet, &mut state, session, Palette { color: false }, Instant::now()).unwrap();
+        assert_eq!(devices, 1);
+        assert!(terminal.backend().writes > 0, "the frame was written");
+        let shown = terminal.backend().screen.buffer().content().iter().map(Cell::symbol).collect::<String>();
+        assert!(shown.contains("00000000000000A1") && shown.contains("1 alarm"), "{shown}");
+    }
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
