@@ -388,7 +388,8 @@ mod tests {
 
     #[test]
     fn keys_sort_scroll_filter_and_quit() {
-        let mut state = ViewState { page: 10, ..ViewState::default() };
+        let mut state = ViewState::default();
+        state.page = 10;
         assert_eq!(on_key(&mut state, key(KeyCode::Char('s'))), Action::Continue);
         assert_eq!(state.sort, Sort::Sn);
         on_key(&mut state, key(KeyCode::PageDown));

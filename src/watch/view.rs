@@ -26,11 +26,21 @@ pub struct ViewState {
     pub table: TableState,
     /// Rows that fitted last time, for PgUp/PgDn.
     pub page: usize,
+    /// The screen [`page`] was taken for and its [`areas`], which [`draw`] then reuses: ratatui
+    /// (built without its layout cache) solves each layout anew.
+    laid_out: Option<(Rect, [Rect; 4])>,
 }
 
 impl Default for ViewState {
     fn default() -> Self {
-        Self { sort: Sort::LastSeen, filter: String::new(), editing: false, table: TableState::new(), page: 1 }
+        Self {
+            sort: Sort::LastSeen,
+            filter: String::new(),
+            editing: false,
+            table: TableState::new(),
+            page: 1,
+            laid_out: None,
+        }
     }
 }
 
@@ -92,7 +102,9 @@ fn areas(screen: Rect) -> [Rect; 4] {
 /// meanwhile): the counts and the rows that fit from the scroll position on, which it clamps so the
 /// last page is full.
 pub fn page(fleet: &Fleet, state: &mut ViewState, screen: Rect, now: Instant) -> Page {
-    let [_, table, _, _] = areas(screen);
+    let laid_out = areas(screen);
+    state.laid_out = Some((screen, laid_out));
+    let [_, table, _, _] = laid_out;
     state.page = usize::from(table.height.saturating_sub(1)).max(1);
     let page = fleet.page(state.sort, &state.filter, now, state.offset(), state.page);
     state.scroll_to(page.first);
@@ -101,7 +113,10 @@ pub fn page(fleet: &Fleet, state: &mut ViewState, screen: Rect, now: Instant) ->
 
 /// Draws the whole screen from a [`page`] of the fleet.
 pub fn draw(frame: &mut Frame, page: &Page, state: &ViewState, session: SessionStatus, palette: Palette, now: Instant) {
-    let [top, table, message_area, keys] = areas(frame.area());
+    let [top, table, message_area, keys] = match state.laid_out {
+        Some((screen, laid_out)) if screen == frame.area() => laid_out,
+        _ => areas(frame.area()),
+    };
     frame.render_widget(Paragraph::new(status_line(page, state, session, palette)), top);
     draw_table(frame, table, page, state, palette, now);
     let message = session.message.unwrap_or("");
