@@ -8,9 +8,8 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use sensoro_sub::pipeline::output::{Format, OutputConfig, Printer};
-use sensoro_sub::pipeline::push::Filter;
 use sensoro_sub::pipeline::safe_mode::{AppKey, SafeMode, decrypt, encrypt};
-use sensoro_sub::pipeline::{Delivery, Engine, Qos, Release};
+use sensoro_sub::pipeline::{Delivery, Engine, EngineOptions, Qos, Release};
 use sensoro_sub::status::{Status, StatusConfig, Verbosity};
 
 const APP_ID: &str = "foobar";
@@ -34,7 +33,8 @@ fn engine(format: Format, key: Option<AppKey>) -> Engine {
     let printer = Printer::new(OutputConfig { format, envelope: false, color: false });
     let status = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
     let safe_mode = SafeMode::new(Some(APP_ID.into()), key);
-    Engine::new(printer, Filter::default(), safe_mode, None, status, Box::new(std::io::sink()))
+    let options = EngineOptions { safe_mode, ..EngineOptions::default() };
+    Engine::new(options, Box::new(printer), Box::new(std::io::sink()), status)
 }
 
 fn delivery(payload: &[u8]) -> Delivery<'_> {

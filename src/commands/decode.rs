@@ -9,7 +9,7 @@ use crate::config::DecodeConfig;
 use crate::duration::display;
 use crate::exit::{Exit, Failure, stdout_error};
 use crate::pipeline::output::Printer;
-use crate::pipeline::{Delivery, Engine, Handled, Qos, Release};
+use crate::pipeline::{Delivery, Engine, EngineOptions, Handled, Qos, Release};
 use crate::status::Status;
 
 /// The longest line taken (docs/output.md): a longer one is reported as undecodable and skipped,
@@ -70,16 +70,14 @@ pub fn run(config: &DecodeConfig, status: Status) -> anyhow::Result<Exit> {
         }
         None => ("stdin".to_owned(), Box::new(io::stdin().lock())),
     };
-    let printer = Printer::new(config.output);
-    let mut engine = Engine::new(
-        printer,
-        config.filter.clone(),
-        config.safe_mode.clone(),
-        config.count,
-        status,
-        Box::new(io::stdout()),
-    )
-    .alarms(config.alarms.clone());
+    let options = EngineOptions {
+        filter: config.filter.clone(),
+        safe_mode: config.safe_mode.clone(),
+        count_limit: config.count,
+        alarms: config.alarms.clone(),
+        ..EngineOptions::default()
+    };
+    let mut engine = Engine::new(options, Box::new(Printer::new(config.output)), Box::new(io::stdout()), status);
     let progress = engine.progress();
     let started = Instant::now();
     let mut why = "end of input";

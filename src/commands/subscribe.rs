@@ -6,9 +6,9 @@ use crate::config::Config;
 use crate::config::advice::{self, INSECURE_WARNING};
 use crate::exit::{Exit, Failure, StdoutClosed};
 use crate::mqtt::{self, Outcome};
-use crate::pipeline::Engine;
 use crate::pipeline::output::{OutputFile, Printer, stdout_syncer};
 use crate::pipeline::topic::Subscription;
+use crate::pipeline::{Engine, EngineOptions};
 use crate::signals;
 use crate::status::Status;
 
@@ -45,17 +45,7 @@ pub fn run(config: &Config, status: Status) -> Result<Ended, Failure> {
         },
         None => (Box::new(io::stdout()), None),
     };
-    let engine = Engine::new(
-        Printer::new(config.output),
-        config.filter.clone(),
-        config.safe_mode.clone(),
-        config.count,
-        status,
-        out,
-    )
-    .dedupe(config.dedupe_window)
-    .subscribed_to(Subscription::to(&config.connection.topic))
-    .alarms(config.alarms.clone());
+    let engine = Engine::new(engine_options(config), Box::new(Printer::new(config.output)), out, status);
     let sink = engine.sink();
     // A durable session syncs a file before it acknowledges (group commit: mqtt::callback).
     let syncer = match &file {
@@ -74,6 +64,18 @@ pub fn run(config: &Config, status: Status) -> Result<Ended, Failure> {
     signals::forward_to(session.stopper())?;
     let outcome = session.run(&config.connection, config.clocks, engine, status);
     Ok(Ended { outcome, on_alarm: progress.stopped_on_alarm() })
+}
+
+/// How a subscription's engine treats pushes (`watch`'s too): from the flags and the profile.
+pub fn engine_options(config: &Config) -> EngineOptions {
+    EngineOptions {
+        filter: config.filter.clone(),
+        safe_mode: config.safe_mode.clone(),
+        count_limit: config.count,
+        dedupe_window: config.dedupe_window,
+        subscription: Subscription::to(&config.connection.topic),
+        alarms: config.alarms.clone(),
+    }
 }
 
 /// A session's outcome as the rest of the program's: an exit code, or a failure that says what to do.

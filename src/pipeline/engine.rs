@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use super::alarm::{AlarmConfig, Raised};
 use super::dedupe::RecentIds;
 use super::delivery::Delivery;
-use super::output::{Format, Printer, Sink, is_one_line, write_raw, write_verbatim_line};
+use super::output::{Output, Reads, Sink, is_one_line, write_raw, write_verbatim_line};
 use super::push::{Created, Filter, Outline, Push};
 use super::safe_mode::{Opened, SafeMode};
 use super::topic::{BadTopic, Subscription};
@@ -26,16 +26,32 @@ const REPORT_PAYLOAD_LIMIT: usize = 1024;
 /// The output buffer is reused between pushes; after a huge push it is shrunk back to this.
 const BUFFER_KEEP: usize = 64 * 1024;
 
+/// What became of the pushes so far, one count per fate. `Stats` (of `u64`) is a snapshot;
+/// [`Progress`] keeps one of atomic counters, so each count is named here only.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Stats {
-    pub received: u64,
-    pub printed: u64,
-    pub filtered: u64,
-    pub undecodable: u64,
+pub struct Stats<N = u64> {
+    pub received: N,
+    pub printed: N,
+    pub filtered: N,
+    pub undecodable: N,
     /// Safe-mode pushes that could not be decrypted (printed as received).
-    pub undecryptable: u64,
+    pub undecryptable: N,
     /// Redeliveries of a push already printed (same msgId), dropped.
-    pub duplicates: u64,
+    pub duplicates: N,
+}
+
+impl<N> Stats<N> {
+    /// The same counts, each through `f`: how [`Progress`] reads its counters into a snapshot.
+    fn map<M>(&self, f: impl Fn(&N) -> M) -> Stats<M> {
+        Stats {
+            received: f(&self.received),
+            printed: f(&self.printed),
+            filtered: f(&self.filtered),
+            undecodable: f(&self.undecodable),
+            undecryptable: f(&self.undecryptable),
+            duplicates: f(&self.duplicates),
+        }
+    }
 }
 
 impl std::fmt::Display for Stats {
@@ -76,12 +92,7 @@ pub enum Handled {
 /// which may be blocked writing to a stalled stdout.
 #[derive(Debug)]
 pub struct Progress {
-    received: AtomicU64,
-    printed: AtomicU64,
-    filtered: AtomicU64,
-    undecodable: AtomicU64,
-    undecryptable: AtomicU64,
-    duplicates: AtomicU64,
+    counts: Stats<AtomicU64>,
     /// Pushes whose handling panicked (a bug), printed as received instead.
     contained_panics: AtomicU64,
     /// Milliseconds from `started` to the last printed push.
@@ -97,12 +108,7 @@ pub struct Progress {
 impl Progress {
     fn new() -> Self {
         Self {
-            received: AtomicU64::new(0),
-            printed: AtomicU64::new(0),
-            filtered: AtomicU64::new(0),
-            undecodable: AtomicU64::new(0),
-            undecryptable: AtomicU64::new(0),
-            duplicates: AtomicU64::new(0),
+            counts: Stats::default(),
             contained_panics: AtomicU64::new(0),
             last_printed_ms: AtomicU64::new(0),
             closed: AtomicBool::new(false),
@@ -118,14 +124,7 @@ impl Progress {
     }
 
     pub fn stats(&self) -> Stats {
-        Stats {
-            received: self.received.load(Ordering::Relaxed),
-            printed: self.printed.load(Ordering::Relaxed),
-            filtered: self.filtered.load(Ordering::Relaxed),
-            undecodable: self.undecodable.load(Ordering::Relaxed),
-            undecryptable: self.undecryptable.load(Ordering::Relaxed),
-            duplicates: self.duplicates.load(Ordering::Relaxed),
-        }
+        self.counts.map(|count| count.load(Ordering::Relaxed))
     }
 
     /// When the last push was printed (or the engine was made): the clock of `--timeout`.
@@ -161,8 +160,30 @@ impl Progress {
     }
 }
 
+/// How the engine treats pushes, whatever it hands them to: built from the flags and the profile by
+/// the command that runs the engine.
+#[derive(Clone, Debug, Default)]
+pub struct EngineOptions {
+    /// `--sn`, `--device-type`.
+    pub filter: Filter,
+    pub safe_mode: SafeMode,
+    /// `--count`: the engine closes after this many printed pushes.
+    pub count_limit: Option<u64>,
+    /// Drops pushes whose msgId is among the last this many printed (QoS 1 redeliveries); 0: off.
+    pub dedupe_window: usize,
+    /// Only pushes on topics that match this subscription's filter are ours; the rest (and any
+    /// topic that is not UTF-8 or holds a NUL) are reported as undecodable. Default: any topic.
+    pub subscription: Subscription,
+    /// The alarm rules, and whether alarms select pushes (`--alarms-only`) or end the run
+    /// (`--exit-on-alarm`).
+    pub alarms: AlarmConfig,
+}
+
 pub struct Engine {
-    printer: Printer,
+    /// Takes each push the engine decided to show: a printer, or `watch`'s fleet.
+    output: Box<dyn Output>,
+    /// What `output` reads of a push, asked once: the branches of [`Engine::decide`] read these.
+    reads: Reads,
     filter: Filter,
     safe_mode: SafeMode,
     /// The "set the AppKey" hint is given once per run, not per push.
@@ -177,8 +198,6 @@ pub struct Engine {
     recent: RecentIds,
     /// The topics a push may come on; others are reported, never printed as ours.
     subscription: Subscription,
-    /// Takes each push instead of the printer (`watch`); `None` for every printing command.
-    observer: Option<Box<dyn Observer>>,
     /// The alarm rules, and whether alarms select pushes or end the run.
     alarms: AlarmConfig,
     /// The push being handled raised an alarm and the run ends once it is written.
@@ -203,84 +222,35 @@ const DROPPED_NOTICE_PUSHES: u64 = 50;
 /// At most this many deviceTypes are named (the broker's data: bounded, and shown escaped).
 const DROPPED_TYPES_SHOWN: usize = 12;
 
-/// A view that keeps what it needs of each push instead of printing it (`watch`'s fleet table). It
-/// sees every push that passed the filters and the dedupe, decrypted, before `handle` returns (so
-/// before the MQTT session acknowledges it), and must not block for long.
-pub trait Observer: Send {
-    fn observe(&mut self, delivery: &Delivery, push: &Push);
-}
-
 impl Engine {
-    pub fn new(
-        printer: Printer,
-        filter: Filter,
-        safe_mode: SafeMode,
-        count_limit: Option<u64>,
-        status: Status,
-        out: Box<dyn Write + Send>,
-    ) -> Self {
+    /// An engine that hands each push it decides to show to `output`, and writes the lines that
+    /// `output` makes to `lines` (an output that keeps pushes, as `watch`'s does, makes none).
+    pub fn new(options: EngineOptions, output: Box<dyn Output>, lines: Box<dyn Write + Send>, status: Status) -> Self {
+        let EngineOptions { filter, safe_mode, count_limit, dedupe_window, subscription, alarms } = options;
         Self {
-            printer,
+            reads: output.reads(),
+            output,
             filter,
             safe_mode,
             key_hint_given: false,
             decrypt_failures_told: Vec::new(),
-            sink: Arc::new(Sink::new(out)),
+            sink: Arc::new(Sink::new(lines)),
             buffer: Vec::with_capacity(4096),
             status,
             count_limit,
             progress: Arc::new(Progress::new()),
-            recent: RecentIds::default(),
-            subscription: Subscription::default(),
-            observer: None,
-            alarms: AlarmConfig::default(),
+            recent: RecentIds::new(dedupe_window),
+            subscription,
+            alarms,
             stop_after_write: false,
             dropped: DroppedByFilters::default(),
         }
-    }
-
-    /// The alarm rules (default: [`crate::pipeline::alarm::Rules::defaults`]), `--alarms-only` and
-    /// `--exit-on-alarm`.
-    pub fn alarms(mut self, alarms: AlarmConfig) -> Self {
-        self.alarms = alarms;
-        self
     }
 
     /// True when a push's alarms decide whether (or how long) it is printed, so no push may take
     /// the path that does not read it.
     fn alarms_select(&self) -> bool {
         self.alarms.only || self.alarms.exit_on_first
-    }
-
-    /// An engine that hands each push to `observer` and writes nothing: the same decoding,
-    /// decryption, filters, dedupe and counters as the printing one.
-    pub fn observing(
-        observer: Box<dyn Observer>,
-        filter: Filter,
-        safe_mode: SafeMode,
-        count_limit: Option<u64>,
-        status: Status,
-    ) -> Self {
-        // A printer that is never used: with an observer no push takes the verbatim fast path
-        // (pretty never prints verbatim) or reaches the printer.
-        let printer =
-            Printer::new(super::output::OutputConfig { format: Format::Pretty, envelope: false, color: false });
-        let mut engine = Engine::new(printer, filter, safe_mode, count_limit, status, Box::new(io::sink()));
-        engine.observer = Some(observer);
-        engine
-    }
-
-    /// Drops pushes whose msgId is among the last `window` printed (QoS 1 redeliveries); 0: off.
-    pub fn dedupe(mut self, window: usize) -> Self {
-        self.recent = RecentIds::new(window);
-        self
-    }
-
-    /// Only pushes on topics that match this subscription's filter are ours; the rest (and any topic
-    /// that is not UTF-8 or holds a NUL) are reported as undecodable.
-    pub fn subscribed_to(mut self, subscription: Subscription) -> Self {
-        self.subscription = subscription;
-        self
     }
 
     /// Where the lines go: for flushing held-back lines when the run ends or the connection drops.
@@ -299,7 +269,7 @@ impl Engine {
         if self.progress.is_closed() {
             return Ok(Handled::Refused);
         }
-        let number = Progress::count(&self.progress.received);
+        let number = Progress::count(&self.progress.counts.received);
         self.buffer.clear();
         let handled = match self.subscription.check(delivery.topic) {
             // Topics are bytes until checked: one that is not ours is never printed as ours.
@@ -310,9 +280,9 @@ impl Engine {
             Ok(topic) => self.decide_contained(number, delivery, topic),
         };
         match handled {
-            Handled::Filtered => _ = Progress::count(&self.progress.filtered),
-            Handled::Duplicate => _ = Progress::count(&self.progress.duplicates),
-            Handled::Undecodable => _ = Progress::count(&self.progress.undecodable),
+            Handled::Filtered => _ = Progress::count(&self.progress.counts.filtered),
+            Handled::Duplicate => _ = Progress::count(&self.progress.counts.duplicates),
+            Handled::Undecodable => _ = Progress::count(&self.progress.counts.undecodable),
             _ => {}
         }
         let may_wait = release == Release::WithNext;
@@ -320,7 +290,7 @@ impl Engine {
             self.sink.write(&self.buffer, may_wait)?;
             self.count_printed()?;
         } else if handled == Handled::Printed {
-            // Shown by the observer: nothing to write, but it counts like a printed line.
+            // Kept by an output that writes nothing (`watch`): it counts like a printed line.
             self.count_printed()?;
         } else if !may_wait {
             self.sink.flush()?;
@@ -334,7 +304,7 @@ impl Engine {
     /// Counts a printed push: the clock of `--timeout`, and the end of the run at `--count` or,
     /// with `--exit-on-alarm`, after the first push with an alarm.
     fn count_printed(&mut self) -> io::Result<()> {
-        let printed = Progress::count(&self.progress.printed);
+        let printed = Progress::count(&self.progress.counts.printed);
         let since_start = u64::try_from(self.progress.started.elapsed().as_millis()).unwrap_or(u64::MAX);
         self.progress.last_printed_ms.store(since_start, Ordering::Relaxed);
         let alarm = std::mem::take(&mut self.stop_after_write);
@@ -369,12 +339,8 @@ impl Engine {
 
     /// Decodes, decrypts, filters and formats one push into the buffer; writes nothing yet.
     fn decide(&mut self, number: u64, delivery: &Delivery, topic: &str) -> Handled {
-        #[cfg(test)]
-        if topic == tests::PANIC_TOPIC {
-            panic!("injected by a test");
-        }
-        let raw = self.printer.format() == Format::Raw;
-        let outline = (self.printer.prints_verbatim() && !self.alarms_select() && is_one_line(delivery.payload))
+        let raw = self.reads.payload_only;
+        let outline = (self.reads.verbatim && !self.alarms_select() && is_one_line(delivery.payload))
             .then(|| Outline::read(delivery.payload))
             .flatten();
         if raw && self.filter.is_empty() && !self.alarms_select() {
@@ -400,11 +366,8 @@ impl Engine {
                         self.dropped_by_filters(push.device_type())
                     } else if push.msg_id().is_some_and(|id| !self.recent.insert(id)) {
                         Handled::Duplicate
-                    } else if let Some(observer) = &mut self.observer {
-                        observer.observe(delivery, &push);
-                        Handled::Printed
                     } else {
-                        self.print(number, delivery, topic, &push)
+                        self.show(number, delivery, topic, &push)
                     }
                 }
                 Err(undecodable) => {
@@ -419,19 +382,20 @@ impl Engine {
         }
     }
 
-    /// Finds the push's alarms (when something needs them), selects by them and prints.
-    fn print(&mut self, number: u64, delivery: &Delivery, topic: &str, push: &Push) -> Handled {
+    /// Finds the push's alarms (when something needs them), selects by them and hands the push to
+    /// the output.
+    fn show(&mut self, number: u64, delivery: &Delivery, topic: &str, push: &Push) -> Handled {
         let alarms: Vec<Raised> = match push.data() {
-            Some(data) if self.alarms_select() || self.printer.shows_alarms() => self.alarms.rules.check(data),
+            Some(data) if self.alarms_select() || self.reads.alarms => self.alarms.rules.check(data),
             _ => Vec::new(),
         };
         if self.alarms.only && alarms.is_empty() {
             return Handled::Filtered;
         }
-        if self.printer.format() == Format::Pretty {
+        if self.reads.created_time {
             self.explain_time(number, topic, push);
         }
-        self.printer.write_push(&mut self.buffer, delivery, topic, push, &alarms);
+        self.output.take(&mut self.buffer, delivery, topic, push, &alarms);
         if self.alarms.exit_on_first && !alarms.is_empty() {
             self.stop_after_write = true;
         }
@@ -458,7 +422,7 @@ impl Engine {
     /// with the deviceTypes that did arrive.
     fn dropped_by_filters(&mut self, device_type: Option<&str>) -> Handled {
         let dropped = &mut self.dropped;
-        if dropped.told || self.progress.printed.load(Ordering::Relaxed) > 0 {
+        if dropped.told || self.progress.counts.printed.load(Ordering::Relaxed) > 0 {
             return Handled::Filtered;
         }
         let since = *dropped.since.get_or_insert_with(Instant::now);
@@ -498,7 +462,7 @@ impl Engine {
                 }
             }
             Opened::Failed(reason) => {
-                Progress::count(&self.progress.undecryptable);
+                Progress::count(&self.progress.counts.undecryptable);
                 let line = format_args!("cannot decrypt push #{number} from {topic}: {reason}; printed as received");
                 // A wrong AppKey fails every push the same way: warned once, then counted (-v shows each).
                 let kind = std::mem::discriminant(&reason);
@@ -519,8 +483,8 @@ impl Engine {
         if self.progress.is_closed() {
             return Handled::Refused;
         }
-        let number = Progress::count(&self.progress.received);
-        Progress::count(&self.progress.undecodable);
+        let number = Progress::count(&self.progress.counts.received);
+        Progress::count(&self.progress.counts.undecodable);
         let start = &delivery.payload[..delivery.payload.len().min(REPORT_PAYLOAD_LIMIT)];
         self.status.warn(format_args!(
             "undecodable push #{number} from {} ({reason}); it starts: \"{}\" …",
@@ -561,17 +525,26 @@ mod tests {
 
     use super::*;
     use crate::pipeline::hostile;
-    use crate::pipeline::output::OutputConfig;
+    use crate::pipeline::hostile::Shared;
     use crate::pipeline::output::test_support::{SAMPLE, delivery};
+    use crate::pipeline::output::{Format, OutputConfig, Printer};
     use crate::status::StatusConfig;
 
-    use crate::pipeline::hostile::Shared;
+    fn quiet() -> Status {
+        Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false })
+    }
+
+    fn printer(format: Format) -> Box<Printer> {
+        Box::new(Printer::new(OutputConfig { format, envelope: false, color: false }))
+    }
 
     fn engine(format: Format, filter: Filter, count: Option<u64>) -> (Engine, Shared) {
+        engine_with(format, EngineOptions { filter, count_limit: count, ..EngineOptions::default() })
+    }
+
+    fn engine_with(format: Format, options: EngineOptions) -> (Engine, Shared) {
         let out = Shared::default();
-        let printer = Printer::new(OutputConfig { format, envelope: false, color: false });
-        let status = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
-        (Engine::new(printer, filter, SafeMode::default(), count, status, Box::new(out.clone())), out)
+        (Engine::new(options, printer(format), Box::new(out.clone()), quiet()), out)
     }
 
     fn text(out: &Shared) -> String {
@@ -595,8 +568,7 @@ mod tests {
     #[test]
     fn redeliveries_are_dropped_within_the_window_in_both_paths() {
         for format in [Format::Ndjson, Format::Json] {
-            let (engine, out) = engine(format, Filter::default(), None);
-            let mut engine = engine.dedupe(2);
+            let (mut engine, out) = engine_with(format, EngineOptions { dedupe_window: 2, ..EngineOptions::default() });
             let push = |id: &str| format!(r#"{{"sn":"A","msgId":"{id}"}}"#);
             let handled: Vec<Handled> = ["a", "a", "b", "c", "a", "c"]
                 .iter()
@@ -711,11 +683,28 @@ mod tests {
         }
     }
 
-    pub const PANIC_TOPIC: &str = "test/panic";
+    /// A printer with a bug: it panics on a push from [`PANIC_TOPIC`], its line half made.
+    struct PanicsOnTopic(Printer);
+
+    const PANIC_TOPIC: &str = "test/panic";
+
+    impl Output for PanicsOnTopic {
+        fn reads(&self) -> Reads {
+            self.0.reads()
+        }
+        fn take(&mut self, line: &mut Vec<u8>, delivery: &Delivery, topic: &str, push: &Push, alarms: &[Raised]) {
+            self.0.take(line, delivery, topic, push, alarms);
+            if topic == PANIC_TOPIC {
+                panic!("injected by a test");
+            }
+        }
+    }
 
     #[test]
     fn a_panic_while_handling_a_push_is_contained_and_the_push_printed_as_received() {
-        let (mut engine, out) = engine(Format::Pretty, Filter::default(), None);
+        let out = Shared::default();
+        let buggy = PanicsOnTopic(*printer(Format::Pretty));
+        let mut engine = Engine::new(EngineOptions::default(), Box::new(buggy), Box::new(out.clone()), quiet());
         let broken = Delivery { topic: PANIC_TOPIC.as_bytes(), ..delivery(SAMPLE.as_bytes()) };
         assert_eq!(engine.handle(&broken, Release::Now).unwrap(), Handled::Undecodable);
         assert_eq!(
@@ -746,18 +735,16 @@ mod tests {
         let calm = br#"{"sn":"A","msgId":"1","data":{"temperature":21}}"#;
         let hot = br#"{"sn":"B","msgId":"2","data":{"temperature":51}}"#;
         for format in [Format::Ndjson, Format::Raw, Format::Pretty, Format::Json] {
-            let (plain, out) = engine(format, Filter::default(), None);
             let only = AlarmConfig { rules: Rules::defaults(), only: true, exit_on_first: false };
-            let mut selecting = plain.alarms(only);
+            let (mut selecting, out) = engine_with(format, EngineOptions { alarms: only, ..EngineOptions::default() });
             assert_eq!(selecting.handle(&delivery(calm), Release::Now).unwrap(), Handled::Filtered, "{format:?}");
             assert_eq!(selecting.handle(&delivery(hot), Release::Now).unwrap(), Handled::Printed, "{format:?}");
             assert!(text(&out).contains("\"B\"") || text(&out).contains(" B "), "{format:?}: {}", text(&out));
             assert!(!text(&out).contains("\"A\"") && !text(&out).contains(" A "), "{format:?}: {}", text(&out));
             assert!(!selecting.progress().is_closed(), "{format:?}");
 
-            let (plain, out) = engine(format, Filter::default(), None);
             let exit = AlarmConfig { rules: Rules::defaults(), only: false, exit_on_first: true };
-            let mut stopping = plain.alarms(exit);
+            let (mut stopping, out) = engine_with(format, EngineOptions { alarms: exit, ..EngineOptions::default() });
             assert_eq!(stopping.handle(&delivery(calm), Release::WithNext).unwrap(), Handled::Printed);
             assert!(!stopping.progress().is_closed());
             assert_eq!(stopping.handle(&delivery(hot), Release::WithNext).unwrap(), Handled::Printed);
@@ -795,18 +782,21 @@ mod tests {
 
     #[test]
     fn an_observer_sees_decoded_pushes_that_pass_and_they_count_as_printed() {
+        /// An output that keeps each push's SN and writes nothing, as `watch`'s fleet does.
         #[derive(Clone, Default)]
         struct Seen(Arc<Mutex<Vec<String>>>);
-        impl Observer for Seen {
-            fn observe(&mut self, _: &Delivery, push: &Push) {
+        impl Output for Seen {
+            fn reads(&self) -> Reads {
+                Reads::default()
+            }
+            fn take(&mut self, _: &mut Vec<u8>, _: &Delivery, _: &str, push: &Push, _: &[Raised]) {
                 self.0.lock().unwrap().push(push.sn().unwrap_or("-").to_owned());
             }
         }
         let seen = Seen::default();
-        let status = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
         let filter = Filter::new(vec![], vec!["temp_humi".into()]);
-        let mut engine =
-            Engine::observing(Box::new(seen.clone()), filter, SafeMode::default(), Some(2), status).dedupe(10);
+        let options = EngineOptions { filter, count_limit: Some(2), dedupe_window: 10, ..EngineOptions::default() };
+        let mut engine = Engine::new(options, Box::new(seen.clone()), Box::new(io::sink()), quiet());
         assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap(), Handled::Printed);
         assert_eq!(engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap(), Handled::Duplicate);
         assert_eq!(engine.handle(&delivery(br#"{"deviceType":"smoke"}"#), Release::Now).unwrap(), Handled::Filtered);
@@ -831,9 +821,7 @@ mod tests {
                 Ok(())
             }
         }
-        let printer = Printer::new(OutputConfig { format: Format::Ndjson, envelope: false, color: false });
-        let status = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
-        let mut engine = Engine::new(printer, Filter::default(), SafeMode::default(), None, status, Box::new(Closed));
+        let mut engine = Engine::new(EngineOptions::default(), printer(Format::Ndjson), Box::new(Closed), quiet());
         let err = engine.handle(&delivery(SAMPLE.as_bytes()), Release::Now).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
         assert_eq!(engine.progress().stats().printed, 0);

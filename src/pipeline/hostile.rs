@@ -12,7 +12,7 @@ use super::output::{Format, OutputConfig, Printer};
 use super::push::{Filter, Push};
 use super::safe_mode::{AppKey, SafeMode};
 use super::topic::Subscription;
-use super::{Delivery, Engine, Handled, Qos, Release};
+use super::{Delivery, Engine, EngineOptions, Handled, Qos, Release};
 use crate::status::{Status, StatusConfig, Verbosity};
 use crate::visible::{acts_on_terminal, escape_json_text, visible, visible_bytes};
 
@@ -29,7 +29,8 @@ pub fn engine(format: Format) -> Engine {
     let status = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
     let filter = Filter::new(vec!["a".into(), "0117C9A1B2C3D4E5".into()], vec![]);
     let safe_mode = SafeMode::new(Some(APP_ID.into()), Some(app_key()));
-    Engine::new(printer, filter, safe_mode, None, status, Box::new(Vec::new())).dedupe(100)
+    let options = EngineOptions { filter, safe_mode, dedupe_window: 100, ..EngineOptions::default() };
+    Engine::new(options, Box::new(printer), Box::new(Vec::new()), status)
 }
 
 /// Feeds one payload and checks it had exactly one fate: printed, filtered, duplicate or reported.
@@ -62,8 +63,8 @@ pub fn topic_survives(format: Format, topic: &[u8], payload: &[u8]) {
     let out = Shared::default();
     let printer = Printer::new(OutputConfig { format, envelope: format == Format::Json, color: false });
     let status = Status::new(StatusConfig { verbosity: Verbosity::Quiet, color: false });
-    let mut engine = Engine::new(printer, Filter::default(), SafeMode::default(), None, status, Box::new(out.clone()))
-        .subscribed_to(Subscription::to("users/foobar/devices"));
+    let options = EngineOptions { subscription: Subscription::to("users/foobar/devices"), ..EngineOptions::default() };
+    let mut engine = Engine::new(options, Box::new(printer), Box::new(out.clone()), status);
     let handled = survives_on(&mut engine, topic, payload);
     if topic != b"users/foobar/devices" {
         assert_eq!(handled, Handled::Undecodable, "a topic that is not ours");

@@ -17,4 +17,5 @@ pub mod topic;
 pub mod vocabulary;
 
 pub use delivery::{Delivery, Qos};
-pub use engine::{Engine, Handled, Observer, Progress, Release, Stats};
+pub use engine::{Engine, EngineOptions, Handled, Progress, Release, Stats};
+pub use output::Output;

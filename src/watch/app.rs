@@ -1,5 +1,7 @@
 //! The event loop: the MQTT session runs on its own thread and feeds the fleet through the engine;
-//! this thread owns the terminal, draws every tick, and handles keys and resizes.
+//! this thread owns the terminal, draws every tick, and handles keys and resizes. Each push waits
+//! for the fleet's lock before it is acknowledged, so a frame holds it only to copy out what it
+//! shows ([`view::page`]) and draws after letting go: a slow terminal does not slow MQTT delivery.
 //!
 //! The terminal is restored on every way out: `q`/Esc/Ctrl-C (raw mode turns Ctrl-C into a key),
 //! SIGTERM/SIGINT/SIGHUP (the session's handler ends the session, and the loop sees it end), a
@@ -16,21 +18,24 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use ratatui::crossterm::{cursor, execute};
+use ratatui::layout::{Position, Rect};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use super::model::Fleet;
-use super::view::{self, Palette, Session as SessionView, ViewState};
+use super::view::{self, Palette, SessionStatus, ViewState};
+use crate::commands::subscribe::engine_options;
 use crate::config::Config;
 use crate::config::advice::INSECURE_WARNING;
 use crate::exit::Failure;
 use crate::mqtt::{self, Outcome};
+use crate::pipeline::alarm::{AlarmConfig, Raised};
+use crate::pipeline::output::Reads;
 use crate::pipeline::push::Push;
-use crate::pipeline::topic::Subscription;
-use crate::pipeline::{Delivery, Engine, Observer};
+use crate::pipeline::{Delivery, Engine, EngineOptions, Output};
 use crate::status::{self, Status};
 
 /// How often the screen is redrawn when nothing happens: ages tick, pushes/s moves.
@@ -47,8 +52,14 @@ impl SharedFleet {
     }
 }
 
-impl Observer for SharedFleet {
-    fn observe(&mut self, _: &Delivery, push: &Push) {
+/// The engine's output in `watch`: each push becomes its device's row; no line is written. The
+/// fleet finds the alarms itself, when it records the push.
+impl Output for SharedFleet {
+    fn reads(&self) -> Reads {
+        Reads::default()
+    }
+
+    fn take(&mut self, _: &mut Vec<u8>, _: &Delivery, _: &str, push: &Push, _: &[Raised]) {
         self.lock().record(push, Instant::now());
     }
 }
@@ -76,22 +87,23 @@ pub fn on_key(state: &mut ViewState, key: KeyEvent) -> Action {
             KeyCode::Char(c) => state.filter.push(c),
             _ => {}
         }
-        state.offset = 0;
+        state.scroll_to(0);
         return Action::Continue;
     }
+    let offset = state.offset();
     match key.code {
         KeyCode::Char('q') | KeyCode::Esc => return Action::Quit,
         KeyCode::Char('s') => {
             state.sort = state.sort.next();
-            state.offset = 0;
+            state.scroll_to(0);
         }
         KeyCode::Char('/') => state.editing = true,
-        KeyCode::Up => state.offset = state.offset.saturating_sub(1),
-        KeyCode::Down => state.offset = state.offset.saturating_add(1),
-        KeyCode::PageUp => state.offset = state.offset.saturating_sub(state.page),
-        KeyCode::PageDown => state.offset = state.offset.saturating_add(state.page),
-        KeyCode::Home => state.offset = 0,
-        KeyCode::End => state.offset = usize::MAX,
+        KeyCode::Up => state.scroll_to(offset.saturating_sub(1)),
+        KeyCode::Down => state.scroll_to(offset.saturating_add(1)),
+        KeyCode::PageUp => state.scroll_to(offset.saturating_sub(state.page)),
+        KeyCode::PageDown => state.scroll_to(offset.saturating_add(state.page)),
+        KeyCode::Home => state.scroll_to(0),
+        KeyCode::End => state.scroll_to(usize::MAX),
         _ => {}
     }
     Action::Continue
@@ -101,15 +113,10 @@ pub fn on_key(state: &mut ViewState, key: KeyEvent) -> Action {
 /// Status lines are held while the screen is up and written after it is restored.
 pub fn run(config: &Config, status: Status) -> anyhow::Result<Outcome> {
     let fleet = SharedFleet(Arc::new(Mutex::new(Fleet::new(config.alarms.rules.clone()))));
-    let engine = Engine::observing(
-        Box::new(fleet.clone()),
-        config.filter.clone(),
-        config.safe_mode.clone(),
-        config.count,
-        status,
-    )
-    .dedupe(config.dedupe_window)
-    .subscribed_to(Subscription::to(&config.connection.topic));
+    // Every push is shown: alarms select nothing here (--alarms-only and --exit-on-alarm conflict
+    // with watch), and the fleet finds them with the same rules.
+    let options = EngineOptions { alarms: AlarmConfig::default(), ..engine_options(config) };
+    let engine = Engine::new(options, Box::new(fleet.clone()), Box::new(io::sink()), status);
     let session = mqtt::Session::new();
     crate::signals::forward_to(session.stopper())?;
     let (stopper, link) = (session.stopper(), session.link());
@@ -172,14 +179,10 @@ fn draw_until_done(
     while !subscriber.is_finished() {
         let now = Instant::now();
         let message = status::newest_held();
-        let session = SessionView { broker, link: link.state(), message: message.as_deref() };
-        {
-            let mut fleet = fleet.lock();
-            fleet.sample(now);
-            terminal.draw(|frame| view::draw(frame, &fleet, state, session, palette, now))?;
-            #[cfg(debug_assertions)]
-            injected_panic(&fleet);
-        }
+        let session = SessionStatus { broker, link: link.state(), message: message.as_deref() };
+        let _devices = draw_frame(&mut terminal, fleet, state, session, palette, now)?;
+        #[cfg(debug_assertions)]
+        injected_panic(_devices);
         let deadline = now + TICK;
         while let Some(wait) = deadline.checked_duration_since(Instant::now()) {
             match input.recv_timeout(wait) {
@@ -202,12 +205,32 @@ fn draw_until_done(
     Ok(())
 }
 
+/// One frame: what it shows is copied out under the fleet's lock, and drawn once the lock is let
+/// go, so a push never waits for the terminal. Returns the number of devices.
+fn draw_frame<B: Backend>(
+    terminal: &mut Terminal<B>,
+    fleet: &SharedFleet,
+    state: &mut ViewState,
+    session: SessionStatus,
+    palette: Palette,
+    now: Instant,
+) -> Result<usize, B::Error> {
+    let area = Rect::from((Position::ORIGIN, terminal.size()?));
+    let page = {
+        let mut fleet = fleet.lock();
+        fleet.sample(now);
+        view::page(&fleet, state, area, now)
+    };
+    terminal.draw(|frame| view::draw(frame, &page, state, session, palette, now))?;
+    Ok(page.devices)
+}
+
 /// Fault injection for tests/watch.rs, in debug builds only: with `SENSORO_SUB_TEST_PANIC_WATCH`
 /// set the screen's thread panics once a device is on the screen (so the session has subscribed),
 /// the way a bug would, to show that the panic hook gives the terminal back with the held lines.
 #[cfg(debug_assertions)]
-fn injected_panic(fleet: &Fleet) {
-    if !fleet.is_empty() && std::env::var_os("SENSORO_SUB_TEST_PANIC_WATCH").is_some() {
+fn injected_panic(devices: usize) {
+    if devices > 0 && std::env::var_os("SENSORO_SUB_TEST_PANIC_WATCH").is_some() {
         panic!("injected by SENSORO_SUB_TEST_PANIC_WATCH");
     }
 }
@@ -287,7 +310,78 @@ fn install_panic_hook(screen_thread: ThreadId) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mqtt::LinkState;
     use crate::watch::model::Sort;
+    use ratatui::backend::{ClearType, TestBackend, WindowSize};
+    use ratatui::buffer::Cell;
+    use ratatui::layout::Size;
+
+    /// A terminal that fails the test if it is written while the fleet's lock is held.
+    struct LockCheckingBackend {
+        screen: TestBackend,
+        fleet: SharedFleet,
+        writes: usize,
+    }
+
+    impl LockCheckingBackend {
+        fn check(&mut self) {
+            assert!(self.fleet.0.try_lock().is_ok(), "the terminal is written while the fleet's lock is held");
+            self.writes += 1;
+        }
+    }
+
+    impl Backend for LockCheckingBackend {
+        type Error = std::convert::Infallible;
+        fn draw<'a, I: Iterator<Item = (u16, u16, &'a Cell)>>(&mut self, content: I) -> Result<(), Self::Error> {
+            self.check();
+            self.screen.draw(content)
+        }
+        fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+            self.screen.hide_cursor()
+        }
+        fn show_cursor(&mut self) -> Result<(), Self::Error> {
+            self.screen.show_cursor()
+        }
+        fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+            self.screen.get_cursor_position()
+        }
+        fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+            self.screen.set_cursor_position(position)
+        }
+        fn clear(&mut self) -> Result<(), Self::Error> {
+            self.screen.clear()
+        }
+        fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+            self.screen.clear_region(clear_type)
+        }
+        fn size(&self) -> Result<Size, Self::Error> {
+            self.screen.size()
+        }
+        fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+            self.screen.window_size()
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            self.check();
+            self.screen.flush()
+        }
+    }
+
+    #[test]
+    fn a_frame_is_drawn_after_the_fleet_s_lock_is_let_go() {
+        let fleet = SharedFleet::default();
+        let push = Push::parse(br#"{"sn":"00000000000000A1","deviceType":"leak","data":{"leak":true}}"#).unwrap();
+        fleet.lock().record(&push, Instant::now());
+        let screen = LockCheckingBackend { screen: TestBackend::new(80, 8), fleet: fleet.clone(), writes: 0 };
+        let mut terminal = Terminal::new(screen).unwrap();
+        let session = SessionStatus { broker: "127.0.0.1:1883", link: LinkState::Connected, message: None };
+        let mut state = ViewState::default();
+        let devices =
+            draw_frame(&mut terminal, &fleet, &mut state, session, Palette { color: false }, Instant::now()).unwrap();
+        assert_eq!(devices, 1);
+        assert!(terminal.backend().writes > 0, "the frame was written");
+        let shown = terminal.backend().screen.buffer().content().iter().map(Cell::symbol).collect::<String>();
+        assert!(shown.contains("00000000000000A1") && shown.contains("1 alarm"), "{shown}");
+    }
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
@@ -295,19 +389,20 @@ mod tests {
 
     #[test]
     fn keys_sort_scroll_filter_and_quit() {
-        let mut state = ViewState { page: 10, ..ViewState::default() };
+        let mut state = ViewState::default();
+        state.page = 10;
         assert_eq!(on_key(&mut state, key(KeyCode::Char('s'))), Action::Continue);
         assert_eq!(state.sort, Sort::Sn);
         on_key(&mut state, key(KeyCode::PageDown));
         on_key(&mut state, key(KeyCode::Down));
-        assert_eq!(state.offset, 11);
+        assert_eq!(state.offset(), 11);
         on_key(&mut state, key(KeyCode::Up));
         on_key(&mut state, key(KeyCode::PageUp));
-        assert_eq!(state.offset, 0);
+        assert_eq!(state.offset(), 0);
         on_key(&mut state, key(KeyCode::End));
-        assert_eq!(state.offset, usize::MAX);
+        assert_eq!(state.offset(), usize::MAX);
         on_key(&mut state, key(KeyCode::Home));
-        assert_eq!(state.offset, 0);
+        assert_eq!(state.offset(), 0);
 
         on_key(&mut state, key(KeyCode::Char('/')));
         for c in "leaq".chars() {

@@ -1,6 +1,7 @@
 //! The fleet as `watch` shows it: per device, its latest push and when it came. Pure and
 //! single-threaded: the caller shares it behind a lock and passes the time in, so tests can too.
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
@@ -27,6 +28,11 @@ pub struct Device {
     stamp: u64,
     /// The alarms among the latest readings (the battery's included), found when the push came.
     alarms: Vec<Raised>,
+    /// The latest push's `interval`, read when it came: each frame asks every device whether it is
+    /// silent.
+    interval: Option<Duration>,
+    /// The battery's level for [`Sort::Battery`], read when the push came (none: last).
+    battery_level: f64,
 }
 
 /// One reading as a row shows it: `temperature=23.5°C`, and whether it means trouble.
@@ -44,7 +50,12 @@ impl Device {
 
     /// How often the device says it reports (`interval`, seconds).
     pub fn interval(&self) -> Option<Duration> {
-        let seconds = self.data.get("interval")?.as_f64()?;
+        self.interval
+    }
+
+    /// The `interval` reading of `data`, if it is a positive number of seconds.
+    fn read_interval(data: &Map<String, Value>) -> Option<Duration> {
+        let seconds = data.get("interval")?.as_f64()?;
         (seconds.is_finite() && seconds > 0.0).then(|| Duration::from_secs_f64(seconds.min(1e9)))
     }
 
@@ -64,9 +75,15 @@ impl Device {
     }
 
     /// The readings to show beside the battery: all but `battery` and `interval`, which have their
-    /// own column and meaning.
+    /// own column and meaning. Formatted on each call: only for the rows on the screen.
     pub fn readings(&self) -> Vec<Reading> {
         let mut readings = Vec::new();
+        self.visit_readings(|text, alarm| readings.push(Reading { text: text.to_owned(), alarm }));
+        readings
+    }
+
+    /// Formats each reading shown (see [`Device::readings`]) in turn into one buffer.
+    fn visit_readings(&self, mut each: impl FnMut(&str, bool)) {
         let mut text = Vec::new();
         reading::visit(&self.data, |path, leaf, value| {
             if path == "battery" || path == "interval" {
@@ -77,9 +94,15 @@ impl Device {
             text.push(b'=');
             reading::write_value(&mut text, value);
             text.extend_from_slice(reading::unit_for(leaf, value).as_bytes());
-            readings.push(Reading { text: String::from_utf8_lossy(&text).into_owned(), alarm: self.is_alarm(path) });
+            each(&String::from_utf8_lossy(&text), self.is_alarm(path));
         });
-        readings
+    }
+
+    /// True when `test` holds for the text of one of the readings shown.
+    fn any_reading(&self, test: impl Fn(&str) -> bool) -> bool {
+        let mut found = false;
+        self.visit_readings(|text, _| found = found || test(text));
+        found
     }
 
     /// True when `needle` (lower case) is in the SN, the type, a reading, or names the row's state
@@ -88,7 +111,7 @@ impl Device {
         let has = |text: &str| text.to_lowercase().contains(needle);
         has(&self.sn)
             || has(&self.device_type)
-            || self.readings().iter().any(|r| has(&r.text))
+            || self.any_reading(has)
             || (!self.alarms().is_empty() && "alarm".contains(needle))
             || (self.is_silent(now) && "silent".contains(needle))
     }
@@ -144,6 +167,8 @@ pub struct Fleet {
     limit: usize,
     /// Devices that left to make room.
     evicted: u64,
+    /// Devices whose latest readings hold an alarm, kept as pushes come: a frame counts none.
+    alarming: usize,
     pushes: u64,
     /// (when, pushes so far), oldest first, over the last [`RATE_WINDOW`].
     samples: VecDeque<(Instant, u64)>,
@@ -164,6 +189,7 @@ impl Fleet {
             by_age: BTreeMap::new(),
             limit: limit.max(1),
             evicted: 0,
+            alarming: 0,
             pushes: 0,
             samples: VecDeque::new(),
         }
@@ -198,6 +224,8 @@ impl Fleet {
                     pushes: 0,
                     stamp: 0,
                     alarms: Vec::new(),
+                    interval: None,
+                    battery_level: f64::INFINITY,
                 });
                 (device, sn.to_owned())
             }
@@ -207,7 +235,11 @@ impl Fleet {
         device.device_type.clear();
         device.device_type.push_str(&visible(push.device_type().unwrap_or("-")));
         device.data = push.data().cloned().unwrap_or_default();
+        device.interval = Device::read_interval(&device.data);
+        device.battery_level = device.battery().and_then(Value::as_f64).unwrap_or(f64::INFINITY);
+        let was_alarming = !device.alarms.is_empty();
         device.alarms = self.rules.check(&device.data);
+        self.alarming = self.alarming + usize::from(!device.alarms.is_empty()) - usize::from(was_alarming);
         device.encrypted = push.is_encrypted();
         device.last_seen = now;
         device.pushes += 1;
@@ -224,7 +256,9 @@ impl Fleet {
 
     fn evict_oldest(&mut self) {
         if let Some((_, sn)) = self.by_age.pop_first() {
-            self.devices.remove(&sn);
+            if let Some(device) = self.devices.remove(&sn) {
+                self.alarming -= usize::from(!device.alarms.is_empty());
+            }
             self.evicted += 1;
         }
     }
@@ -239,7 +273,7 @@ impl Fleet {
 
     /// Devices whose latest readings hold an alarm.
     pub fn alarms(&self) -> usize {
-        self.devices.values().filter(|d| !d.alarms().is_empty()).count()
+        self.alarming
     }
 
     pub fn silent(&self, now: Instant) -> usize {
@@ -266,19 +300,80 @@ impl Fleet {
 
     /// The devices to show, filtered by `filter` (case-insensitive; empty shows all), in `sort` order.
     pub fn rows(&self, sort: Sort, filter: &str, now: Instant) -> Vec<&Device> {
-        let needle = filter.trim().to_lowercase();
-        let mut rows: Vec<&Device> =
-            self.devices.values().filter(|d| needle.is_empty() || d.matches(&needle, now)).collect();
-        match sort {
-            Sort::LastSeen => rows.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then_with(|| a.sn.cmp(&b.sn))),
-            Sort::Sn => rows.sort_by(|a, b| a.sn.cmp(&b.sn)),
-            Sort::Type => rows.sort_by(|a, b| a.device_type.cmp(&b.device_type).then_with(|| a.sn.cmp(&b.sn))),
-            Sort::Battery => rows.sort_by(|a, b| {
-                let level = |d: &Device| d.battery().and_then(Value::as_f64).unwrap_or(f64::INFINITY);
-                level(a).total_cmp(&level(b)).then_with(|| a.sn.cmp(&b.sn))
-            }),
-        }
+        let mut rows = self.matching(filter, now);
+        rows.sort_by(|a, b| sort.compare(a, b));
         rows
+    }
+
+    /// The devices `filter` matches (case-insensitive; empty matches all), in no order.
+    fn matching(&self, filter: &str, now: Instant) -> Vec<&Device> {
+        let needle = filter.trim().to_lowercase();
+        self.devices.values().filter(|d| needle.is_empty() || d.matches(&needle, now)).collect()
+    }
+}
+
+impl Sort {
+    /// The order of two rows: ties go by SN.
+    fn compare(self, a: &Device, b: &Device) -> Ordering {
+        match self {
+            Sort::LastSeen => b.last_seen.cmp(&a.last_seen).then_with(|| a.sn.cmp(&b.sn)),
+            Sort::Sn => a.sn.cmp(&b.sn),
+            Sort::Type => a.device_type.cmp(&b.device_type).then_with(|| a.sn.cmp(&b.sn)),
+            Sort::Battery => a.battery_level.total_cmp(&b.battery_level).then_with(|| a.sn.cmp(&b.sn)),
+        }
+    }
+}
+
+/// What one frame of the table shows, copied out of the [`Fleet`] while its lock is held, so that
+/// drawing (slow on a slow terminal) holds no lock a push waits for.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub devices: usize,
+    /// Devices whose latest readings hold an alarm.
+    pub alarms: usize,
+    pub silent: usize,
+    /// Pushes per second over the last few seconds.
+    pub rate: f64,
+    /// Devices that left the table to make room ([`FLEET_LIMIT`]).
+    pub evicted: u64,
+    /// Devices the filter matches (all of them without one).
+    pub matching: usize,
+    /// The place of the first row shown among those that match.
+    pub first: usize,
+    /// The rows shown, in the sort order.
+    pub rows: Vec<Device>,
+}
+
+impl Fleet {
+    /// Up to `len` rows from the `first` on among those that match `filter`, in `sort` order, with
+    /// the counts; `first` is clamped so that the last page is full.
+    pub fn page(&self, sort: Sort, filter: &str, now: Instant, first: usize, len: usize) -> Page {
+        let mut rows = self.matching(filter, now);
+        let matching = rows.len();
+        let first = first.min(matching.saturating_sub(len));
+        // Only the page is put in order (the lock is held meanwhile): the rows before it need only
+        // come before it, and those after it after.
+        let compare = |a: &&Device, b: &&Device| sort.compare(a, b);
+        if first > 0 {
+            rows.select_nth_unstable_by(first, compare);
+        }
+        let rest = &mut rows[first..];
+        if rest.len() > len {
+            rest.select_nth_unstable_by(len, compare);
+        }
+        let shown = len.min(rest.len());
+        let shown = &mut rest[..shown];
+        shown.sort_by(compare);
+        Page {
+            devices: self.len(),
+            alarms: self.alarms(),
+            silent: self.silent(now),
+            rate: self.rate(),
+            evicted: self.evicted,
+            matching,
+            first,
+            rows: shown.iter().map(|device| (*device).clone()).collect(),
+        }
     }
 }
 
@@ -450,6 +545,34 @@ mod tests {
         assert_eq!((fleet.len(), fleet.evicted()), (FLEET_LIMIT, 1));
         assert!(!fleet.rows(Sort::Sn, "0000000000000000", now).iter().any(|d| d.sn == "0000000000000000"));
         assert_eq!(fleet.by_age.len(), FLEET_LIMIT, "the age index holds the same devices");
+    }
+
+    #[test]
+    fn a_page_holds_the_rows_a_full_sort_puts_there_and_the_counts() {
+        let start = Instant::now();
+        let mut fleet = Fleet::with_limit(40);
+        for n in 0..60u64 {
+            let data = format!(r#"{{"battery":{},"leak":{}}}"#, (n * 37) % 23, n % 5 == 0);
+            let kind = ["leak", "smoke", "light"][(n % 3) as usize];
+            fleet.record(&push(&format!("{:02}", (n * 7) % 50), kind, &data), start + Duration::from_secs(n % 9));
+        }
+        let now = start + Duration::from_secs(60);
+        let alarming = fleet.devices.values().filter(|d| !d.alarms().is_empty()).count();
+        assert_eq!(fleet.alarms(), alarming, "the count kept as pushes came, evictions included");
+        for sort in [Sort::LastSeen, Sort::Sn, Sort::Type, Sort::Battery] {
+            for filter in ["", "smoke", "alarm"] {
+                let all: Vec<String> = fleet.rows(sort, filter, now).iter().map(|d| d.sn.clone()).collect();
+                for first in [0, 1, 5, 17, 38, 39, 40, 1000] {
+                    let page = fleet.page(sort, filter, now, first, 6);
+                    let from = first.min(all.len().saturating_sub(6));
+                    let expected: Vec<String> = all.iter().skip(from).take(6).cloned().collect();
+                    let shown: Vec<String> = page.rows.iter().map(|d| d.sn.clone()).collect();
+                    assert_eq!(shown, expected, "{sort:?} {filter:?} from {first}");
+                    assert_eq!((page.first, page.matching, page.devices), (from, all.len(), fleet.len()));
+                    assert_eq!((page.alarms, page.evicted), (alarming, fleet.evicted()));
+                }
+            }
+        }
     }
 
     #[test]

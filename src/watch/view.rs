@@ -1,6 +1,7 @@
 //! Drawing the fleet table with ratatui: a status line, one row per device, the newest status
-//! message and the keys. Knows nothing of terminals or threads: it draws a [`Fleet`] into a frame,
-//! so the tests draw into ratatui's `TestBackend`.
+//! message and the keys. Knows nothing of terminals or threads: [`page`] copies what a frame shows
+//! out of a [`Fleet`] (the caller holds the fleet's lock only that long), and [`draw`] draws that
+//! copy into a frame, so the tests draw into ratatui's `TestBackend`.
 
 use std::time::Instant;
 
@@ -8,10 +9,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use serde_json::Value;
 
-use super::model::{Device, Fleet, Sort, age};
+use super::model::{Device, Fleet, Page, Sort, age};
 use crate::mqtt::LinkState;
 
 /// What the user has chosen on the screen; the keys change it (`app`), drawing reads it.
@@ -21,21 +22,43 @@ pub struct ViewState {
     pub filter: String,
     /// `/` was pressed: keys type into the filter until Enter or Esc.
     pub editing: bool,
-    /// The first row shown.
-    pub offset: usize,
+    /// The scroll position: its offset is the first row shown (no row is selected).
+    pub table: TableState,
     /// Rows that fitted last time, for PgUp/PgDn.
     pub page: usize,
+    /// The screen [`page`] was taken for and its [`areas`], which [`draw`] then reuses: ratatui
+    /// (built without its layout cache) solves each layout anew.
+    laid_out: Option<(Rect, [Rect; 4])>,
 }
 
 impl Default for ViewState {
     fn default() -> Self {
-        Self { sort: Sort::LastSeen, filter: String::new(), editing: false, offset: 0, page: 1 }
+        Self {
+            sort: Sort::LastSeen,
+            filter: String::new(),
+            editing: false,
+            table: TableState::new(),
+            page: 1,
+            laid_out: None,
+        }
     }
 }
 
-/// The session's side of the status line.
+impl ViewState {
+    /// The first row shown.
+    pub fn offset(&self) -> usize {
+        self.table.offset()
+    }
+
+    /// Scrolls to `offset`; past the end is clamped when the next page is taken ([`page`]).
+    pub fn scroll_to(&mut self, offset: usize) {
+        *self.table.offset_mut() = offset;
+    }
+}
+
+/// What the status line says of the MQTT session: the broker, the link, the newest status line.
 #[derive(Debug, Clone, Copy)]
-pub struct Session<'a> {
+pub struct SessionStatus<'a> {
     /// `host:port`.
     pub broker: &'a str,
     pub link: LinkState,
@@ -69,14 +92,33 @@ impl Palette {
     }
 }
 
-/// Draws the whole screen.
-pub fn draw(frame: &mut Frame, fleet: &Fleet, state: &mut ViewState, session: Session, palette: Palette, now: Instant) {
-    let [top, table, message_area, keys] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1), Constraint::Length(1)])
-            .areas(frame.area());
-    let rows = fleet.rows(state.sort, &state.filter, now);
-    frame.render_widget(Paragraph::new(status_line(fleet, rows.len(), state, session, palette, now)), top);
-    draw_table(frame, table, &rows, state, palette, now);
+/// The screen's lines: status, table (header and rows), newest status message, keys.
+fn areas(screen: Rect) -> [Rect; 4] {
+    Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1), Constraint::Length(1)])
+        .areas(screen)
+}
+
+/// Copies out of `fleet` what a `screen` of this size shows (the caller holds the fleet's lock
+/// meanwhile): the counts and the rows that fit from the scroll position on, which it clamps so the
+/// last page is full.
+pub fn page(fleet: &Fleet, state: &mut ViewState, screen: Rect, now: Instant) -> Page {
+    let laid_out = areas(screen);
+    state.laid_out = Some((screen, laid_out));
+    let [_, table, _, _] = laid_out;
+    state.page = usize::from(table.height.saturating_sub(1)).max(1);
+    let page = fleet.page(state.sort, &state.filter, now, state.offset(), state.page);
+    state.scroll_to(page.first);
+    page
+}
+
+/// Draws the whole screen from a [`page`] of the fleet.
+pub fn draw(frame: &mut Frame, page: &Page, state: &ViewState, session: SessionStatus, palette: Palette, now: Instant) {
+    let [top, table, message_area, keys] = match state.laid_out {
+        Some((screen, laid_out)) if screen == frame.area() => laid_out,
+        _ => areas(frame.area()),
+    };
+    frame.render_widget(Paragraph::new(status_line(page, state, session, palette)), top);
+    draw_table(frame, table, page, state, palette, now);
     let message = session.message.unwrap_or("");
     let message_style = if message.starts_with("warning") || message.starts_with("error") {
         palette.fg(Color::Yellow)
@@ -87,20 +129,13 @@ pub fn draw(frame: &mut Frame, fleet: &Fleet, state: &mut ViewState, session: Se
     frame.render_widget(Paragraph::new(key_line(state, palette)), keys);
 }
 
-fn status_line<'a>(
-    fleet: &Fleet,
-    shown: usize,
-    state: &ViewState,
-    session: Session<'a>,
-    palette: Palette,
-    now: Instant,
-) -> Line<'a> {
+fn status_line<'a>(page: &Page, state: &ViewState, session: SessionStatus<'a>, palette: Palette) -> Line<'a> {
     let (link, link_style) = match session.link {
         LinkState::Connecting => ("connecting", palette.fg(Color::Yellow)),
         LinkState::Connected => ("connected", palette.fg(Color::Green)),
         LinkState::Reconnecting => ("reconnecting", palette.silent()),
     };
-    let (alarms, silent) = (fleet.alarms(), fleet.silent(now));
+    let (alarms, silent) = (page.alarms, page.silent);
     let bar = || Span::styled(" │ ", palette.dim());
     // The counts first: on a narrow terminal the end of the line is cut, and what needs attention
     // (alarms, silent devices, the link) must stay.
@@ -112,22 +147,22 @@ fn status_line<'a>(
         bar(),
         Span::styled(format!("{silent} silent"), if silent > 0 { palette.silent() } else { Style::new() }),
         bar(),
-        Span::raw(format!("{} device{}", fleet.len(), plural(fleet.len()))),
+        Span::raw(format!("{} device{}", page.devices, plural(page.devices))),
         bar(),
         Span::styled(link, link_style),
         bar(),
-        Span::raw(format!("{:.1} pushes/s", fleet.rate())),
+        Span::raw(format!("{:.1} pushes/s", page.rate)),
         bar(),
         Span::raw(format!("sort: {}", state.sort.name())),
         bar(),
         Span::styled(session.broker, Style::new().add_modifier(Modifier::BOLD)),
     ];
     if !state.filter.is_empty() {
-        spans.extend([bar(), Span::raw(format!("{shown} of {} shown", fleet.len()))]);
+        spans.extend([bar(), Span::raw(format!("{} of {} shown", page.matching, page.devices))]);
     }
-    if fleet.evicted() > 0 {
+    if page.evicted > 0 {
         // The table is full (FLEET_LIMIT): the devices heard from longest ago made room.
-        spans.extend([bar(), Span::styled(format!("{} evicted, oldest first", fleet.evicted()), palette.silent())]);
+        spans.extend([bar(), Span::styled(format!("{} evicted, oldest first", page.evicted), palette.silent())]);
     }
     Line::from(spans)
 }
@@ -187,8 +222,8 @@ impl Column {
 
     /// Sized to what the visible rows hold (and the title), so that READINGS gets the rest: a
     /// fixed LAST SEEN of 14 columns for "3s" cost a narrow terminal its readings.
-    fn width(self, rows: &[&Device], now: Instant) -> Constraint {
-        let widest = |text: &dyn Fn(&Device) -> usize| rows.iter().map(|d| text(d)).max().unwrap_or(0);
+    fn width(self, rows: &[Device], now: Instant) -> Constraint {
+        let widest = |text: &dyn Fn(&Device) -> usize| rows.iter().map(text).max().unwrap_or(0);
         let content = match self {
             Column::Sn => widest(&|d| d.sn.chars().count()).min(24),
             Column::Type => widest(&|d| d.device_type.chars().count()).min(12),
@@ -216,23 +251,16 @@ fn columns(width: u16) -> Vec<Column> {
     }
 }
 
-fn draw_table(frame: &mut Frame, area: Rect, rows: &[&Device], state: &mut ViewState, palette: Palette, now: Instant) {
-    let visible = usize::from(area.height.saturating_sub(1)).max(1);
-    state.page = visible;
-    state.offset = state.offset.min(rows.len().saturating_sub(visible));
+/// The table of the rows the page holds (those from the scroll position on that fit).
+fn draw_table(frame: &mut Frame, area: Rect, page: &Page, state: &ViewState, palette: Palette, now: Instant) {
     let columns = columns(area.width);
     let header = Row::new(columns.iter().map(|c| Cell::from(c.title())))
         .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
-    let body: Vec<Row> = rows
-        .iter()
-        .skip(state.offset)
-        .take(visible)
-        .map(|device| Row::new(columns.iter().map(|c| cell(*c, device, palette, now))))
-        .collect();
-    let shown: Vec<&Device> = rows.iter().skip(state.offset).take(visible).copied().collect();
-    let table = Table::new(body, columns.iter().map(|c| c.width(&shown, now))).header(header).column_spacing(1);
+    let body: Vec<Row> =
+        page.rows.iter().map(|device| Row::new(columns.iter().map(|c| cell(*c, device, palette, now)))).collect();
+    let table = Table::new(body, columns.iter().map(|c| c.width(&page.rows, now))).header(header).column_spacing(1);
     frame.render_widget(table, area);
-    if rows.is_empty() && area.height > 1 {
+    if page.matching == 0 && area.height > 1 {
         let note = if state.filter.is_empty() {
             "waiting for the first push…".to_owned()
         } else {
@@ -314,11 +342,26 @@ mod tests {
         fleet
     }
 
-    const SESSION: Session = Session { broker: "127.0.0.1:1883", link: LinkState::Connected, message: None };
+    const SESSION: SessionStatus =
+        SessionStatus { broker: "127.0.0.1:1883", link: LinkState::Connected, message: None };
 
     fn render(fleet: &Fleet, state: &mut ViewState, width: u16, height: u16, color: bool, now: Instant) -> Buffer {
+        render_with(fleet, state, SESSION, width, height, color, now)
+    }
+
+    /// As the app does: a page copied from the fleet, then drawn.
+    fn render_with(
+        fleet: &Fleet,
+        state: &mut ViewState,
+        session: SessionStatus,
+        width: u16,
+        height: u16,
+        color: bool,
+        now: Instant,
+    ) -> Buffer {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal.draw(|frame| draw(frame, fleet, state, SESSION, Palette { color }, now)).unwrap();
+        let page = page(fleet, state, Rect::new(0, 0, width, height), now);
+        terminal.draw(|frame| draw(frame, &page, state, session, Palette { color }, now)).unwrap();
         terminal.backend().buffer().clone()
     }
 
@@ -451,13 +494,14 @@ mod tests {
         let start = Instant::now();
         let fleet = fleet(start);
         // 7 lines: status, header, 3 rows, message, keys.
-        let mut state = ViewState { sort: Sort::Sn, offset: 1, ..ViewState::default() };
+        let mut state = ViewState { sort: Sort::Sn, ..ViewState::default() };
+        state.scroll_to(1);
         let screen = lines(&render(&fleet, &mut state, 120, 7, true, start));
         assert!(screen[2].starts_with("00000000000000B2") && screen[4].starts_with("00000000000000D4"), "{screen:#?}");
         assert_eq!(state.page, 3);
-        state.offset = 99;
+        state.scroll_to(99);
         render(&fleet, &mut state, 120, 7, true, start);
-        assert_eq!(state.offset, 1, "clamped to the last page");
+        assert_eq!(state.offset(), 1, "clamped to the last page");
     }
 
     #[test]
@@ -494,12 +538,9 @@ mod tests {
     #[test]
     fn an_empty_fleet_says_it_waits_and_the_newest_status_line_shows() {
         let start = Instant::now();
-        let mut terminal = Terminal::new(TestBackend::new(100, 6)).unwrap();
-        let session = Session { link: LinkState::Reconnecting, message: Some("warning: careful"), ..SESSION };
-        terminal
-            .draw(|f| draw(f, &Fleet::default(), &mut ViewState::default(), session, Palette { color: true }, start))
-            .unwrap();
-        let screen = lines(terminal.backend().buffer());
+        let session = SessionStatus { link: LinkState::Reconnecting, message: Some("warning: careful"), ..SESSION };
+        let buffer = render_with(&Fleet::default(), &mut ViewState::default(), session, 100, 6, true, start);
+        let screen = lines(&buffer);
         assert!(screen[0].contains("reconnecting") && screen[0].contains("0 devices"), "{screen:#?}");
         assert!(screen[2].contains("waiting for the first push"), "{screen:#?}");
         assert!(screen[4].starts_with("warning: careful"), "{screen:#?}");

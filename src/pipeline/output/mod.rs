@@ -1,5 +1,6 @@
 //! Output formats: turn one delivered push into the bytes for stdout. Printers only format into a
-//! buffer; writing and flushing is the engine's job.
+//! buffer; writing and flushing is the engine's job. [`Output`] is what the engine hands each push
+//! it decided to show: a [`Printer`] is one, `watch`'s fleet another.
 
 mod file;
 mod json;
@@ -51,6 +52,37 @@ pub struct OutputConfig {
     pub color: bool,
 }
 
+/// Where the engine hands each push it decided to show, as ripgrep's searcher hands matches to a
+/// `Sink`: a [`Printer`] formats it into the engine's line buffer; `watch`'s fleet keeps what it
+/// needs and writes nothing.
+pub trait Output: Send {
+    /// What this output reads of a push. Asked once, when the engine is made, so that a printer
+    /// takes the same branches per push as if the engine named it.
+    fn reads(&self) -> Reads;
+
+    /// Takes one push that passed the filters and the dedupe, decrypted, before the engine's
+    /// `handle` returns (so before the MQTT session acknowledges it): appends its line, ending in a
+    /// newline, to `line`, or keeps what it needs and appends nothing. Must not block for long.
+    /// `topic`: the delivery's, checked; `alarms`: what the rules found, when [`Reads::alarms`].
+    fn take(&mut self, line: &mut Vec<u8>, delivery: &Delivery, topic: &str, push: &Push, alarms: &[Raised]);
+}
+
+/// What an [`Output`] reads of a push, so the engine does only the work it needs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reads {
+    /// The payload as received (`raw`): not decoded when nothing selects by content, never
+    /// decrypted, and passed through when it cannot be decoded.
+    pub payload_only: bool,
+    /// A one-line plain push may leave as its own bytes (`ndjson` without the envelope): the
+    /// engine's fast path, which builds no `Value`.
+    pub verbatim: bool,
+    /// The push's alarms, found by the engine's rules.
+    pub alarms: bool,
+    /// The line shows the arrival time when `createdTime` is missing or unreadable (`pretty`), so
+    /// `-v` says why.
+    pub created_time: bool,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Printer {
     config: OutputConfig,
@@ -61,18 +93,14 @@ impl Printer {
         Self { config }
     }
 
-    pub fn format(&self) -> Format {
-        self.config.format
-    }
-
     /// True when a one-line payload that is a plain push is printed exactly as it came.
-    pub fn prints_verbatim(&self) -> bool {
+    fn prints_verbatim(&self) -> bool {
         self.config.format == Format::Ndjson && !self.config.envelope
     }
 
     /// True when the printer shows a push's alarms (red in `pretty`, a field of the envelope), so
     /// the engine must find them.
-    pub fn shows_alarms(&self) -> bool {
+    fn shows_alarms(&self) -> bool {
         self.config.format == Format::Pretty || (self.config.envelope && self.config.format != Format::Raw)
     }
 
@@ -84,6 +112,21 @@ impl Printer {
             Format::Pretty => pretty::write_line(out, push, delivery.received_at, self.config.color, alarms),
             Format::Ndjson | Format::Json => json::write_push(out, delivery, topic, push, alarms, &self.config),
         }
+    }
+}
+
+impl Output for Printer {
+    fn reads(&self) -> Reads {
+        Reads {
+            payload_only: self.config.format == Format::Raw,
+            verbatim: self.prints_verbatim(),
+            alarms: self.shows_alarms(),
+            created_time: self.config.format == Format::Pretty,
+        }
+    }
+
+    fn take(&mut self, line: &mut Vec<u8>, delivery: &Delivery, topic: &str, push: &Push, alarms: &[Raised]) {
+        self.write_push(line, delivery, topic, push, alarms);
     }
 }
 
