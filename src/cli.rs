@@ -562,11 +562,6 @@ impl FromEnv {
     pub fn has(&self, id: &str) -> bool {
         self.0.iter().any(|known| known == id)
     }
-
-    /// For tests: as if these ids had come from the environment.
-    pub fn of(ids: &[&str]) -> FromEnv {
-        FromEnv(ids.iter().map(|id| (*id).to_owned()).collect())
-    }
 }
 
 impl Cli {
@@ -812,109 +807,121 @@ pub fn secrets_on_command_line(matches: &clap::ArgMatches) -> Vec<&'static str> 
         .collect()
 }
 
-/// The man pages, generated from the same definition as `--help` and kept in docs/man/: one for
-/// the tool and one per subcommand (`sensoro-sub-watch.1`, `sensoro-sub-config-show.1`, ...), as
-/// git and ripgrep have them. Returns (file name, page).
-pub fn man_pages() -> Vec<(String, Vec<u8>)> {
-    use clap::CommandFactory;
-    fn collect(command: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) {
-        pages.push(man_page_of(command));
-        for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
-            collect(sub, pages);
-        }
-    }
-    let mut command = Cli::command().disable_help_subcommand(true);
-    command.build();
-    let mut pages = Vec::new();
-    collect(&command, &mut pages);
-    pages
-}
+/// The man pages (docs/man/), generated from the same definition as `--help`. Only the test that
+/// keeps docs/man/ in step needs them (`scripts/generate` rewrites the files through it), so they
+/// are built for tests only: the binary carries no roff writer.
+#[cfg(test)]
+pub mod man {
+    use super::*;
 
-/// One page: clap_mangen's sections, with the `--help` epilogue laid out as roff items instead of
-/// reflowed text (EXAMPLES and EXIT STATUS as `.TP` items, other notes as paragraphs), and the
-/// environment variables the command reads.
-fn man_page_of(command: &clap::Command) -> (String, Vec<u8>) {
-    let epilogue = command.get_after_help().map(|text| text.to_string()).unwrap_or_default();
-    let stripped = command.clone().after_help(None::<&str>).after_long_help(None::<&str>);
-    let man = clap_mangen::Man::new(stripped);
-    let name = man.get_filename();
-    let mut page = Vec::new();
-    man.render(&mut page).expect("rendering into memory cannot fail");
-    page.extend_from_slice(epilogue_sections(&epilogue).as_bytes());
-    page.extend_from_slice(environment_section(command).as_bytes());
-    (name, page)
-}
-
-fn roff_escape(text: &str) -> String {
-    let text = text.replace('\\', "\\\\").replace('-', "\\-");
-    // A line that starts with '.' or '\'' would be a roff request.
-    if text.starts_with('.') || text.starts_with('\'') { format!("\\&{text}") } else { text }
-}
-
-/// The `--help` epilogue (paragraphs that start with "Examples:", "Exit codes:", or notes) as man
-/// sections. An item is `  COMMAND   what it does` (two or more spaces apart) or `  COMMAND`.
-fn epilogue_sections(epilogue: &str) -> String {
-    let mut examples = String::new();
-    let mut exit_codes = String::new();
-    let mut notes = String::new();
-    for paragraph in epilogue.split("\n\n") {
-        let mut lines = paragraph.lines();
-        let Some(first) = lines.next() else { continue };
-        let (heading, rest) = first.split_once(':').unwrap_or(("", first));
-        let list = match heading {
-            "Examples" | "Example" => &mut examples,
-            "Exit codes" => &mut exit_codes,
-            _ => {
-                notes.push_str(".PP\n");
-                for line in paragraph.lines() {
-                    notes.push_str(&roff_escape(line.trim()));
-                    notes.push('\n');
-                }
-                continue;
+    /// The man pages, generated from the same definition as `--help` and kept in docs/man/: one for
+    /// the tool and one per subcommand (`sensoro-sub-watch.1`, `sensoro-sub-config-show.1`, ...), as
+    /// git and ripgrep have them. Returns (file name, page).
+    pub fn man_pages() -> Vec<(String, Vec<u8>)> {
+        use clap::CommandFactory;
+        fn collect(command: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) {
+            pages.push(man_page_of(command));
+            for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+                collect(sub, pages);
             }
+        }
+        let mut command = Cli::command().disable_help_subcommand(true);
+        command.build();
+        let mut pages = Vec::new();
+        collect(&command, &mut pages);
+        pages
+    }
+
+    /// One page: clap_mangen's sections, with the `--help` epilogue laid out as roff items instead of
+    /// reflowed text (EXAMPLES and EXIT STATUS as `.TP` items, other notes as paragraphs), and the
+    /// environment variables the command reads.
+    fn man_page_of(command: &clap::Command) -> (String, Vec<u8>) {
+        let epilogue = command.get_after_help().map(|text| text.to_string()).unwrap_or_default();
+        let stripped = command.clone().after_help(None::<&str>).after_long_help(None::<&str>);
+        let man = clap_mangen::Man::new(stripped);
+        let name = man.get_filename();
+        let mut page = Vec::new();
+        man.render(&mut page).expect("rendering into memory cannot fail");
+        page.extend_from_slice(epilogue_sections(&epilogue).as_bytes());
+        page.extend_from_slice(environment_section(command).as_bytes());
+        (name, page)
+    }
+
+    fn roff_escape(text: &str) -> String {
+        let text = text.replace('\\', "\\\\").replace('-', "\\-");
+        // A line that starts with '.' or '\'' would be a roff request.
+        if text.starts_with('.') || text.starts_with('\'') { format!("\\&{text}") } else { text }
+    }
+
+    /// The `--help` epilogue (paragraphs that start with "Examples:", "Exit codes:", or notes) as man
+    /// sections. An item is `  COMMAND   what it does` (two or more spaces apart) or `  COMMAND`.
+    fn epilogue_sections(epilogue: &str) -> String {
+        let mut examples = String::new();
+        let mut exit_codes = String::new();
+        let mut notes = String::new();
+        for paragraph in epilogue.split("\n\n") {
+            let mut lines = paragraph.lines();
+            let Some(first) = lines.next() else { continue };
+            let (heading, rest) = first.split_once(':').unwrap_or(("", first));
+            let list = match heading {
+                "Examples" | "Example" => &mut examples,
+                "Exit codes" => &mut exit_codes,
+                _ => {
+                    notes.push_str(".PP\n");
+                    for line in paragraph.lines() {
+                        notes.push_str(&roff_escape(line.trim()));
+                        notes.push('\n');
+                    }
+                    continue;
+                }
+            };
+            let items = std::iter::once(rest).chain(lines).map(str::trim).filter(|line| !line.is_empty());
+            for item in items {
+                match item.split_once("  ") {
+                    Some((what, meaning)) => {
+                        list.push_str(&format!(
+                            ".TP\n\\fB{}\\fR\n{}\n",
+                            roff_escape(what),
+                            roff_escape(meaning.trim())
+                        ));
+                    }
+                    None => list.push_str(&format!(".TP\n\\fB{}\\fR\n.br\n", roff_escape(item))),
+                }
+            }
+        }
+        let mut sections = String::new();
+        for (title, body) in [("NOTES", notes), ("EXAMPLES", examples), ("EXIT STATUS", exit_codes)] {
+            if !body.is_empty() {
+                sections.push_str(&format!(".SH \"{title}\"\n{body}"));
+            }
+        }
+        sections
+    }
+
+    /// clap_mangen leaves out the environment variables that flags read; systemd and cron users need them.
+    fn environment_section(command: &clap::Command) -> String {
+        let escape = |text: &str| text.replace('\\', "\\\\").replace('-', "\\-");
+        if command.get_arguments().all(|arg| arg.get_env().is_none()) {
+            return String::new();
+        }
+        let mut section = String::from(".SH ENVIRONMENT\n");
+        let mut entry = |name: &str, text: &str| {
+            section.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", escape(name), escape(text)));
         };
-        let items = std::iter::once(rest).chain(lines).map(str::trim).filter(|line| !line.is_empty());
-        for item in items {
-            match item.split_once("  ") {
-                Some((what, meaning)) => {
-                    list.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", roff_escape(what), roff_escape(meaning.trim())));
-                }
-                None => list.push_str(&format!(".TP\n\\fB{}\\fR\n.br\n", roff_escape(item))),
-            }
+        for arg in command.get_arguments() {
+            let (Some(env), Some(long)) = (arg.get_env(), arg.get_long()) else { continue };
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            entry(&env.to_string_lossy(), &format!("as --{long}: {}", help.lines().next().unwrap_or_default()));
         }
+        entry("NO_COLOR", "set and not empty: no colors, unless --color always");
+        entry("XDG_CONFIG_HOME", "where the profiles file is looked for: $XDG_CONFIG_HOME/sensoro-sub/config.toml");
+        entry(
+            "CREDENTIALS_DIRECTORY",
+            "set by systemd (LoadCredential=, as in sensoro-sub@.service): a profiles file in it may show group read \
+             bits (the ACL systemd grants the service user); elsewhere a file with secrets must be mode 600",
+        );
+        section
     }
-    let mut sections = String::new();
-    for (title, body) in [("NOTES", notes), ("EXAMPLES", examples), ("EXIT STATUS", exit_codes)] {
-        if !body.is_empty() {
-            sections.push_str(&format!(".SH \"{title}\"\n{body}"));
-        }
-    }
-    sections
-}
-
-/// clap_mangen leaves out the environment variables that flags read; systemd and cron users need them.
-fn environment_section(command: &clap::Command) -> String {
-    let escape = |text: &str| text.replace('\\', "\\\\").replace('-', "\\-");
-    if command.get_arguments().all(|arg| arg.get_env().is_none()) {
-        return String::new();
-    }
-    let mut section = String::from(".SH ENVIRONMENT\n");
-    let mut entry = |name: &str, text: &str| {
-        section.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", escape(name), escape(text)));
-    };
-    for arg in command.get_arguments() {
-        let (Some(env), Some(long)) = (arg.get_env(), arg.get_long()) else { continue };
-        let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
-        entry(&env.to_string_lossy(), &format!("as --{long}: {}", help.lines().next().unwrap_or_default()));
-    }
-    entry("NO_COLOR", "set and not empty: no colors, unless --color always");
-    entry("XDG_CONFIG_HOME", "where the profiles file is looked for: $XDG_CONFIG_HOME/sensoro-sub/config.toml");
-    entry(
-        "CREDENTIALS_DIRECTORY",
-        "set by systemd (LoadCredential=, as in sensoro-sub@.service): a profiles file in it may show group read \
-         bits (the ACL systemd grants the service user); elsewhere a file with secrets must be mode 600",
-    );
-    section
 }
 
 /// A completion script for `shell`, as `sensoro-sub completions SHELL` prints it: clap_complete's,
@@ -1013,6 +1020,96 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// A file of the repository, for the committed files the CLI generates.
+    fn repo(path: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+    }
+
+    /// Compares a generated file with the committed one; `SENSORO_SUB_REGENERATE=1` (what
+    /// `scripts/generate` sets) rewrites it instead.
+    fn assert_committed(path: &str, generated: &[u8]) {
+        let file = repo(path);
+        if std::env::var_os("SENSORO_SUB_REGENERATE").is_some() {
+            std::fs::write(&file, generated).unwrap();
+            return;
+        }
+        let committed = std::fs::read(&file).unwrap_or_default();
+        assert!(committed == generated, "{path} has drifted from the CLI: run scripts/generate and commit the result");
+    }
+
+    #[test]
+    #[cfg_attr(
+        not(all(feature = "simulator", feature = "watch")),
+        ignore = "the committed files describe the default build"
+    )]
+    fn committed_completions_match_the_cli() {
+        use clap_complete::Shell;
+        for (shell, file) in [
+            (Shell::Bash, "sensoro-sub.bash"),
+            (Shell::Zsh, "_sensoro-sub"),
+            (Shell::Fish, "sensoro-sub.fish"),
+            (Shell::PowerShell, "_sensoro-sub.ps1"),
+            (Shell::Elvish, "sensoro-sub.elv"),
+        ] {
+            let script = completion_script(shell);
+            for needle in ["app-id", "session", "decode", "check"] {
+                assert!(String::from_utf8_lossy(&script).contains(needle), "{shell} completion lacks {needle}");
+            }
+            assert_committed(&format!("completions/{file}"), &script);
+        }
+    }
+
+    #[test]
+    #[cfg_attr(
+        not(all(feature = "simulator", feature = "watch")),
+        ignore = "the committed files describe the default build"
+    )]
+    fn committed_man_pages_match_the_cli() {
+        let pages = man::man_pages();
+        let names: Vec<&str> = pages.iter().map(|(name, _)| name.as_str()).collect();
+        for name in ["sensoro-sub.1", "sensoro-sub-watch.1", "sensoro-sub-check.1", "sensoro-sub-config-show.1"] {
+            assert!(names.contains(&name), "{name} in {names:?}");
+        }
+        let page = |name: &str| String::from_utf8_lossy(&pages.iter().find(|(n, _)| n == name).unwrap().1).into_owned();
+        let root = page("sensoro-sub.1");
+        assert!(root.contains(".TH sensoro-sub") && root.contains("app\\-secret\\-file"), "a man page");
+        assert!(root.contains(".SH ENVIRONMENT") && root.contains("SENSORO_APP_SECRET"), "with the environment");
+        // Every page the SUBCOMMANDS sections cite exists.
+        for (name, text) in &pages {
+            for cited in String::from_utf8_lossy(text).lines().filter(|l| l.ends_with("(1)")) {
+                let file = format!("{}.1", cited.trim_end_matches("(1)").replace("\\-", "-"));
+                assert!(names.contains(&file.as_str()), "{name} cites {cited}, which is not generated");
+            }
+        }
+        // Subcommands' own options are on their pages; examples and exit codes are items, not reflowed text.
+        assert!(page("sensoro-sub-demo.1").contains("\\-\\-watch"));
+        assert!(page("sensoro-sub-simulate.1").contains("\\-\\-listen"));
+        let check = page("sensoro-sub-check.1");
+        assert!(
+            check.contains("\\-\\-timeout") && check.contains(".SH \"EXIT STATUS\"\n.TP\n\\fB0\\fR\nall steps passed")
+        );
+        assert!(
+            root.contains(".SH \"EXAMPLES\"\n") && root.contains(".TP\n\\fBsensoro\\-sub | jq .data.temperature\\fR\n")
+        );
+        assert!(!root.contains(".SH EXTRA"), "no reflowed epilogue");
+
+        let dir = repo("docs/man");
+        if std::env::var_os("SENSORO_SUB_REGENERATE").is_some() {
+            std::fs::create_dir_all(&dir).unwrap();
+            for stale in std::fs::read_dir(&dir).unwrap() {
+                std::fs::remove_file(stale.unwrap().path()).unwrap();
+            }
+        }
+        for (name, text) in &pages {
+            assert_committed(&format!("docs/man/{name}"), text);
+        }
+        let committed: Vec<String> =
+            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        for file in committed {
+            assert!(names.contains(&file.as_str()), "docs/man/{file} is not generated any more: run scripts/generate");
+        }
     }
 
     #[cfg(feature = "simulator")]

@@ -3,18 +3,29 @@
 //! The only place the process ends: every command returns an exit code or an error, and `main` turns
 //! it into the process's exit status (docs/architecture.md).
 
+mod cli;
+mod commands;
+mod config;
+mod duration;
+mod exit;
+mod mqtt;
+mod signals;
+#[cfg(feature = "simulator")]
+mod simulator;
+#[cfg(feature = "watch")]
+mod watch;
+
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Result;
 use clap::{CommandFactory, FromArgMatches};
 
-use sensoro_sub::cli::{Cli, Command, ConfigCommand, SessionCommand, completion_script, secrets_on_command_line};
-use sensoro_sub::commands::subscribe::Ended;
-use sensoro_sub::commands::{self, check, decode, session};
-use sensoro_sub::config::{Config, Consumer, DecodeConfig, Resolved, Terminal, advice};
-use sensoro_sub::exit::{self, Exit};
-use sensoro_sub::mqtt::Held;
+use crate::cli::{Cli, Command, ConfigCommand, SessionCommand, completion_script, secrets_on_command_line};
+use crate::commands::{check, decode, session};
+use crate::config::{Config, Consumer, DecodeConfig, Resolved, Terminal, advice};
+use crate::exit::Exit;
+use crate::mqtt::{Held, Outcome};
 use sensoro_sub::status::{self, Status, StatusConfig, Verbosity};
 
 fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitCode> {
@@ -40,15 +51,15 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
         #[cfg(feature = "watch")]
         Some(Command::Watch(args)) => {
             let config = Config::watch(args, terminal)?;
-            end_session(sensoro_sub::watch::run(&config, hint(Status::new(config.status), true))?.into())?
+            end_session(crate::watch::run(&config, hint(Status::new(config.status), true))?)?
         }
         #[cfg(feature = "simulator")]
         Some(Command::Demo(args)) => {
-            end_session(sensoro_sub::simulator::demo(sensoro_sub::config::simulator::demo(args, terminal)?)?)?
+            end_session(crate::simulator::demo(crate::config::simulator::demo(args, terminal)?)?)?
         }
         #[cfg(feature = "simulator")]
         Some(Command::Simulate(args)) => {
-            sensoro_sub::simulator::simulate(sensoro_sub::config::simulator::simulate(args, terminal)?)?
+            crate::simulator::simulate(crate::config::simulator::simulate(args, terminal)?)?
         }
         Some(Command::Check(args)) => {
             let resolved = Resolved::resolve(args.account, args.connection, Consumer::Check)?;
@@ -63,7 +74,7 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
         }
         Some(Command::Config(ConfigCommand::Show(args))) => {
             hint(Status::new(plain), true);
-            commands::print(sensoro_sub::config::show(args.account, args.connection).as_bytes())?;
+            commands::print(crate::config::show(args.account, args.connection).as_bytes())?;
             Exit::Success
         }
         Some(Command::Config(ConfigCommand::Init(args))) => {
@@ -72,7 +83,7 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
                 verbosity: status::Verbosity::Normal,
                 color: terminal.stderr_auto_color(),
             });
-            let prepared = sensoro_sub::config::init::prepare(args)?;
+            let prepared = crate::config::init::prepare(args)?;
             let checked = if no_check {
                 Ok(Exit::Success)
             } else {
@@ -87,7 +98,7 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
                     let replaced = prepared.write()?;
                     let what = if replaced { "replaced" } else { "wrote" };
                     let mut usage = if name == "default" { String::new() } else { format!(" --profile {name}") };
-                    if sensoro_sub::config::profile::default_path().as_deref() != Some(path.as_path()) {
+                    if crate::config::profile::default_path().as_deref() != Some(path.as_path()) {
                         usage = format!(" --config {}{usage}", path.display());
                     }
                     status.info(format_args!(
@@ -104,7 +115,7 @@ fn run(cli: Cli, secrets: Vec<&'static str>, terminal: Terminal) -> Result<ExitC
             }
         }
         Some(Command::Config(ConfigCommand::Profiles(args))) => {
-            let names = sensoro_sub::config::profile::names(args.config)?;
+            let names = crate::config::profile::names(args.config)?;
             commands::print(names.iter().map(|name| format!("{name}\n")).collect::<String>().as_bytes())?;
             Exit::Success
         }
@@ -133,10 +144,9 @@ fn clap_error(error: clap::Error) -> ExitCode {
 /// A finished MQTT session's exit code. When a push is held unacknowledged, the MQTT library's receive
 /// thread is blocked in our callback for good: the process ends right here, before anything could wait on it,
 /// so the broker keeps that push for the next durable session.
-fn end_session(ended: Ended) -> Result<Exit> {
-    let Ended { outcome, on_alarm } = ended;
+fn end_session(outcome: Outcome) -> Result<Exit> {
     let held = outcome.held();
-    let result = commands::subscribe::result(outcome, on_alarm);
+    let result = commands::subscribe::result(outcome);
     if held == Held::Push {
         // The choice of colors is gone with the command line here; an uncolored line is never wrong.
         std::process::exit(report(result, false) as i32);

@@ -1,5 +1,5 @@
-//! Completions, man page, `check`, profiles and `config show`, through the real binary.
-//! Regenerate the committed completions and man page with `scripts/generate`.
+//! The man pages as rendered, `check`, profiles and `config show`, through the real binary. (That
+//! the committed completions and man pages match the CLI is checked in `src/cli.rs`'s tests.)
 
 mod common;
 
@@ -9,93 +9,8 @@ use std::process::Command;
 
 use common::*;
 
-const SHELLS: [(&str, &str); 5] = [
-    ("bash", "sensoro-sub.bash"),
-    ("zsh", "_sensoro-sub"),
-    ("fish", "sensoro-sub.fish"),
-    ("powershell", "_sensoro-sub.ps1"),
-    ("elvish", "sensoro-sub.elv"),
-];
-
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-/// Compares a generated file with the committed one; `SENSORO_SUB_REGENERATE=1` rewrites it instead.
-fn assert_committed(path: &str, generated: &[u8]) {
-    let file = repo(path);
-    if std::env::var_os("SENSORO_SUB_REGENERATE").is_some() {
-        std::fs::write(&file, generated).unwrap();
-        return;
-    }
-    let committed = std::fs::read(&file).unwrap_or_default();
-    assert!(committed == generated, "{path} has drifted from the CLI: run scripts/generate and commit the result");
-}
-
-#[test]
-#[cfg_attr(
-    not(all(feature = "simulator", feature = "watch")),
-    ignore = "the committed files describe the default build"
-)]
-fn committed_completions_match_the_cli() {
-    for (shell, file) in SHELLS {
-        let out = Command::new(bin()).args(["completions", shell]).output().unwrap();
-        assert!(out.status.success(), "{shell}");
-        let script = String::from_utf8_lossy(&out.stdout);
-        for needle in ["app-id", "session", "decode", "check"] {
-            assert!(script.contains(needle), "{shell} completion lacks {needle}");
-        }
-        assert_committed(&format!("completions/{file}"), &out.stdout);
-    }
-}
-
-#[test]
-#[cfg_attr(
-    not(all(feature = "simulator", feature = "watch")),
-    ignore = "the committed files describe the default build"
-)]
-fn committed_man_pages_match_the_cli() {
-    let pages = sensoro_sub::cli::man_pages();
-    let names: Vec<&str> = pages.iter().map(|(name, _)| name.as_str()).collect();
-    for name in ["sensoro-sub.1", "sensoro-sub-watch.1", "sensoro-sub-check.1", "sensoro-sub-config-show.1"] {
-        assert!(names.contains(&name), "{name} in {names:?}");
-    }
-    let page = |name: &str| String::from_utf8_lossy(&pages.iter().find(|(n, _)| n == name).unwrap().1).into_owned();
-    let root = page("sensoro-sub.1");
-    assert!(root.contains(".TH sensoro-sub") && root.contains("app\\-secret\\-file"), "a man page");
-    assert!(root.contains(".SH ENVIRONMENT") && root.contains("SENSORO_APP_SECRET"), "with the environment");
-    // Every page the SUBCOMMANDS sections cite exists.
-    for (name, text) in &pages {
-        for cited in String::from_utf8_lossy(text).lines().filter(|l| l.ends_with("(1)")) {
-            let file = format!("{}.1", cited.trim_end_matches("(1)").replace("\\-", "-"));
-            assert!(names.contains(&file.as_str()), "{name} cites {cited}, which is not generated");
-        }
-    }
-    // Subcommands' own options are on their pages; examples and exit codes are items, not reflowed text.
-    assert!(page("sensoro-sub-demo.1").contains("\\-\\-watch"));
-    assert!(page("sensoro-sub-simulate.1").contains("\\-\\-listen"));
-    let check = page("sensoro-sub-check.1");
-    assert!(check.contains("\\-\\-timeout") && check.contains(".SH \"EXIT STATUS\"\n.TP\n\\fB0\\fR\nall steps passed"));
-    assert!(
-        root.contains(".SH \"EXAMPLES\"\n") && root.contains(".TP\n\\fBsensoro\\-sub | jq .data.temperature\\fR\n")
-    );
-    assert!(!root.contains(".SH EXTRA"), "no reflowed epilogue");
-
-    let dir = repo("docs/man");
-    if std::env::var_os("SENSORO_SUB_REGENERATE").is_some() {
-        std::fs::create_dir_all(&dir).unwrap();
-        for stale in std::fs::read_dir(&dir).unwrap() {
-            std::fs::remove_file(stale.unwrap().path()).unwrap();
-        }
-    }
-    for (name, text) in &pages {
-        assert_committed(&format!("docs/man/{name}"), text);
-    }
-    let committed: Vec<String> =
-        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    for file in committed {
-        assert!(names.contains(&file.as_str()), "docs/man/{file} is not generated any more: run scripts/generate");
-    }
 }
 
 #[test]

@@ -5,28 +5,15 @@ use std::io::{self, Write};
 use crate::config::Config;
 use crate::config::advice::{self, INSECURE_WARNING};
 use crate::exit::{Exit, Failure, StdoutClosed};
-use crate::mqtt::{self, Outcome};
-use crate::pipeline::output::{OutputFile, Printer, stdout_syncer};
-use crate::pipeline::topic::Subscription;
-use crate::pipeline::{Engine, EngineOptions};
+use crate::mqtt::{self, Finish, Outcome};
 use crate::signals;
-use crate::status::Status;
-
-/// How a subscription ended: the session's outcome, and whether it ended on an alarm.
-pub struct Ended {
-    pub outcome: Outcome,
-    /// `--exit-on-alarm`: a push with an alarm was printed and the run ended after it (exit 6).
-    pub on_alarm: bool,
-}
-
-impl From<Outcome> for Ended {
-    fn from(outcome: Outcome) -> Self {
-        Ended { outcome, on_alarm: false }
-    }
-}
+use sensoro_sub::pipeline::output::{OutputFile, Printer, stdout_syncer};
+use sensoro_sub::pipeline::topic::Subscription;
+use sensoro_sub::pipeline::{Engine, EngineOptions};
+use sensoro_sub::status::Status;
 
 /// Subscribes and prints until the run ends. The caller must honour [`Outcome::held`].
-pub fn run(config: &Config, status: Status) -> Result<Ended, Failure> {
+pub fn run(config: &Config, status: Status) -> Result<Outcome, Failure> {
     if let Some(note) = &config.session_note {
         note.say(status);
     }
@@ -59,11 +46,9 @@ pub fn run(config: &Config, status: Status) -> Result<Ended, Failure> {
         sink.set_reopener(file.reopener());
         status.detail(format_args!("writing to {}; SIGHUP opens it anew", file.path().display()));
     }
-    let progress = engine.progress();
     let session = mqtt::Session::new();
     signals::forward_to(session.stopper())?;
-    let outcome = session.run(&config.connection, config.clocks, engine, status);
-    Ok(Ended { outcome, on_alarm: progress.stopped_on_alarm() })
+    Ok(session.run(&config.connection, config.clocks, engine, status))
 }
 
 /// How a subscription's engine treats pushes (`watch`'s too): from the flags and the profile.
@@ -79,10 +64,10 @@ pub fn engine_options(config: &Config) -> EngineOptions {
 }
 
 /// A session's outcome as the rest of the program's: an exit code, or a failure that says what to do.
-/// `on_alarm`: the run ended after a push with an alarm (`--exit-on-alarm`), which is exit 6.
-pub fn result(outcome: Outcome, on_alarm: bool) -> anyhow::Result<Exit> {
+/// A run that ended after a push with an alarm (`--exit-on-alarm`) is exit 6.
+pub fn result(outcome: Outcome) -> anyhow::Result<Exit> {
     match outcome {
-        Outcome::Finished { .. } if on_alarm => Ok(Exit::Alarm),
+        Outcome::Finished { why: Finish::AlarmRaised, .. } => Ok(Exit::Alarm),
         Outcome::Finished { .. } => Ok(Exit::Success),
         Outcome::StdoutClosed { .. } => Err(StdoutClosed.into()),
         Outcome::Failed { error, .. } => Err(advice::failure(&error).into()),

@@ -28,13 +28,12 @@ pub mod terminal;
 #[cfg(feature = "watch")]
 mod watch;
 
-pub use account::{Account, parse_app_key};
 pub use connection::Resolved;
 pub use decode::DecodeConfig;
 pub use identity::{Consumer, SessionNote};
+#[cfg(feature = "simulator")]
 pub use output::ViewConfig;
 pub use show::show;
-pub use sourced::{Source, Sourced};
 pub use subscribe::Config;
 pub use terminal::Terminal;
 #[cfg(feature = "watch")]

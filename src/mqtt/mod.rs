@@ -32,4 +32,7 @@ pub use connection::{Clocks, ConnectionConfig, Identity, MqttVersion};
 pub use diagnose::resolve;
 pub use error::Error;
 pub use probe::Probe;
-pub use supervisor::{Finish, Held, Link, LinkState, Outcome, Session, Stopper};
+pub use supervisor::{Finish, Held, Outcome, Session, Stopper};
+/// How the link is doing, for `watch`'s status line.
+#[cfg(feature = "watch")]
+pub use supervisor::{Link, LinkState};

@@ -27,9 +27,9 @@ use super::error::Error;
 use super::event::Event;
 use super::probe::Probe;
 use crate::duration::display;
-use crate::pipeline::output::{Sink, stdout_reader_gone};
-use crate::pipeline::{Engine, Progress, Qos, Stats};
-use crate::status::{self, Status};
+use sensoro_sub::pipeline::output::{Sink, stdout_reader_gone};
+use sensoro_sub::pipeline::{Engine, Progress, Qos, Stats};
+use sensoro_sub::status::{self, Status};
 
 /// The supervisor re-checks the connection at least this often, whatever the events say.
 const TICK: Duration = Duration::from_secs(1);
@@ -152,6 +152,7 @@ pub enum LinkState {
 pub struct Link(AtomicU8);
 
 impl Link {
+    #[cfg(feature = "watch")]
     pub fn state(&self) -> LinkState {
         match self.0.load(Ordering::Relaxed) {
             0 => LinkState::Connecting,
@@ -181,6 +182,7 @@ impl Session {
         Stopper(self.events.clone())
     }
 
+    #[cfg(feature = "watch")]
     pub fn link(&self) -> Arc<Link> {
         Arc::clone(&self.link)
     }

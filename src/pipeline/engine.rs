@@ -3,7 +3,7 @@
 //!
 //! A push's line is written and flushed before `handle` returns, unless the caller says it may wait
 //! for the next push's ([`Release`]). The MQTT session acknowledges a push only after `handle`
-//! returns, so a line that must not be lost has left the process by then (SPEC.md, last section).
+//! returns, so a line that must not be lost has left the process by then (docs/service.md, "Acknowledgement").
 
 use std::io::{self, Write};
 use std::panic::{self, AssertUnwindSafe};

@@ -1,5 +1,5 @@
 //! The stand-in broker: rmqtt, embedded, with the SENSORO service's rules as hooks
-//! (SPEC.md): username = AppID, password = AppSecret, clientId `^APPID(/[-_0-9a-zA-Z]{0,36})?$`,
+//! (docs/service.md, "Connection"): username = AppID, password = AppSecret, clientId `^APPID(/[-_0-9a-zA-Z]{0,36})?$`,
 //! else CONNACK 5; only `users/APPID/devices` may be subscribed, else SUBACK 0x80. Optionally a
 //! 3.1-era broker: an MQTT 3.1.1 CONNECT is refused with CONNACK 1.
 
@@ -20,8 +20,8 @@ use rmqtt::utils::timestamp_millis;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::service;
-use crate::status::Status;
+use sensoro_sub::service;
+use sensoro_sub::status::Status;
 
 /// AppID → AppSecret of the accounts the stand-in serves.
 pub type Accounts = HashMap<String, String>;

@@ -15,17 +15,16 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 
 use crate::commands;
-use crate::commands::subscribe::Ended;
 use crate::config::Config;
 use crate::exit::{Exit, Failure};
-use crate::mqtt::{ConnectionConfig, Identity, MqttVersion};
-use crate::pipeline::Qos;
-use crate::pipeline::safe_mode::{AppKey, SafeMode};
-use crate::secret::Secret;
-use crate::service;
-use crate::status::{Status, StatusConfig, Verbosity};
+use crate::mqtt::{ConnectionConfig, Identity, MqttVersion, Outcome};
 use broker::{Accounts, Broker, Versions};
 use fleet::SimulatedFleet;
+use sensoro_sub::pipeline::Qos;
+use sensoro_sub::pipeline::safe_mode::{AppKey, SafeMode};
+use sensoro_sub::secret::Secret;
+use sensoro_sub::service;
+use sensoro_sub::status::{Status, StatusConfig, Verbosity};
 use settings::{Demo, FleetSettings, Simulate, StandIn};
 
 /// Everything the publisher needs; one fleet per AppID.
@@ -143,8 +142,8 @@ fn serve(settings: StandIn) -> anyhow::Result<Exit> {
 }
 
 /// `sensoro-sub demo`: the stand-in on a free loopback port with throwaway credentials, and the
-/// ordinary subscriber connected to it. The caller must honour [`Outcome::held`](crate::mqtt::Outcome::held).
-pub fn demo(args: Demo) -> anyhow::Result<Ended> {
+/// ordinary subscriber connected to it. The caller must honour [`Outcome::held`].
+pub fn demo(args: Demo) -> anyhow::Result<Outcome> {
     let app_id = "demo".to_owned();
     let secret = uuid::Uuid::new_v4().to_string();
     let key = args.safe_mode.then(|| {
@@ -206,7 +205,7 @@ pub fn demo(args: Demo) -> anyhow::Result<Ended> {
     ));
     #[cfg(feature = "watch")]
     if args.watch {
-        return crate::watch::run(&config, status).map(Ended::from);
+        return crate::watch::run(&config, status);
     }
     Ok(commands::subscribe::run(&config, status)?)
 }

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-use crate::pipeline::alarm::{Raised, Rules};
-use crate::pipeline::push::Push;
-use crate::pipeline::reading;
-use crate::visible::{push_visible, visible};
+use sensoro_sub::pipeline::alarm::{Raised, Rules};
+use sensoro_sub::pipeline::push::Push;
+use sensoro_sub::pipeline::reading;
+use sensoro_sub::visible::{push_visible, visible};
 
 /// What `watch` knows of one device.
 #[derive(Debug, Clone)]
@@ -59,7 +59,8 @@ impl Device {
         (seconds.is_finite() && seconds > 0.0).then(|| Duration::from_secs_f64(seconds.min(1e9)))
     }
 
-    /// Not heard from for more than twice its own interval (SPEC.md). Without an interval, never.
+    /// Not heard from for more than twice its own interval (docs/service.md, "Push format").
+    /// Without an interval, never.
     pub fn is_silent(&self, now: Instant) -> bool {
         self.interval().is_some_and(|interval| now.saturating_duration_since(self.last_seen) > interval * 2)
     }
@@ -215,7 +216,7 @@ impl Fleet {
                     self.evict_oldest();
                 }
                 let device = self.devices.entry(sn.to_owned()).or_insert_with(|| Device {
-                    // Shown in a cell: what a terminal would act on is escaped (crate::visible).
+                    // Shown in a cell: what a terminal would act on is escaped (sensoro_sub::visible).
                     sn: visible(sn).into_owned(),
                     device_type: String::new(),
                     data: Map::new(),
@@ -250,6 +251,7 @@ impl Fleet {
     }
 
     /// Devices that left the table to make room for new ones ([`FLEET_LIMIT`]).
+    #[cfg(test)]
     pub fn evicted(&self) -> u64 {
         self.evicted
     }
@@ -263,10 +265,7 @@ impl Fleet {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.devices.is_empty()
-    }
-
+    #[cfg(test)]
     pub fn pushes(&self) -> u64 {
         self.pushes
     }
@@ -299,6 +298,7 @@ impl Fleet {
     }
 
     /// The devices to show, filtered by `filter` (case-insensitive; empty shows all), in `sort` order.
+    #[cfg(test)]
     pub fn rows(&self, sort: Sort, filter: &str, now: Instant) -> Vec<&Device> {
         let mut rows = self.matching(filter, now);
         rows.sort_by(|a, b| sort.compare(a, b));
@@ -419,7 +419,7 @@ mod tests {
 
     #[test]
     fn cells_hold_no_character_a_terminal_acts_on() {
-        use crate::visible::acts_on_terminal;
+        use sensoro_sub::visible::acts_on_terminal;
         let evil = serde_json::to_string("\x1b]0;x\x07\r\u{9b}\u{202e}").unwrap();
         let payload = format!(r#"{{"sn":{evil},"deviceType":{evil},"data":{{{evil}:{evil}}}}}"#);
         let mut fleet = Fleet::default();
