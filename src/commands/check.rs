@@ -13,9 +13,9 @@ use crate::duration::display;
 use crate::exit::{Exit, Failure};
 use crate::mqtt::tls::{self, HandshakeFailure};
 use crate::mqtt::{self, ConnectionConfig, Probe};
-use sensoro_sub::pipeline::push::Push;
-use sensoro_sub::style::Style;
-use sensoro_sub::visible::visible;
+use crate::pipeline::push::Push;
+use crate::style::Style;
+use crate::visible::visible;
 
 const TCP_TIMEOUT: Duration = Duration::from_secs(5);
 const MQTT_TIMEOUT: Duration = Duration::from_secs(15);

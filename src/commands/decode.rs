@@ -8,9 +8,9 @@ use std::time::{Instant, SystemTime};
 use crate::config::DecodeConfig;
 use crate::duration::display;
 use crate::exit::{Exit, Failure, stdout_error};
-use sensoro_sub::pipeline::output::Printer;
-use sensoro_sub::pipeline::{Delivery, Engine, EngineOptions, Handled, Qos, Release};
-use sensoro_sub::status::Status;
+use crate::pipeline::output::Printer;
+use crate::pipeline::{Delivery, Engine, EngineOptions, Handled, Qos, Release};
+use crate::status::Status;
 
 /// The longest line taken (docs/output.md): a longer one is reported as undecodable and skipped,
 /// so memory stays bounded whatever the input.

@@ -6,11 +6,11 @@ use crate::config::Config;
 use crate::config::advice::{self, INSECURE_WARNING};
 use crate::exit::{Exit, Failure, StdoutClosed};
 use crate::mqtt::{self, Finish, Outcome};
+use crate::pipeline::output::{OutputFile, Printer, stdout_syncer};
+use crate::pipeline::topic::Subscription;
+use crate::pipeline::{Engine, EngineOptions};
 use crate::signals;
-use sensoro_sub::pipeline::output::{OutputFile, Printer, stdout_syncer};
-use sensoro_sub::pipeline::topic::Subscription;
-use sensoro_sub::pipeline::{Engine, EngineOptions};
-use sensoro_sub::status::Status;
+use crate::status::Status;
 
 /// Subscribes and prints until the run ends. The caller must honour [`Outcome::held`].
 pub fn run(config: &Config, status: Status) -> Result<Outcome, Failure> {

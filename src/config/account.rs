@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use crate::exit::Failure;
-use sensoro_sub::pipeline::safe_mode::{AppKey, SafeMode};
-use sensoro_sub::secret::Secret;
-use sensoro_sub::service;
+use crate::pipeline::safe_mode::{AppKey, SafeMode};
+use crate::secret::Secret;
+use crate::service;
 
 use super::sourced::{Source, Sourced};
 use super::{advice, file, profile};

@@ -4,8 +4,8 @@
 use crate::exit::Failure;
 use crate::mqtt::tls::{DEFAULT_TLS_PORT, TlsConfig, TlsRefusal};
 use crate::mqtt::{Error, MqttVersion};
-use sensoro_sub::pipeline::safe_mode::AppKeyError;
-use sensoro_sub::service::AppIdError;
+use crate::pipeline::safe_mode::AppKeyError;
+use crate::service::AppIdError;
 
 use super::address::{self, AddressError};
 

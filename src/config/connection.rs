@@ -8,9 +8,9 @@ use crate::cli::{AccountArgs, ConnectionArgs, MqttVersionArg, QosArg, SessionCle
 use crate::exit::Failure;
 use crate::mqtt::tls::{DEFAULT_TLS_PORT, TlsConfig};
 use crate::mqtt::{ConnectionConfig, Identity, MqttVersion};
-use sensoro_sub::pipeline::Qos;
-use sensoro_sub::pipeline::safe_mode::SafeMode;
-use sensoro_sub::service;
+use crate::pipeline::Qos;
+use crate::pipeline::safe_mode::SafeMode;
+use crate::service;
 
 use super::account::Account;
 use super::identity::{self, Consumer, SessionNote};

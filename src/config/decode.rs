@@ -2,12 +2,12 @@
 
 use crate::cli::DecodeArgs;
 use crate::exit::Failure;
-use sensoro_sub::pipeline::alarm::AlarmConfig;
-use sensoro_sub::pipeline::output::OutputConfig;
-use sensoro_sub::pipeline::push::Filter;
-use sensoro_sub::pipeline::safe_mode::SafeMode;
-use sensoro_sub::service;
-use sensoro_sub::status::StatusConfig;
+use crate::pipeline::alarm::AlarmConfig;
+use crate::pipeline::output::OutputConfig;
+use crate::pipeline::push::Filter;
+use crate::pipeline::safe_mode::SafeMode;
+use crate::service;
+use crate::status::StatusConfig;
 
 use super::account::parse_app_key;
 use super::output::{alarm_config, output_config, status_config};

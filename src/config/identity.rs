@@ -8,8 +8,8 @@ use super::sourced::Source;
 use crate::cli::ViewArgs;
 use crate::exit::Failure;
 use crate::mqtt::Identity;
-use sensoro_sub::service;
-use sensoro_sub::status::Status;
+use crate::service;
+use crate::status::Status;
 
 /// What a run does with the pushes it receives, which decides whether it may take a durable session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::InitArgs;
 use crate::exit::Failure;
-use sensoro_sub::secret::Secret;
-use sensoro_sub::service;
+use crate::secret::Secret;
+use crate::service;
 
 use super::account::{parse_app_key, read_secret_file};
 use super::{Resolved, profile};

@@ -4,7 +4,7 @@
 
 use crate::cli::{AccountArgs, ConnectionArgs};
 use crate::exit::Failure;
-use sensoro_sub::secret::Secret;
+use crate::secret::Secret;
 
 use super::account::read_secret_file;
 use super::profile::{self, LoadedProfile};

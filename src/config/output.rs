@@ -4,11 +4,11 @@
 use crate::cli::{AlarmArgs, AlarmRuleArgs, FormatArg, OutputArgs, ViewArgs};
 use crate::exit::Failure;
 use crate::mqtt::Clocks;
-use sensoro_sub::pipeline::alarm::{AlarmConfig, Rules};
-use sensoro_sub::pipeline::dedupe;
-use sensoro_sub::pipeline::output::{Destination, Format, OutputConfig};
-use sensoro_sub::pipeline::push::Filter;
-use sensoro_sub::status::{StatusConfig, Verbosity};
+use crate::pipeline::alarm::{AlarmConfig, Rules};
+use crate::pipeline::dedupe;
+use crate::pipeline::output::{Destination, Format, OutputConfig};
+use crate::pipeline::push::Filter;
+use crate::status::{StatusConfig, Verbosity};
 
 use super::Terminal;
 use super::profile::LoadedProfile;

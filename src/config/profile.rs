@@ -19,7 +19,7 @@ use serde::Deserialize;
 use super::file;
 use crate::cli::AccountArgs;
 use crate::exit::Failure;
-use sensoro_sub::secret::{self, Secret};
+use crate::secret::{self, Secret};
 
 /// The profile used when `--profile` is not given, if the file has it.
 pub const DEFAULT_PROFILE: &str = "default";

@@ -4,7 +4,7 @@
 
 use crate::cli::{AccountArgs, ConnectionArgs, MqttVersionArg, QosArg};
 use crate::exit::Failure;
-use sensoro_sub::service;
+use crate::service;
 
 use super::account::{NO_APP_ID, NO_APP_SECRET};
 use super::connection::choose_port;
@@ -131,7 +131,7 @@ fn table(rows: Vec<(&str, String, Option<String>)>) -> String {
     for (name, value, source) in rows {
         let source = source.map(|s| format!("  ({s})")).unwrap_or_default();
         // Values come from files and the environment: nothing in them reaches a terminal raw.
-        let value = sensoro_sub::visible::visible(&value);
+        let value = crate::visible::visible(&value);
         out.push_str(format!("{name:<13} {value:<40}{source}").trim_end());
         out.push('\n');
     }

@@ -4,11 +4,11 @@ use std::io::BufRead;
 
 use crate::cli::{DemoArgs, FleetArgs, SimulateArgs, SimulateControl};
 use crate::exit::Failure;
+use crate::pipeline::safe_mode::AppKey;
+use crate::service;
 use crate::simulator::broker::Versions;
 use crate::simulator::settings::{ControlRequest, Demo, FleetSettings, Simulate, StandIn};
-use sensoro_sub::pipeline::safe_mode::AppKey;
-use sensoro_sub::service;
-use sensoro_sub::status::{StatusConfig, Verbosity};
+use crate::status::{StatusConfig, Verbosity};
 
 use super::{Terminal, ViewConfig, advice};
 

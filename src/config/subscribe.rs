@@ -3,11 +3,11 @@
 use crate::cli::SubscribeArgs;
 use crate::exit::Failure;
 use crate::mqtt::{Clocks, ConnectionConfig};
-use sensoro_sub::pipeline::alarm::AlarmConfig;
-use sensoro_sub::pipeline::output::{Destination, OutputConfig};
-use sensoro_sub::pipeline::push::Filter;
-use sensoro_sub::pipeline::safe_mode::SafeMode;
-use sensoro_sub::status::StatusConfig;
+use crate::pipeline::alarm::AlarmConfig;
+use crate::pipeline::output::{Destination, OutputConfig};
+use crate::pipeline::push::Filter;
+use crate::pipeline::safe_mode::SafeMode;
+use crate::status::StatusConfig;
 
 use super::identity::{Consumer, SessionNote};
 use super::output::ViewConfig;
@@ -65,9 +65,9 @@ impl Config {
 mod tests {
     use super::*;
     use crate::cli::Cli;
+    use crate::pipeline::Qos;
+    use crate::pipeline::output::Format;
     use clap::Parser;
-    use sensoro_sub::pipeline::Qos;
-    use sensoro_sub::pipeline::output::Format;
 
     const PLAIN: Terminal = Terminal { stdout_is_tty: false, stderr_is_tty: false, colors_unwanted: false };
     const TTY: Terminal = Terminal { stdout_is_tty: true, stderr_is_tty: true, colors_unwanted: false };

@@ -3,11 +3,11 @@
 use crate::cli::WatchArgs;
 use crate::exit::Failure;
 use crate::mqtt::Clocks;
-use sensoro_sub::pipeline::alarm::AlarmConfig;
-use sensoro_sub::pipeline::dedupe;
-use sensoro_sub::pipeline::output::{Destination, Format, OutputConfig};
-use sensoro_sub::pipeline::push::Filter;
-use sensoro_sub::status::{StatusConfig, Verbosity};
+use crate::pipeline::alarm::AlarmConfig;
+use crate::pipeline::dedupe;
+use crate::pipeline::output::{Destination, Format, OutputConfig};
+use crate::pipeline::push::Filter;
+use crate::status::{StatusConfig, Verbosity};
 
 use super::output::alarm_rules;
 use super::{Config, Consumer, Resolved, Terminal};

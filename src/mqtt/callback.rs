@@ -21,8 +21,8 @@ use super::ack;
 use super::error::Error;
 use super::event::Event;
 use super::socket;
-use sensoro_sub::pipeline::output::Sink;
-use sensoro_sub::pipeline::{Delivery, Engine, Handled, Progress, Qos, Release};
+use crate::pipeline::output::Sink;
+use crate::pipeline::{Delivery, Engine, Handled, Progress, Qos, Release};
 
 /// The message callback: the push is decoded and written before it returns. `durable`: the broker
 /// keeps our session, so a QoS 1 push unacknowledged at exit is redelivered to the next run.

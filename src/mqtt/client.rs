@@ -97,7 +97,7 @@ pub fn paho_keepalive(keepalive: Duration) -> Duration {
 }
 
 /// The subscription QoS as paho takes it.
-pub fn qos_level(qos: sensoro_sub::pipeline::Qos) -> i32 {
+pub fn qos_level(qos: crate::pipeline::Qos) -> i32 {
     i32::from(qos.level())
 }
 

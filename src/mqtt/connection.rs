@@ -4,9 +4,9 @@ use std::fmt;
 use std::time::Duration;
 
 use super::tls::TlsConfig;
-use sensoro_sub::pipeline::Qos;
-use sensoro_sub::secret::Secret;
-use sensoro_sub::service;
+use crate::pipeline::Qos;
+use crate::secret::Secret;
+use crate::service;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MqttVersion {

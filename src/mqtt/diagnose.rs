@@ -11,7 +11,7 @@ use super::client;
 use super::connection::{ConnectionConfig, MqttVersion};
 use super::error::Error;
 use super::tls::{self, HandshakeFailure};
-use sensoro_sub::pipeline::Qos;
+use crate::pipeline::Qos;
 
 /// The broker's addresses, or the failure that says the name is the problem.
 pub fn resolve(c: &ConnectionConfig) -> Result<Vec<SocketAddr>, Error> {

@@ -9,7 +9,7 @@ use super::client;
 use super::connection::{ConnectionConfig, MqttVersion};
 use super::diagnose;
 use super::error::Error;
-use sensoro_sub::pipeline::Qos;
+use crate::pipeline::Qos;
 
 pub struct Probe<'a> {
     connection: &'a ConnectionConfig,

@@ -27,9 +27,9 @@ use super::error::Error;
 use super::event::Event;
 use super::probe::Probe;
 use crate::duration::display;
-use sensoro_sub::pipeline::output::{Sink, stdout_reader_gone};
-use sensoro_sub::pipeline::{Engine, Progress, Qos, Stats};
-use sensoro_sub::status::{self, Status};
+use crate::pipeline::output::{Sink, stdout_reader_gone};
+use crate::pipeline::{Engine, Progress, Qos, Stats};
+use crate::status::{self, Status};
 
 /// The supervisor re-checks the connection at least this often, whatever the events say.
 const TICK: Duration = Duration::from_secs(1);

@@ -20,8 +20,8 @@ use rmqtt::utils::timestamp_millis;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use sensoro_sub::service;
-use sensoro_sub::status::Status;
+use crate::service;
+use crate::status::Status;
 
 /// AppID → AppSecret of the accounts the stand-in serves.
 pub type Accounts = HashMap<String, String>;

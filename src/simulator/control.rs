@@ -20,8 +20,8 @@ use super::broker::Broker;
 use super::fleet::SimulatedFleet;
 use super::settings::ControlRequest;
 use crate::exit::{Exit, Failure};
-use sensoro_sub::pipeline::safe_mode::AppKey;
-use sensoro_sub::status::Status;
+use crate::pipeline::safe_mode::AppKey;
+use crate::status::Status;
 
 /// The fleets, shared by the publisher and the control socket.
 pub type Fleets = Arc<Mutex<Vec<(String, SimulatedFleet)>>>;

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
-use sensoro_sub::pipeline::safe_mode::{AppKey, encrypt};
+use crate::pipeline::safe_mode::{AppKey, encrypt};
 
 /// The device types the fleet cycles through, each with the readings docs/service.md ("Push format") lists for it.
 pub const DEVICE_TYPES: [&str; 10] =
@@ -218,8 +218,8 @@ impl SimulatedFleet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sensoro_sub::pipeline::push::Push;
-    use sensoro_sub::pipeline::safe_mode::decrypt;
+    use crate::pipeline::push::Push;
+    use crate::pipeline::safe_mode::decrypt;
 
     fn without_time(payload: &str) -> Value {
         let mut value: Value = serde_json::from_str(payload).unwrap();
@@ -296,7 +296,7 @@ mod tests {
     /// from the shared list, and devices silent for more than twice their interval.
     #[test]
     fn a_demo_minute_has_alarms_and_silent_devices() {
-        let rules = sensoro_sub::pipeline::alarm::Rules::defaults();
+        let rules = crate::pipeline::alarm::Rules::defaults();
         for seed in 0..20 {
             let mut fleet = SimulatedFleet::new("demo", 20, 5.0, seed);
             let mut last_seen = std::collections::HashMap::new();
@@ -320,7 +320,7 @@ mod tests {
     /// default rules, and the same devices' calm readings are not.
     #[test]
     fn every_alarm_state_is_an_alarm_under_the_default_rules() {
-        let rules = sensoro_sub::pipeline::alarm::Rules::defaults();
+        let rules = crate::pipeline::alarm::Rules::defaults();
         let mut fleet = SimulatedFleet::new("demo", DEVICE_TYPES.len(), 5.0, 11);
         let mut alarmed = std::collections::HashSet::new();
         for round in 0..400 {

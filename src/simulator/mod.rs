@@ -18,13 +18,13 @@ use crate::commands;
 use crate::config::Config;
 use crate::exit::{Exit, Failure};
 use crate::mqtt::{ConnectionConfig, Identity, MqttVersion, Outcome};
+use crate::pipeline::Qos;
+use crate::pipeline::safe_mode::{AppKey, SafeMode};
+use crate::secret::Secret;
+use crate::service;
+use crate::status::{Status, StatusConfig, Verbosity};
 use broker::{Accounts, Broker, Versions};
 use fleet::SimulatedFleet;
-use sensoro_sub::pipeline::Qos;
-use sensoro_sub::pipeline::safe_mode::{AppKey, SafeMode};
-use sensoro_sub::secret::Secret;
-use sensoro_sub::service;
-use sensoro_sub::status::{Status, StatusConfig, Verbosity};
 use settings::{Demo, FleetSettings, Simulate, StandIn};
 
 /// Everything the publisher needs; one fleet per AppID.

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::config::ViewConfig;
-use sensoro_sub::pipeline::safe_mode::AppKey;
-use sensoro_sub::status::StatusConfig;
+use crate::pipeline::safe_mode::AppKey;
+use crate::status::StatusConfig;
 
 use super::broker::Versions;
 

@@ -32,11 +32,11 @@ use crate::config::Config;
 use crate::config::advice::INSECURE_WARNING;
 use crate::exit::Failure;
 use crate::mqtt::{self, Outcome};
-use sensoro_sub::pipeline::alarm::{AlarmConfig, Raised};
-use sensoro_sub::pipeline::output::Reads;
-use sensoro_sub::pipeline::push::Push;
-use sensoro_sub::pipeline::{Delivery, Engine, EngineOptions, Output};
-use sensoro_sub::status::{self, Status};
+use crate::pipeline::alarm::{AlarmConfig, Raised};
+use crate::pipeline::output::Reads;
+use crate::pipeline::push::Push;
+use crate::pipeline::{Delivery, Engine, EngineOptions, Output};
+use crate::status::{self, Status};
 
 /// How often the screen is redrawn when nothing happens: ages tick, pushes/s moves.
 const TICK: Duration = Duration::from_millis(250);

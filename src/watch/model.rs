@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-use sensoro_sub::pipeline::alarm::{Raised, Rules};
-use sensoro_sub::pipeline::push::Push;
-use sensoro_sub::pipeline::reading;
-use sensoro_sub::visible::{push_visible, visible};
+use crate::pipeline::alarm::{Raised, Rules};
+use crate::pipeline::push::Push;
+use crate::pipeline::reading;
+use crate::visible::{push_visible, visible};
 
 /// What `watch` knows of one device.
 #[derive(Debug, Clone)]
@@ -216,7 +216,7 @@ impl Fleet {
                     self.evict_oldest();
                 }
                 let device = self.devices.entry(sn.to_owned()).or_insert_with(|| Device {
-                    // Shown in a cell: what a terminal would act on is escaped (sensoro_sub::visible).
+                    // Shown in a cell: what a terminal would act on is escaped (crate::visible).
                     sn: visible(sn).into_owned(),
                     device_type: String::new(),
                     data: Map::new(),
@@ -419,7 +419,7 @@ mod tests {
 
     #[test]
     fn cells_hold_no_character_a_terminal_acts_on() {
-        use sensoro_sub::visible::acts_on_terminal;
+        use crate::visible::acts_on_terminal;
         let evil = serde_json::to_string("\x1b]0;x\x07\r\u{9b}\u{202e}").unwrap();
         let payload = format!(r#"{{"sn":{evil},"deviceType":{evil},"data":{{{evil}:{evil}}}}}"#);
         let mut fleet = Fleet::default();

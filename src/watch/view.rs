@@ -323,7 +323,7 @@ mod tests {
     use ratatui::buffer::Buffer;
 
     use super::*;
-    use sensoro_sub::pipeline::push::Push;
+    use crate::pipeline::push::Push;
 
     fn push(sn: &str, device_type: &str, data: &str) -> Push {
         Push::parse(format!(r#"{{"sn":"{sn}","deviceType":"{device_type}","data":{data}}}"#).as_bytes()).unwrap()
@@ -433,7 +433,7 @@ mod tests {
 
     #[test]
     fn the_user_s_rules_make_the_alarm_cells_and_the_count() {
-        use sensoro_sub::pipeline::alarm::Rules;
+        use crate::pipeline::alarm::Rules;
         let start = Instant::now();
         let mut fleet = Fleet::new(Rules::parse(&["-leak", "battery<60", "humidity>=40"]).unwrap());
         fleet.record(&push("00000000000000A1", "leak", r#"{"leak":true,"battery":80}"#), start);
