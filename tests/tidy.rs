@@ -80,7 +80,7 @@ fn paho_only_in_mqtt(s: &Source) -> Vec<Violation> {
     confined(s, "paho only under src/mqtt/", |l| l.contains("paho"), |p| p.starts_with("src/mqtt/"))
 }
 
-fn clap_only_in_cli_config_and_main(s: &Source) -> Vec<Violation> {
+fn clap_only_in_cli_config_and_app(s: &Source) -> Vec<Violation> {
     let allowed = |p: &str| p == "src/cli.rs" || p == "src/app.rs" || p.starts_with("src/config/");
     confined(s, "clap only in src/cli.rs, src/app.rs and src/config/", |l| l.contains("clap"), allowed)
 }
@@ -203,7 +203,7 @@ type Rule = fn(&Source) -> Vec<Violation>;
 const SOURCE_RULES: [Rule; 8] = [
     paho_only_in_mqtt,
     the_pipeline_reaches_no_higher_layer,
-    clap_only_in_cli_config_and_main,
+    clap_only_in_cli_config_and_app,
     cli_types_go_no_further_than_config,
     process_exit_only_in_main,
     ratatui_only_in_watch,
@@ -244,7 +244,7 @@ fn each_rule_catches_a_planted_violation_and_passes_its_owner() {
             "use crate::mqtt::Outcome;",
         ),
         (paho_only_in_mqtt, "src/pipeline/engine.rs", Some("src/mqtt/client.rs"), "use paho_mqtt as mqtt;"),
-        (clap_only_in_cli_config_and_main, "src/commands/check.rs", Some("src/config/account.rs"), "use clap::Parser;"),
+        (clap_only_in_cli_config_and_app, "src/commands/check.rs", Some("src/config/account.rs"), "use clap::Parser;"),
         (
             cli_types_go_no_further_than_config,
             "src/simulator/mod.rs",
